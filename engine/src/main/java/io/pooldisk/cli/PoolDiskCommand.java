@@ -1,0 +1,51 @@
+package io.pooldisk.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code pooldisk} command: serve, status, and the internal worker entry. */
+@Command(name = "pooldisk", mixinStandardHelpOptions = true, versionProvider = PoolDiskCommand.Version.class,
+        description = "PoolDisk: a network disk served by a prefork process pool.",
+        subcommands = {ServeCommand.class, StatusCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+public final class PoolDiskCommand {
+
+    /** Exit code for a command line that cannot be run as written. */
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new PoolDiskCommand());
+        cli.setParameterExceptionHandler(PoolDiskCommand::oneLineUsageError);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+            return 1;
+        });
+        if (args.length == 0) {
+            cli.usage(cli.getOut());
+            return USAGE;
+        }
+        return cli.execute(args);
+    }
+
+    /** picocli prints the whole usage after a bad option; a person needs one line and where to look. */
+    private static int oneLineUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        return USAGE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = PoolDiskCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"pooldisk " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.pooldisk.cli;
+
+import io.pooldisk.pool.DataDirs;
+import io.pooldisk.pool.PoolConfig;
+import io.pooldisk.pool.PoolEvent;
+import io.pooldisk.pool.PoolListener;
+import io.pooldisk.pool.PoolServer;
+import io.pooldisk.pool.PoolStartException;
+import io.pooldisk.unix.Native;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/** {@code pooldisk serve}: the seed's {@code server [hostname] [service] [worker number]}, with names. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the server headless: a master process and a pool of worker processes.",
+                "SIGTERM or SIGINT stops it gracefully; a second one stops it at once."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped normally", "1:could not start or run (port in use, data directory in use,"
+                + " workers failing to start)", "2:bad command line (unknown option, bad value, unresolvable host)"})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Host name or IPv4/IPv6 address to listen on "
+            + "(resolved as getaddrinfo does; the first address is used). Default: ${DEFAULT-VALUE}.")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port number or service name (as in /etc/services)."
+            + " 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    String port = "8080";
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker processes (1-256). Default: ${DEFAULT-VALUE}.")
+    int workers = 5;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or "
+            + "~/.local/share/pooldisk.")
+    Path data;
+
+    @Option(names = "--max-pending", paramLabel = "N", description = "Sessions that may wait for a busy pool; past it "
+            + "new ones get ERR 503. Default: ${DEFAULT-VALUE}.")
+    int maxPending = 128;
+
+    @Option(names = "--queue-timeout", paramLabel = "TIME", converter = Durations.class, description = "How long a "
+            + "session may wait for a worker before ERR 503. Default: 10s.")
+    Duration queueTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--request-timeout", paramLabel = "TIME", converter = Durations.class, description = "A worker "
+            + "making no progress in one command this long is killed (0: never). Default: 60s.")
+    Duration requestTimeout = Duration.ofSeconds(60);
+
+    @Option(names = "--max-requests", paramLabel = "N", description = "Recycle a worker after this many commands "
+            + "(0: never). Default: ${DEFAULT-VALUE}.")
+    int maxRequests = 0;
+
+    @Option(names = "--max-requests-jitter", paramLabel = "N", description = "Add up to N at random to each "
+            + "worker's --max-requests, so they do not recycle together. Default: a tenth of --max-requests.")
+    Integer maxRequestsJitter;
+
+    @Option(names = "--grace", paramLabel = "TIME", converter = Durations.class, description = "On a graceful stop, "
+            + "how long commands in flight may take before workers are killed. Default: 10s.")
+    Duration grace = Duration.ofSeconds(10);
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Durations.class, description = "Close "
+            + "sessions idle this long (0: never). Default: 5m.")
+    Duration idleTimeout = Duration.ofMinutes(5);
+
+    @Option(names = "--linger", paramLabel = "TIME", converter = Durations.class, description = "How long a worker "
+            + "waits for a session's next command before handing it back to the master. Default: 50ms.")
+    Duration linger = Duration.ofMillis(50);
+
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Open sessions allowed at once. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int maxSessions = 10_000;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log every hand-off, command and session too.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PoolConfig config = config();
+        PrintWriter err = spec.commandLine().getErr();
+        PoolListener log = new PoolListener() {
+            @Override
+            public void onEvent(PoolEvent event) {
+                if (verbose || event.level() != PoolEvent.Level.DEBUG) {
+                    err.println(event);
+                    err.flush();
+                }
+            }
+
+            @Override
+            public boolean wantsDebugEvents() {
+                return verbose;
+            }
+        };
+        PoolServer server;
+        try {
+            server = PoolServer.start(config, log);
+        } catch (PoolStartException e) {
+            err.println("pooldisk serve: " + e.getMessage());
+            return 1;
+        }
+        installSignalHandlers(server);
+        String pids = server.snapshot().workers().stream().map(w -> Integer.toString(w.pid()))
+                .collect(Collectors.joining(" "));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("PoolDisk listening on " + server.snapshot().listenAddress() + " with " + config.workers()
+                + " workers (pids " + pids + "), data in " + config.dataDir());
+        out.flush();
+        while (!server.awaitTermination(Duration.ofDays(1))) {
+            // serve until stopped
+        }
+        if (server.failure() != null) {
+            err.println("pooldisk serve: " + server.failure());
+            return 1;
+        }
+        return 0;
+    }
+
+    PoolConfig config() {
+        CommandLine cl = spec.commandLine();
+        if (workers < 1 || workers > PoolConfig.MAX_WORKERS) {
+            throw new CommandLine.ParameterException(cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS
+                    + ", not " + workers);
+        }
+        if (maxPending < 0 || maxRequests < 0 || maxSessions < 1) {
+            throw new CommandLine.ParameterException(cl, "--max-pending and --max-requests must not be negative, "
+                    + "--max-sessions must be at least 1");
+        }
+        int jitter = maxRequestsJitter != null ? maxRequestsJitter : maxRequests / 10;
+        return PoolConfig.builder()
+                .bind(new InetSocketAddress(resolveHost(cl, host), resolvePort(cl, port)))
+                .workers(workers)
+                .dataDir(data != null ? data.toAbsolutePath() : DataDirs.defaultDataDir())
+                .maxPending(maxPending)
+                .queueTimeout(queueTimeout)
+                .requestTimeout(requestTimeout)
+                .maxRequests(maxRequests)
+                .maxRequestsJitter(Math.max(0, jitter))
+                .grace(grace)
+                .idleTimeout(idleTimeout)
+                .linger(linger)
+                .maxSessions(maxSessions)
+                .build();
+    }
+
+    static InetAddress resolveHost(CommandLine cl, String host) {
+        try {
+            return InetAddress.getByName(host.startsWith("[") && host.endsWith("]")
+                    ? host.substring(1, host.length() - 1) : host);
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(cl, "cannot resolve host '" + host + "'");
+        }
+    }
+
+    static int resolvePort(CommandLine cl, String port) {
+        if (port.matches("\\d{1,5}")) {
+            int n = Integer.parseInt(port);
+            if (n <= 65535) {
+                return n;
+            }
+        }
+        int byName = port.matches("[A-Za-z][A-Za-z0-9._-]*") ? Native.servicePort(port) : -1;
+        if (byName < 0) {
+            throw new CommandLine.ParameterException(cl, "'" + port + "' is neither a port number (0-65535) nor a "
+                    + "known service name");
+        }
+        return byName;
+    }
+
+    /** Signal handlers only ask: the master loop does the stopping. A second signal means: now. */
+    private static void installSignalHandlers(PoolServer server) {
+        AtomicInteger signals = new AtomicInteger();
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), s -> {
+                if (signals.incrementAndGet() == 1) {
+                    server.requestStop();
+                } else {
+                    server.requestFastStop();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.pooldisk.pool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * One server per data directory: an exclusive lock on {@code server.lock}, which also records the holder's pid. The
+ * kernel drops the lock when the process dies, so a crashed server never blocks the next one.
+ */
+final class DataDirLock {
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static DataDirLock acquire(Path dataDir) throws PoolStartException {
+        try {
+            createPrivateDirectory(dataDir);
+        } catch (IOException e) {
+            throw new PoolStartException("cannot use data directory " + dataDir + ": " + describe(e));
+        }
+        Path file = DataDirs.lockFile(dataDir);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by a server in this same process
+            }
+            if (lock == null) {
+                String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+                channel.close();
+                throw new PoolStartException("data directory " + dataDir + " is in use by another PoolDisk server"
+                        + (holder.isEmpty() ? "" : " (pid " + holder + ")"));
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+            return new DataDirLock(channel, lock);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            throw new PoolStartException("cannot lock data directory " + dataDir + ": " + describe(e));
+        }
+    }
+
+    /** Creates the directory (and parents) readable by its owner only, as it will hold everyone's files. */
+    static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("not writable");
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name exists" : e.getMessage();
+    }
+
+    void release() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
+    }
+}

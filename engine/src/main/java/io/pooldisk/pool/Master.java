@@ -1,0 +1,889 @@
+package io.pooldisk.pool;
+
+import io.pooldisk.pool.PoolEvent.Kind;
+import io.pooldisk.pool.PoolEvent.Level;
+import io.pooldisk.protocol.Reply;
+import io.pooldisk.unix.Epoll;
+import io.pooldisk.unix.MessageSocket;
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
+import io.pooldisk.worker.ControlMessage;
+import io.pooldisk.worker.ControlMessage.Type;
+import io.pooldisk.worker.SessionState;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The master: one thread running the seed's epoll loop, and the arbiter of gunicorn in one class. It accepts
+ * connections and parks them; hands readable sessions to idle workers over their socketpairs; takes them back; and
+ * reconciles the workers running against the workers wanted (spawn, reap, murder, retire). Other threads talk to it
+ * only through {@link #submit}, which enqueues and wakes the loop, never by touching its state.
+ */
+final class Master implements Runnable {
+
+    private static final int TICK_MILLIS = 100;
+    private static final int ACCEPT_BATCH = 256;
+    private static final int MAX_BOOT_FAILURES = 5;
+    private static final long BOOT_TIMEOUT_MILLIS = 60_000;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    /** A worker whose socketpair closed gets this long to exit by itself before it is killed. */
+    private static final long EXIT_WAIT_MILLIS = 2_000;
+    private static final int SESSION_INTEREST = Epoll.IN | Epoll.RDHUP | Epoll.ONESHOT;
+
+    private final PoolConfig config;
+    private final Epoll epoll;
+    private final ServerSocketChannel listener;
+    private final int listenerFd;
+    private final PoolNotifier notifier;
+    private final PoolServer.Lifecycle lifecycle;
+    private final List<String> workerEnvironment;
+
+    private final List<Worker> slots = new ArrayList<>();
+    private final Map<Integer, Worker> workersByFd = new HashMap<>();
+    private final Map<Integer, Session> sessionsByFd = new HashMap<>();
+    private final Map<Long, Session> sessions = new LinkedHashMap<>();
+    private final ArrayDeque<Session> queue = new ArrayDeque<>();
+    /** Processes that left their slot but are not reaped yet, with why they were ended (null: they left). */
+    private final Map<Integer, Exited> unreaped = new HashMap<>();
+
+    private record Exited(String reason, long killAt) {
+    }
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
+    private final jnr.ffi.Pointer sockaddr = Native.allocateSockaddr();
+
+    private int wanted;
+    private long nextSessionId = 1;
+    private long accepted;
+    private long rejected;
+    private long requestsServed;
+    private int maxQueued;
+    private int maxBusy;
+    private long allBusyCount;
+    private int bootFailures;
+    private long nextSpawnAt;
+    private long lastTick;
+    private long lastIdleScan;
+    private long lastMemoryScan;
+    private boolean listening = true;
+    /** Set once a stop begins: the time after which live workers are killed. */
+    private long stopDeadline = -1;
+    private String fatalError;
+    private final long startedAt = now();
+
+    Master(PoolConfig config, ServerSocketChannel listener, PoolNotifier notifier, PoolServer.Lifecycle lifecycle)
+            throws NativeException {
+        this.config = config;
+        this.listener = listener;
+        this.listenerFd = Native.fdOf(listener);
+        this.notifier = notifier;
+        this.lifecycle = lifecycle;
+        this.wanted = config.workers();
+        this.epoll = new Epoll(1024);
+        this.workerEnvironment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        epoll.add(listenerFd, Epoll.IN);
+    }
+
+    /** Runs {@code command} on the master thread soon. Safe from any thread. */
+    void submit(Runnable command) {
+        commands.add(command);
+        epoll.wakeup();
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    @Override
+    public void run() {
+        try {
+            manageWorkers(now());
+            while (!finished()) {
+                int ready = epoll.await(TICK_MILLIS);
+                for (int i = 0; i < ready; i++) {
+                    if (!epoll.isWakeup(i)) {
+                        onEvent(epoll.fd(i), epoll.events(i));
+                    }
+                }
+                runCommands();
+                long now = now();
+                if (now - lastTick >= TICK_MILLIS / 10) {
+                    lastTick = now;
+                    tick(now);
+                }
+            }
+        } catch (Throwable t) {
+            fatalError = "master loop failed: " + t;
+            emit(Level.ERROR, Kind.SERVER, fatalError);
+            killAllWorkers("master failure");
+        } finally {
+            closeEverything();
+            lifecycle.stopped(fatalError);
+        }
+    }
+
+    private void onEvent(int fd, int events) {
+        if (fd == listenerFd) {
+            acceptConnections();
+            return;
+        }
+        Worker worker = workersByFd.get(fd);
+        if (worker != null) {
+            readWorker(worker, events);
+            return;
+        }
+        Session session = sessionsByFd.get(fd);
+        if (session != null) {
+            onSessionReadable(session);
+        }
+    }
+
+    private void runCommands() {
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+        }
+    }
+
+    /** Everything that happens by the clock: gunicorn's murder_workers, reap_workers and manage_workers. */
+    private void tick(long now) {
+        expireQueue(now);
+        if (now - lastIdleScan >= 1000) {
+            lastIdleScan = now;
+            closeIdleSessions(now);
+        }
+        murderWorkers(now);
+        reapWorkers();
+        if (stopDeadline >= 0) {
+            advanceStop(now);
+        } else {
+            manageWorkers(now);
+        }
+        if (now - lastMemoryScan >= 1000) {
+            lastMemoryScan = now;
+            for (Worker w : slots) {
+                w.rssBytes = w.alive() ? ProcessMemory.residentBytes(w.pid) : 0;
+            }
+            notifier.changed();
+        }
+        notifier.maybePublish(this::snapshot);
+    }
+
+    private boolean finished() {
+        return stopDeadline >= 0 && slots.stream().noneMatch(Worker::alive) && unreaped.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- connections and sessions
+
+    /** The seed's accept: take every waiting connection (up to a batch), give each a session. */
+    private void acceptConnections() {
+        for (int i = 0; i < ACCEPT_BATCH && listening; i++) {
+            Native.Accepted connection;
+            try {
+                connection = Native.accept(listenerFd, sockaddr);
+            } catch (NativeException e) {
+                emit(Level.WARN, Kind.SERVER, "accept failed: " + e.getMessage());
+                return;
+            }
+            if (connection == null) {
+                return;
+            }
+            accepted++;
+            openSession(connection.fd(), connection.peer());
+        }
+    }
+
+    private void openSession(int fd, String client) {
+        if (sessions.size() >= config.maxSessions()) {
+            rejected++;
+            sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + config.maxSessions() + ")"));
+            emit(Level.WARN, Kind.QUEUE, "refused " + client + ": " + config.maxSessions() + " sessions open");
+            return;
+        }
+        // Replies are small lines: send them at once rather than wait for the client's ACK (Nagle).
+        Native.setTcpNoDelay(fd);
+        Session session = new Session(nextSessionId++, fd, client, now());
+        sessions.put(session.id, session);
+        sessionsByFd.put(fd, session);
+        debug(Kind.SESSION, () -> "accepted " + session);
+        notifier.changed();
+        // As in the seed, a new connection goes straight to an idle worker; with none idle it is parked (not queued):
+        // a client that connects and says nothing never takes a worker or a place in the queue.
+        Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
+        if (idle != null) {
+            handOff(session, idle);
+        } else {
+            park(session);
+        }
+    }
+
+    /** Watches a session's connection for input in the master (epoll, one shot) until it needs a worker again. */
+    private void park(Session session) {
+        try {
+            if (session.registered) {
+                epoll.modify(session.fd, SESSION_INTEREST);
+            } else {
+                epoll.add(session.fd, SESSION_INTEREST);
+                session.registered = true;
+            }
+        } catch (NativeException e) {
+            closeSession(session, "epoll failed: " + e.getMessage(), null);
+        }
+    }
+
+    /** A parked session has input (or hung up): close it at end of stream, else find it a worker. */
+    private void onSessionReadable(Session session) {
+        if (session.worker != null || session.queued) {
+            return;
+        }
+        int peek;
+        try {
+            peek = Native.peek(session.fd, scratch);
+        } catch (NativeException e) {
+            closeSession(session, "connection failed: " + e.getMessage(), null);
+            return;
+        }
+        if (peek == 0) {
+            closeSession(session, "client closed", null);
+        } else if (peek < 0) {
+            park(session);
+        } else {
+            session.lastActive = now();
+            dispatch(session);
+        }
+    }
+
+    private void dispatch(Session session) {
+        if (stopDeadline >= 0) {
+            closeSession(session, "server stopping", Reply.err(Reply.BUSY, "server shutting down"));
+            return;
+        }
+        Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
+        if (idle != null) {
+            handOff(session, idle);
+            return;
+        }
+        allBusyCount++;
+        if (queue.size() >= config.maxPending()) {
+            rejected++;
+            emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
+            closeSession(session, "queue full", Reply.err(Reply.BUSY, "server busy"));
+            return;
+        }
+        session.queued = true;
+        session.queuedAt = now();
+        queue.addLast(session);
+        maxQueued = Math.max(maxQueued, queue.size());
+        debug(Kind.QUEUE, () -> session + " waits for a worker (" + queue.size() + " queued)");
+        notifier.changed();
+    }
+
+    /** The idle worker that has waited longest, so sessions visibly travel around the pool. */
+    private Worker pickIdleWorker() {
+        Worker best = null;
+        for (Worker w : slots) {
+            if (w.state == WorkerState.IDLE && (best == null || w.idleSince < best.idleSince)) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /** The seed's sendfd: the client's descriptor and the session's state go to the worker in one message. */
+    private void handOff(Session session, Worker worker) {
+        Map<String, String> fields = session.state.toFields();
+        try {
+            worker.socket.send(new ControlMessage(Type.SERVE, session.id, fields).encode(), session.fd);
+        } catch (NativeException | IllegalArgumentException e) {
+            emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
+            workerGone(worker, "hand-off failed");
+            dispatch(session);
+            return;
+        }
+        session.worker = worker;
+        session.startHandOff();
+        worker.session = session;
+        worker.state = WorkerState.BUSY;
+        worker.commandBytes = 0;
+        worker.lastProgress = now();
+        maxBusy = Math.max(maxBusy, count(WorkerState.BUSY));
+        debug(Kind.HANDOFF, () -> session + " -> " + worker);
+        notifier.changed();
+    }
+
+    private void dispatchQueued() {
+        while (!queue.isEmpty()) {
+            Worker idle = pickIdleWorker();
+            if (idle == null) {
+                return;
+            }
+            Session next = queue.pollFirst();
+            next.queued = false;
+            if (!next.closed) {
+                handOff(next, idle);
+            }
+        }
+    }
+
+    private void expireQueue(long now) {
+        long limit = config.queueTimeout().toMillis();
+        while (!queue.isEmpty() && (queue.peekFirst().closed || now - queue.peekFirst().queuedAt >= limit)) {
+            Session s = queue.pollFirst();
+            s.queued = false;
+            if (!s.closed) {
+                rejected++;
+                emit(Level.WARN, Kind.QUEUE, s + " waited " + (now - s.queuedAt) + " ms for a worker: refused");
+                closeSession(s, "queue timeout", Reply.err(Reply.BUSY, "server busy"));
+            }
+        }
+    }
+
+    private void closeIdleSessions(long now) {
+        long limit = config.idleTimeout().toMillis();
+        if (limit == 0) {
+            return;
+        }
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (s.worker == null && !s.queued && now - s.lastActive >= limit) {
+                emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
+                closeSession(s, "idle timeout", Reply.err(Reply.REQUEST_TIMEOUT, "idle for too long; closing"));
+            }
+        }
+    }
+
+    /** Closes the master's copy of a session, after telling the client why when {@code farewell} is given. */
+    private void closeSession(Session session, String reason, String farewell) {
+        if (session.closed) {
+            return;
+        }
+        session.closed = true;
+        if (session.registered) {
+            epoll.remove(session.fd); // before close: a worker's duplicate would keep the registration alive
+        }
+        sessionsByFd.remove(session.fd);
+        sessions.remove(session.id);
+        if (reason.equals("client closed")) {
+            Native.close(session.fd);
+        } else {
+            sayAndClose(session.fd, farewell);
+        }
+        if (session.worker != null && session.worker.session == session) {
+            session.worker.session = null;
+        }
+        debug(Kind.SESSION, () -> "closed " + session + ": " + reason);
+        notifier.changed();
+    }
+
+    void kickSession(long id) {
+        Session s = sessions.get(id);
+        if (s == null) {
+            return;
+        }
+        emit(Level.INFO, Kind.SESSION, "kicked " + s);
+        if (s.worker != null) {
+            // The worker's copy of the connection still works: shut the socket down so the worker sees the end.
+            Native.shutdown(s.fd);
+        }
+        closeSession(s, "kicked", null);
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    /**
+     * One message per readiness event: epoll is level-triggered, so a worker with more to say is reported again on
+     * the next wait, and the common case (one message) costs one recvmsg, not two.
+     */
+    private void readWorker(Worker worker, int events) {
+        MessageSocket.Received received;
+        try {
+            received = worker.socket.receive(true);
+            if (received != null && !received.endOfStream()) {
+                Native.close(received.fd()); // workers never send descriptors
+                onWorkerMessage(worker, ControlMessage.decode(received.data()));
+                return;
+            }
+        } catch (NativeException | IllegalArgumentException e) {
+            emit(Level.ERROR, Kind.WORKER, worker + " sent garbage: " + e.getMessage());
+            killWorker(worker, "protocol error");
+            return;
+        }
+        if (received != null || (events & (Epoll.HUP | Epoll.ERR)) != 0) {
+            workerGone(worker, null);
+        }
+    }
+
+    private void onWorkerMessage(Worker w, ControlMessage m) {
+        long now = now();
+        switch (m.type()) {
+            case HELLO -> {
+                w.state = WorkerState.IDLE;
+                w.idleSince = now;
+                bootFailures = 0;
+                emit(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
+                if (stopDeadline >= 0) {
+                    retire(w);
+                } else {
+                    lifecycle.workerReady(count(WorkerState.IDLE) + count(WorkerState.BUSY) >= wanted);
+                    dispatchQueued();
+                }
+            }
+            case PROGRESS -> {
+                countProgress(w, m);
+                w.lastProgress = now;
+            }
+            case PARK, CLOSE -> sessionReturned(w, m, now);
+            default -> throw new IllegalArgumentException("unexpected " + m.type());
+        }
+        notifier.changed();
+    }
+
+    /** Takes a worker's report: commands done since the last one, bytes moved, the command running now. */
+    private void countProgress(Worker w, ControlMessage m) {
+        long done = m.getLong("commands");
+        w.requests += done;
+        requestsServed += done;
+        if (!m.get("lastCommand").isEmpty()) {
+            w.lastCommand = m.get("lastCommand");
+        }
+        w.command = m.get("running");
+        w.commandBytes = m.getLong("bytes");
+        if (w.session != null) {
+            w.session.countBytes(m);
+            if (done > 0) {
+                w.session.lastActive = now();
+                debug(Kind.COMMAND, () -> w + " served " + done + " command(s) for " + w.session + ", last "
+                        + w.lastCommand);
+            }
+        }
+    }
+
+    private void sessionReturned(Worker w, ControlMessage m, long now) {
+        countProgress(w, m);
+        Session s = w.session;
+        w.session = null;
+        w.command = "";
+        if (s != null && s.id == m.sessionId() && !s.closed) {
+            s.worker = null;
+            s.lastActive = now;
+            s.state = SessionState.fromFields(m.fields());
+            if (m.type() == Type.CLOSE) {
+                closeSession(s, m.get("reason"), null);
+            } else if (stopDeadline >= 0) {
+                closeSession(s, "server stopping", null);
+            } else {
+                debug(Kind.HANDOFF, () -> s + " parked by " + w);
+                park(s);
+            }
+        }
+        workerIdle(w, now);
+    }
+
+    /** A worker finished with its session: it serves again, or leaves if it is due to. */
+    private void workerIdle(Worker w, long now) {
+        if (w.state == WorkerState.STOPPING || stopDeadline >= 0) {
+            retire(w);
+            return;
+        }
+        if (w.requestLimit > 0 && w.requests >= w.requestLimit) {
+            emit(Level.INFO, Kind.WORKER, w + " served " + w.requests + " commands: recycling");
+            retire(w);
+            return;
+        }
+        if (servingCount() > wanted) {
+            retire(w);
+            return;
+        }
+        w.state = WorkerState.IDLE;
+        w.idleSince = now;
+        dispatchQueued();
+    }
+
+    /** gunicorn's spawn_worker: a new process in {@code slot}, its end of a fresh socketpair on its fd 3. */
+    private void spawnWorker(Worker w) {
+        int[] pair;
+        try {
+            pair = Native.seqpacketPair();
+        } catch (NativeException e) {
+            bootFailed(w, "socketpair: " + e.getMessage());
+            return;
+        }
+        List<String> argv = new ArrayList<>(config.launcher().command());
+        argv.addAll(List.of("--master-pid", Integer.toString(Native.getpid()),
+                "--linger-ms", Long.toString(config.linger().toMillis())));
+        try {
+            w.pid = Native.spawn(argv, workerEnvironment, pair[1]);
+            Native.setNonBlocking(pair[0], true);
+            epoll.add(pair[0], Epoll.IN);
+        } catch (NativeException e) {
+            Native.close(pair[0]);
+            w.pid = 0;
+            bootFailed(w, e.getMessage());
+            return;
+        } finally {
+            Native.close(pair[1]);
+        }
+        long now = now();
+        w.socket = new MessageSocket(pair[0]);
+        workersByFd.put(pair[0], w);
+        w.state = WorkerState.STARTING;
+        w.spawnedAt = now;
+        w.helloDeadline = now + BOOT_TIMEOUT_MILLIS;
+        w.requests = 0;
+        w.command = "";
+        w.lastCommand = "";
+        w.killReason = null;
+        w.requestLimit = config.maxRequests() == 0 ? 0
+                : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1);
+        emit(Level.INFO, Kind.WORKER, "spawned " + w);
+        notifier.changed();
+    }
+
+    /** gunicorn's manage_workers: as many serving workers as wanted, no more, spawning with back-off. */
+    private void manageWorkers(long now) {
+        while (servingCount() < wanted && now >= nextSpawnAt) {
+            Worker free = null;
+            for (Worker w : slots) {
+                if (!w.alive()) {
+                    free = w;
+                    break;
+                }
+            }
+            if (free == null) {
+                if (slots.size() >= PoolConfig.MAX_WORKERS) {
+                    break;
+                }
+                free = new Worker(slots.size());
+                slots.add(free);
+            }
+            spawnWorker(free);
+            if (!free.alive()) {
+                break;
+            }
+        }
+        int excess = servingCount() - wanted;
+        for (int i = slots.size() - 1; i >= 0 && excess > 0; i--) {
+            Worker w = slots.get(i);
+            if (w.state == WorkerState.IDLE || w.state == WorkerState.STARTING) {
+                retire(w);
+                excess--;
+            }
+        }
+        // Busy surplus workers leave when their session comes back (see workerIdle); free trailing dead slots.
+        while (slots.size() > wanted && !slots.get(slots.size() - 1).alive()) {
+            slots.remove(slots.size() - 1);
+        }
+    }
+
+    /**
+     * gunicorn's murder_workers: workers that never said hello, and busy workers silent for longer than they may be.
+     * A busy worker reports each command's start and end and its progress; between commands it lingers for at most
+     * {@code linger} before handing the session back. Silence beyond that plus the request timeout means stuck.
+     */
+    private void murderWorkers(long now) {
+        long requestLimit = config.requestTimeout().toMillis();
+        for (Worker w : slots) {
+            long silentFor = now - w.lastProgress;
+            long allowed = requestLimit + (w.command.isEmpty() ? config.linger().toMillis() : 0);
+            if (w.state == WorkerState.STARTING && now > w.helloDeadline) {
+                killWorker(w, "no hello within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
+            } else if (w.state == WorkerState.BUSY && requestLimit > 0 && silentFor > allowed) {
+                killWorker(w, "stuck in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
+                        + silentFor + " ms");
+            } else if (w.state == WorkerState.STOPPING && stopDeadline < 0 && now - w.lastProgress > requestLimit
+                    && w.session == null && requestLimit > 0) {
+                killWorker(w, "did not exit when told to");
+            }
+        }
+    }
+
+    /** gunicorn's reap_workers: collect the exit status of processes that ended. */
+    private void reapWorkers() {
+        if (unreaped.isEmpty()) {
+            return;
+        }
+        long now = now();
+        unreaped.entrySet().removeIf(e -> {
+            int status = Native.reap(e.getKey());
+            if (status < 0) {
+                if (now >= e.getValue().killAt()) {
+                    Native.kill(e.getKey(), Native.SIGKILL); // it closed its socketpair but lingers: end it
+                }
+                return false;
+            }
+            String reason = e.getValue().reason();
+            emit(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + e.getKey() + " exited ("
+                    + Native.describeStatus(status) + ")" + (reason == null ? "" : ": " + reason));
+            return true;
+        });
+    }
+
+    /** Asks a worker to leave once its session is back; idle ones leave at once. */
+    private void retire(Worker w) {
+        if (!w.alive() || w.socket == null) {
+            return;
+        }
+        if (w.state != WorkerState.STOPPING) {
+            w.state = WorkerState.STOPPING;
+            w.lastProgress = now();
+            try {
+                w.socket.send(ControlMessage.of(Type.STOP, 0).encode(), -1);
+            } catch (NativeException e) {
+                killWorker(w, "could not tell it to stop: " + e.getMessage());
+            }
+            notifier.changed();
+        }
+    }
+
+    /** gunicorn's kill_worker: SIGKILL; the socketpair's end of stream then reports it gone. */
+    private void killWorker(Worker w, String reason) {
+        if (!w.alive()) {
+            return;
+        }
+        w.killReason = reason;
+        emit(Level.WARN, Kind.WORKER, "killing " + w + ": " + reason);
+        Native.kill(w.pid, Native.SIGKILL);
+        workerGone(w, reason);
+    }
+
+    /** The worker's socketpair closed (it exited or was killed): clean up its slot and its session. */
+    private void workerGone(Worker w, String reason) {
+        if (!w.alive()) {
+            return;
+        }
+        boolean booting = w.state == WorkerState.STARTING;
+        boolean expected = w.state == WorkerState.STOPPING || reason != null;
+        if (w.socket != null) {
+            epoll.remove(w.socket.fd());
+            workersByFd.remove(w.socket.fd());
+            w.socket.close();
+            w.socket = null;
+        }
+        unreaped.put(w.pid, new Exited(w.killReason, now() + EXIT_WAIT_MILLIS));
+        w.state = WorkerState.DEAD;
+        Session s = w.session;
+        w.session = null;
+        w.command = "";
+        if (s != null) {
+            s.worker = null;
+            String why = w.killReason != null && w.killReason.startsWith("stuck")
+                    ? Reply.err(Reply.TIMEOUT, "command took too long; the worker serving it was ended")
+                    : Reply.err(Reply.SERVER_ERROR, "the worker serving this session died; please reconnect");
+            closeSession(s, w + " died", why);
+        }
+        if (!expected) {
+            emit(Level.WARN, Kind.WORKER, w + " died" + (booting ? " while starting" : ""));
+        }
+        if (booting && stopDeadline < 0) {
+            bootFailed(w, "exited before saying hello");
+        }
+        notifier.changed();
+        reapWorkers();
+    }
+
+    private void bootFailed(Worker w, String why) {
+        bootFailures++;
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(bootFailures - 1, 10));
+        nextSpawnAt = now() + backoff;
+        emit(Level.ERROR, Kind.WORKER, w + " failed to start (" + bootFailures + " in a row): " + why);
+        if (bootFailures >= MAX_BOOT_FAILURES) {
+            fatalError = "workers keep failing to start (" + bootFailures + " in a row); last: " + why;
+            emit(Level.ERROR, Kind.SERVER, fatalError);
+            beginStop(0);
+        }
+    }
+
+    void killWorkerByPid(int pid, String reason) {
+        for (Worker w : slots) {
+            if (w.alive() && w.pid == pid) {
+                killWorker(w, reason);
+            }
+        }
+    }
+
+    void recycleWorkerByPid(int pid) {
+        for (Worker w : slots) {
+            if (w.alive() && w.pid == pid) {
+                emit(Level.INFO, Kind.WORKER, "recycling " + w + " on request");
+                retire(w);
+            }
+        }
+    }
+
+    void resize(int workers) {
+        PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
+        if (workers != wanted) {
+            emit(Level.INFO, Kind.SERVER, "pool resized from " + wanted + " to " + workers + " workers");
+            wanted = workers;
+            manageWorkers(now());
+            notifier.changed();
+        }
+    }
+
+    private void killAllWorkers(String reason) {
+        for (Worker w : slots) {
+            killWorker(w, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** Stop accepting; close parked and queued sessions; let commands in flight finish for {@code graceMillis}. */
+    void beginStop(long graceMillis) {
+        long deadline = now() + graceMillis;
+        if (stopDeadline >= 0) {
+            stopDeadline = Math.min(stopDeadline, deadline);
+            return;
+        }
+        stopDeadline = deadline;
+        emit(Level.INFO, Kind.SERVER, "stopping" + (graceMillis > 0 ? " (grace " + graceMillis + " ms)" : ""));
+        stopListening();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (s.worker == null) {
+                closeSession(s, "server stopping", s.queued ? Reply.err(Reply.BUSY, "server shutting down") : null);
+            }
+        }
+        queue.clear();
+        for (Worker w : slots) {
+            retire(w);
+        }
+        notifier.changed();
+    }
+
+    private void advanceStop(long now) {
+        if (now >= stopDeadline && slots.stream().anyMatch(Worker::alive)) {
+            killAllWorkers("grace period over");
+        }
+        if (!unreaped.isEmpty() && now >= stopDeadline + EXIT_WAIT_MILLIS + 3_000) {
+            emit(Level.ERROR, Kind.SERVER, "could not reap " + unreaped.keySet());
+            unreaped.clear();
+        }
+    }
+
+    private void stopListening() {
+        if (listening) {
+            listening = false;
+            epoll.remove(listenerFd);
+            closeQuietly(listener);
+        }
+    }
+
+    private void closeEverything() {
+        stopListening();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            closeSession(s, "server stopped", null);
+        }
+        for (Worker w : slots) {
+            if (w.socket != null) {
+                w.socket.close();
+            }
+        }
+        notifier.publish(snapshot());
+        epoll.close();
+        emit(Level.INFO, Kind.SERVER, fatalError == null ? "stopped" : "stopped: " + fatalError);
+    }
+
+    // ---------------------------------------------------------------- the scoreboard
+
+    private int count(WorkerState state) {
+        int n = 0;
+        for (Worker w : slots) {
+            if (w.state == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int servingCount() {
+        int n = 0;
+        for (Worker w : slots) {
+            if (w.serving()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    PoolSnapshot snapshot() {
+        long now = now();
+        List<WorkerInfo> workers = new ArrayList<>(slots.size());
+        for (Worker w : slots) {
+            Session s = w.session;
+            workers.add(new WorkerInfo(w.slot, w.alive() ? w.pid : 0, w.state,
+                    w.command.isEmpty() && s != null ? "(waiting for " + s.client() + ")" : w.command,
+                    s == null ? "" : s.client(), s == null ? "" : s.state.user(), s == null ? 0 : s.id,
+                    w.commandBytes, w.requests, instant(w.spawnedAt), w.rssBytes));
+        }
+        List<SessionInfo> list = new ArrayList<>(sessions.size());
+        for (Session s : sessions.values()) {
+            list.add(new SessionInfo(s.id, s.client(), s.state.user(), s.worker != null ? s.worker.pid : s.queued ? -1 : 0,
+                    instant(s.acceptedAt), s.bytesIn, s.bytesOut));
+        }
+        return new PoolSnapshot(instant(startedAt), describe(lifecycle.address()), accepted, queue.size(),
+                maxQueued, maxBusy, allBusyCount, requestsServed, rejected, workers, list);
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private void emit(Level level, Kind kind, String message) {
+        notifier.event(new PoolEvent(java.time.Instant.now(), level, kind, message));
+    }
+
+    /** Per-connection events: built only when a listener asked for them, as there can be tens of thousands a second. */
+    private void debug(Kind kind, java.util.function.Supplier<String> message) {
+        if (notifier.wantsDebug()) {
+            emit(Level.DEBUG, kind, message.get());
+        }
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Converts the loop's monotonic milliseconds to wall-clock time. */
+    private static java.time.Instant instant(long monotonicMillis) {
+        return java.time.Instant.ofEpochMilli(System.currentTimeMillis() - (now() - monotonicMillis));
+    }
+
+    /**
+     * Closes a connection after an optional last line. Input the client sent and nobody read is drained first: with
+     * unread input, close() sends a reset, and the client might lose the last reply.
+     */
+    private void sayAndClose(int fd, String lastLine) {
+        Native.drainInput(fd, scratch);
+        if (lastLine != null) {
+            scratch.clear();
+            scratch.put(lastLine.getBytes(StandardCharsets.UTF_8)).flip();
+            Native.writeBestEffort(fd, scratch);
+            scratch.clear();
+        }
+        Native.close(fd);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+    }
+
+    static String describe(InetSocketAddress a) {
+        if (a == null) {
+            return "?";
+        }
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

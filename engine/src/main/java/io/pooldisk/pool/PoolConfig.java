@@ -1,0 +1,111 @@
+package io.pooldisk.pool;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the master needs to run, fixed at start (the worker count can change later through
+ * {@link PoolServer#resize(int)}). Build with {@link #builder()}.
+ *
+ * @param bind              resolved address to listen on (port 0 picks a free one)
+ * @param workers           worker processes to keep running
+ * @param dataDir           the server's data directory (lock, control socket, log)
+ * @param maxPending        sessions that may wait for a worker before new ones get ERR 503
+ * @param queueTimeout      how long a session may wait for a worker before it gets ERR 503
+ * @param requestTimeout    a worker making no progress in one command for this long is killed
+ * @param maxRequests       recycle a worker after this many commands (0: never)
+ * @param maxRequestsJitter add up to this many to maxRequests per worker, so they do not all recycle at once
+ * @param grace             on a graceful stop, how long commands in flight may take to finish
+ * @param idleTimeout       parked sessions idle this long are closed
+ * @param linger            how long a worker waits for a session's next command before returning it
+ * @param maxSessions       open sessions allowed at once; past it new connections get ERR 503
+ * @param launcher          how to start a worker process
+ */
+public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int maxPending, Duration queueTimeout,
+                         Duration requestTimeout, int maxRequests, int maxRequestsJitter, Duration grace,
+                         Duration idleTimeout, Duration linger, int maxSessions, WorkerLauncher launcher) {
+
+    public static final int MAX_WORKERS = 256;
+
+    public PoolConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(launcher, "launcher");
+        requireRange("workers", workers, 1, MAX_WORKERS);
+        requireRange("maxPending", maxPending, 0, 1_000_000);
+        requireRange("maxRequests", maxRequests, 0, Integer.MAX_VALUE);
+        requireRange("maxRequestsJitter", maxRequestsJitter, 0, Integer.MAX_VALUE);
+        requireRange("maxSessions", maxSessions, 1, 1_000_000);
+        for (Duration d : new Duration[] {queueTimeout, requestTimeout, grace, idleTimeout, linger}) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("durations must be zero or positive");
+            }
+        }
+    }
+
+    static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", not " + value);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bind = bind;
+        b.workers = workers;
+        b.dataDir = dataDir;
+        b.maxPending = maxPending;
+        b.queueTimeout = queueTimeout;
+        b.requestTimeout = requestTimeout;
+        b.maxRequests = maxRequests;
+        b.maxRequestsJitter = maxRequestsJitter;
+        b.grace = grace;
+        b.idleTimeout = idleTimeout;
+        b.linger = linger;
+        b.maxSessions = maxSessions;
+        b.launcher = launcher;
+        return b;
+    }
+
+    /** Defaults match {@code pooldisk serve --help}. */
+    public static final class Builder {
+        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 8080);
+        private int workers = 5;
+        private Path dataDir = DataDirs.defaultDataDir();
+        private int maxPending = 128;
+        private Duration queueTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private int maxRequests = 0;
+        private int maxRequestsJitter = 0;
+        private Duration grace = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration linger = Duration.ofMillis(50);
+        private int maxSessions = 10_000;
+        private WorkerLauncher launcher = WorkerLauncher.currentJvm();
+
+        public Builder bind(InetSocketAddress v) { bind = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder maxPending(int v) { maxPending = v; return this; }
+        public Builder queueTimeout(Duration v) { queueTimeout = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder maxRequests(int v) { maxRequests = v; return this; }
+        public Builder maxRequestsJitter(int v) { maxRequestsJitter = v; return this; }
+        public Builder grace(Duration v) { grace = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder linger(Duration v) { linger = v; return this; }
+        public Builder maxSessions(int v) { maxSessions = v; return this; }
+        public Builder launcher(WorkerLauncher v) { launcher = v; return this; }
+
+        public PoolConfig build() {
+            return new PoolConfig(bind, workers, dataDir, maxPending, queueTimeout, requestTimeout, maxRequests,
+                    maxRequestsJitter, grace, idleTimeout, linger, maxSessions, launcher);
+        }
+    }
+}

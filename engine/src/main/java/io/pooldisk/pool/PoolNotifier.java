@@ -1,0 +1,137 @@
+package io.pooldisk.pool;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Carries the master's changes to listeners on a thread of its own, so a slow listener never slows the loop.
+ * Snapshots are coalesced to at most one per {@link #MIN_INTERVAL_MILLIS}; events queue up to a bound, and past it
+ * are dropped and counted (the log says how many).
+ */
+final class PoolNotifier {
+
+    static final long MIN_INTERVAL_MILLIS = 100;
+    private static final int EVENT_CAPACITY = 10_000;
+
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<PoolEvent> events = new ArrayBlockingQueue<>(EVENT_CAPACITY);
+    private final AtomicReference<PoolSnapshot> pending = new AtomicReference<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread thread;
+    private volatile PoolSnapshot latest;
+    private volatile boolean closed;
+    private volatile boolean wantsDebug;
+    private boolean dirty = true;
+    private long lastPublished;
+
+    PoolNotifier(List<PoolListener> initial) {
+        listeners.addAll(initial);
+        wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
+        thread = new Thread(this::deliver, "pooldisk-notifier");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    AutoCloseable subscribe(PoolListener listener) {
+        listeners.add(listener);
+        wantsDebug |= listener.wantsDebugEvents();
+        PoolSnapshot now = latest;
+        if (now != null) {
+            pending.compareAndSet(null, now);
+        }
+        return () -> {
+            listeners.remove(listener);
+            wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
+        };
+    }
+
+    /** True when some listener wants per-connection (DEBUG) events. */
+    boolean wantsDebug() {
+        return wantsDebug;
+    }
+
+    PoolSnapshot latest() {
+        return latest;
+    }
+
+    // Called on the master thread.
+
+    void changed() {
+        dirty = true;
+    }
+
+    void maybePublish(Supplier<PoolSnapshot> snapshot) {
+        long now = System.nanoTime() / 1_000_000;
+        if (dirty && now - lastPublished >= MIN_INTERVAL_MILLIS) {
+            lastPublished = now;
+            dirty = false;
+            publish(snapshot.get());
+        }
+    }
+
+    void publish(PoolSnapshot snapshot) {
+        latest = snapshot;
+        pending.set(snapshot);
+    }
+
+    void event(PoolEvent event) {
+        if (!events.offer(event)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Delivers what is left, then stops the thread. */
+    void close() {
+        closed = true;
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // The notifier thread.
+
+    private void deliver() {
+        while (true) {
+            PoolEvent event;
+            try {
+                event = events.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (event != null) {
+                forEach(l -> l.onEvent(event));
+            }
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                PoolEvent note = new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER,
+                        lost + " log events dropped: listeners too slow");
+                forEach(l -> l.onEvent(note));
+            }
+            PoolSnapshot snapshot = pending.getAndSet(null);
+            if (snapshot != null) {
+                forEach(l -> l.onSnapshot(snapshot));
+            }
+            if (closed && event == null && events.isEmpty() && pending.get() == null) {
+                return;
+            }
+        }
+    }
+
+    private void forEach(java.util.function.Consumer<PoolListener> call) {
+        for (PoolListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                System.err.println("pooldisk: a pool listener failed: " + e);
+            }
+        }
+    }
+}

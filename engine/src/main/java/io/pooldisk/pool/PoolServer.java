@@ -1,0 +1,233 @@
+package io.pooldisk.pool;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running PoolDisk server: the in-process API the console and the {@code serve} command use. {@link #start} returns
+ * once every worker has said hello; every method is safe from any thread (work is handed to the master's loop).
+ */
+public final class PoolServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+    private final PoolConfig config;
+    private final DataDirLock lock;
+    private final InetSocketAddress address;
+    private final PoolNotifier notifier;
+    private final Master master;
+    private final Thread loop;
+    private final ControlServer control;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile String failure;
+
+    private PoolServer(PoolConfig config, DataDirLock lock, ServerSocketChannel listener, List<PoolListener> listeners)
+            throws IOException {
+        this.config = config;
+        this.lock = lock;
+        this.address = (InetSocketAddress) listener.getLocalAddress();
+        List<PoolListener> all = new ArrayList<>(listeners);
+        all.add(new ServerLogFile(DataDirs.logFile(config.dataDir())));
+        this.notifier = new PoolNotifier(all);
+        this.master = new Master(config, listener, notifier, new Lifecycle());
+        this.loop = new Thread(master, "pooldisk-master");
+        this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);
+    }
+
+    /**
+     * Starts a server: locks the data directory, listens, spawns the workers and waits until they are all ready.
+     *
+     * @throws PoolStartException with a one-line message when it cannot (port in use, data directory in use or not
+     *                            writable, workers that fail to start)
+     */
+    public static PoolServer start(PoolConfig config, PoolListener... listeners) throws PoolStartException {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        ServerSocketChannel listener;
+        try {
+            listener = listen(config.bind());
+        } catch (PoolStartException e) {
+            lock.release();
+            throw e;
+        }
+        PoolServer server = null;
+        try {
+            server = new PoolServer(config, lock, listener, List.of(listeners));
+            server.loop.start();
+            server.ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            server.control.start();
+            return server;
+        } catch (ExecutionException e) {
+            server.awaitTermination(Duration.ofSeconds(10));
+            throw new PoolStartException(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            server.close();
+            throw new PoolStartException("workers did not start within " + START_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (server != null) {
+                server.close();
+            }
+            throw new PoolStartException("interrupted while starting");
+        } catch (IOException | RuntimeException e) {
+            if (server == null) {
+                closeQuietly(listener);
+                lock.release();
+            } else {
+                server.close();
+            }
+            throw new PoolStartException("cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerSocketChannel listen(InetSocketAddress bind) throws PoolStartException {
+        String where = Master.describe(bind);
+        if (bind.isUnresolved()) {
+            throw new PoolStartException("cannot resolve host " + bind.getHostString());
+        }
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.bind(bind, 1024);
+            channel.configureBlocking(false);
+            return channel;
+        } catch (BindException e) {
+            closeQuietly(channel);
+            String why = e.getMessage() != null && e.getMessage().contains("in use") ? "address already in use"
+                    : e.getMessage();
+            throw new PoolStartException("cannot listen on " + where + ": " + why);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new PoolStartException("cannot listen on " + where + ": " + e.getMessage());
+        }
+    }
+
+    public PoolConfig config() {
+        return config;
+    }
+
+    /** The address the server listens on (with the real port when the configuration asked for port 0). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** A fresh snapshot of the scoreboard. */
+    public PoolSnapshot snapshot() {
+        if (terminated.getCount() == 0) {
+            return notifier.latest();
+        }
+        CompletableFuture<PoolSnapshot> fresh = new CompletableFuture<>();
+        master.submit(() -> fresh.complete(master.snapshot()));
+        try {
+            return fresh.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return notifier.latest();
+        } catch (ExecutionException | TimeoutException e) {
+            return notifier.latest();
+        }
+    }
+
+    /** Listens to snapshots (coalesced, at most about ten a second) and log events; close the result to stop. */
+    public AutoCloseable subscribe(PoolListener listener) {
+        return notifier.subscribe(listener);
+    }
+
+    public void resize(int workers) {
+        PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
+        master.submit(() -> master.resize(workers));
+    }
+
+    /** Ends a worker with SIGKILL, as a crash would; the pool replaces it. */
+    public void killWorker(int pid) {
+        master.submit(() -> master.killWorkerByPid(pid, "killed by the administrator"));
+    }
+
+    /** Lets a worker finish its session, then replaces it. */
+    public void recycleWorker(int pid) {
+        master.submit(() -> master.recycleWorkerByPid(pid));
+    }
+
+    /** Closes a client's session. */
+    public void kickSession(long id) {
+        master.submit(() -> master.kickSession(id));
+    }
+
+    /** Begins a graceful stop (what SIGTERM does) without waiting for it. */
+    public void requestStop() {
+        master.submit(() -> master.beginStop(config.grace().toMillis()));
+    }
+
+    /** Begins a fast stop: workers are killed at once. */
+    public void requestFastStop() {
+        master.submit(() -> master.beginStop(0));
+    }
+
+    public boolean awaitTermination(Duration timeout) {
+        try {
+            return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public boolean isRunning() {
+        return terminated.getCount() > 0;
+    }
+
+    /** Why the server stopped by itself (for example workers that keep failing to start), or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Stops gracefully and waits until every worker is gone. */
+    @Override
+    public void close() {
+        requestStop();
+        awaitTermination(config.grace().plusSeconds(15));
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** How the master reports its progress to the server object. */
+    final class Lifecycle {
+
+        InetSocketAddress address() {
+            return address;
+        }
+
+        void workerReady(boolean allReady) {
+            if (allReady) {
+                ready.complete(null);
+            }
+        }
+
+        void stopped(String error) {
+            failure = error;
+            control.close();
+            notifier.close();
+            lock.release();
+            terminated.countDown();
+            ready.completeExceptionally(new PoolStartException(error != null ? error : "server stopped while starting"));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.pooldisk.pool;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Appends the server's log (INFO and above) to {@code server.log} in the data directory. */
+final class ServerLogFile implements PoolListener {
+
+    private final Path file;
+    private Writer writer;
+    private boolean failed;
+
+    ServerLogFile(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public synchronized void onEvent(PoolEvent event) {
+        if (event.level() == PoolEvent.Level.DEBUG || failed) {
+            return;
+        }
+        try {
+            if (writer == null) {
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            writer.write(event.toString());
+            writer.write('\n');
+            writer.flush();
+        } catch (IOException e) {
+            failed = true;
+            System.err.println("pooldisk: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

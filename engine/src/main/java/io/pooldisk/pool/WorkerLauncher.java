@@ -1,0 +1,49 @@
+package io.pooldisk.pool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command that starts one worker process; the master appends the worker's own arguments. The default runs the
+ * worker class on this JVM's java with flags that keep it small (DESIGN.md §4: serial GC, small heap, C1 only).
+ *
+ * @param command the program and its leading arguments
+ */
+public record WorkerLauncher(List<String> command) {
+
+    public static final String WORKER_MAIN = "io.pooldisk.worker.WorkerMain";
+
+    /** JVM flags for a worker: a few tens of megabytes instead of the default's 65 MB or more. */
+    public static final List<String> SMALL_JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC", "-Xms4m", "-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m", "-XX:-UsePerfData", "-Xshare:auto",
+            "-Djava.awt.headless=true");
+
+    public WorkerLauncher {
+        command = List.copyOf(command);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty worker command");
+        }
+    }
+
+    /** Extra JVM options for workers, appended after the defaults (so they win): {@value}. */
+    public static final String EXTRA_OPTIONS_VARIABLE = "POOLDISK_WORKER_JAVA_OPTS";
+
+    /** Workers run on the JVM and class path of this process. */
+    public static WorkerLauncher currentJvm() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Files.isExecutable(java) ? java.toString() : "java");
+        cmd.addAll(SMALL_JVM_FLAGS);
+        String extra = System.getenv(EXTRA_OPTIONS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(WORKER_MAIN);
+        return new WorkerLauncher(cmd);
+    }
+}

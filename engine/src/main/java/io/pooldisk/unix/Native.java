@@ -1,0 +1,370 @@
+package io.pooldisk.unix;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Platform;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.IntByReference;
+import jnr.ffi.byref.LongLongByReference;
+
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The one door to the C library. Results of -1 become {@link NativeException}s carrying errno, in one helper
+ * ({@link #check}), as Netty's FileDescriptor does. Constants are Linux's (x86_64 and aarch64 agree on all of them).
+ */
+public final class Native {
+
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int O_RDONLY = 0;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CTRUNC = 0x8;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SCM_RIGHTS = 1;
+    public static final int SHUT_RDWR = 2;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int ECHILD = 10;
+    public static final int ECONNABORTED = 103;
+    public static final int ESRCH = 3;
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+    public static final int WNOHANG = 1;
+    private static final int PR_SET_PDEATHSIG = 1;
+    private static final short POSIX_SPAWN_SETPGROUP = 0x2;
+
+    static final LibC C = LibraryLoader.create(LibC.class).load("c");
+    static final Runtime RUNTIME = Runtime.getRuntime(C);
+    static final boolean X86_64 = Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64;
+
+    private Native() {
+    }
+
+    /** Throws a {@link NativeException} with errno when a call returned -1; returns the result otherwise. */
+    static long check(String call, long result) throws NativeException {
+        if (result == -1) {
+            throw new NativeException(call, errno());
+        }
+        return result;
+    }
+
+    static int errno() {
+        return RUNTIME.getLastError();
+    }
+
+    static Pointer allocate(int bytes) {
+        return Memory.allocateDirect(RUNTIME, bytes, true);
+    }
+
+    public static int getpid() {
+        return C.getpid();
+    }
+
+    public static int getppid() {
+        return C.getppid();
+    }
+
+    public static int getuid() {
+        return C.getuid();
+    }
+
+    /** A connected pair of close-on-exec UNIX sockets: a message-boundary-keeping pipe between master and worker. */
+    public static int[] seqpacketPair() throws NativeException {
+        int[] sv = new int[2];
+        check("socketpair", C.socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+        return sv;
+    }
+
+    public static void close(int fd) {
+        if (fd >= 0) {
+            C.close(fd);
+        }
+    }
+
+    public static void setNonBlocking(int fd, boolean on) throws NativeException {
+        int flags = (int) check("fcntl(F_GETFL)", C.fcntl(fd, F_GETFL, 0));
+        int wanted = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+        if (wanted != flags) {
+            check("fcntl(F_SETFL)", C.fcntl(fd, F_SETFL, wanted));
+        }
+    }
+
+    /** A connection taken from a listening socket: its descriptor and the peer's address as "host:port". */
+    public record Accepted(int fd, String peer) {
+    }
+
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    /**
+     * The seed's accept, on a non-blocking listening socket: the new connection is blocking and close-on-exec.
+     * Returns null when no connection is waiting. {@code sockaddr} is a caller-owned scratch area of 128 bytes.
+     */
+    public static Accepted accept(int listenFd, Pointer sockaddr) throws NativeException {
+        IntByReference length = new IntByReference(128);
+        while (true) {
+            int fd = C.accept4(listenFd, sockaddr, length, SOCK_CLOEXEC);
+            if (fd >= 0) {
+                return new Accepted(fd, peerAddress(sockaddr));
+            }
+            int err = errno();
+            if (err == EAGAIN) {
+                return null;
+            }
+            if (err != EINTR && err != ECONNABORTED) {
+                throw new NativeException("accept4", err);
+            }
+        }
+    }
+
+    public static Pointer allocateSockaddr() {
+        return allocate(128);
+    }
+
+    /** Formats a struct sockaddr_in or sockaddr_in6 as "1.2.3.4:80" or "[::1]:80". */
+    private static String peerAddress(Pointer sa) {
+        int family = sa.getShort(0) & 0xffff;
+        int port = ((sa.getByte(2) & 0xff) << 8) | (sa.getByte(3) & 0xff);
+        if (family == AF_INET) {
+            return (sa.getByte(4) & 0xff) + "." + (sa.getByte(5) & 0xff) + "." + (sa.getByte(6) & 0xff) + "."
+                    + (sa.getByte(7) & 0xff) + ":" + port;
+        }
+        if (family == AF_INET6) {
+            byte[] addr = new byte[16];
+            sa.get(8, addr, 0, 16);
+            try {
+                String host = java.net.InetAddress.getByAddress(addr).getHostAddress();
+                int scope = host.indexOf('%');
+                return "[" + (scope < 0 ? host : host.substring(0, scope)) + "]:" + port;
+            } catch (java.net.UnknownHostException e) {
+                return "?:" + port;
+            }
+        }
+        return "?";
+    }
+
+    /** Reads into {@code buf} from its position; returns bytes read, 0 at end of stream. Retries EINTR. */
+    public static int read(int fd, ByteBuffer buf) throws NativeException {
+        while (true) {
+            long n = C.read(fd, buf.slice(), buf.remaining());
+            if (n >= 0) {
+                buf.position(buf.position() + (int) n);
+                return (int) n;
+            }
+            if (errno() != EINTR) {
+                throw new NativeException("read", errno());
+            }
+        }
+    }
+
+    /** Writes all of {@code buf} (a blocking descriptor), looping over short writes and EINTR. */
+    public static void writeFully(int fd, ByteBuffer buf) throws NativeException {
+        while (buf.hasRemaining()) {
+            long n = C.write(fd, buf.slice(), buf.remaining());
+            if (n >= 0) {
+                buf.position(buf.position() + (int) n);
+            } else if (errno() != EINTR) {
+                throw new NativeException("write", errno());
+            }
+        }
+    }
+
+    /** Looks at the next byte without taking it: 1 when data waits, 0 at end of stream, -1 when none waits yet. */
+    public static int peek(int fd, ByteBuffer scratch) throws NativeException {
+        long n = C.recv(fd, scratch, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n >= 0) {
+            return (int) n;
+        }
+        int err = errno();
+        if (err == EAGAIN || err == EINTR) {
+            return -1;
+        }
+        throw new NativeException("recv", err);
+    }
+
+    /** Reads and discards (into {@code scratch}) whatever input is already waiting, without blocking. */
+    public static void drainInput(int fd, ByteBuffer scratch) {
+        for (int i = 0; i < 64 && C.recv(fd, scratch, scratch.capacity(), MSG_DONTWAIT) > 0; i++) {
+            scratch.clear();
+        }
+    }
+
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_NODELAY = 1;
+
+    public static void setTcpNoDelay(int fd) {
+        C.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, new int[] {1}, 4);
+    }
+
+    /** Writes a short message on a connection without blocking; what does not fit is dropped. */
+    public static void writeBestEffort(int fd, ByteBuffer direct) {
+        C.send(fd, direct, direct.remaining(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+
+    public static void shutdown(int fd) {
+        C.shutdown(fd, SHUT_RDWR);
+    }
+
+    /**
+     * Copies up to {@code count} bytes from {@code inFd} at {@code offset} to {@code outFd} in the kernel. One call moves
+     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved.
+     */
+    public static long sendfile(int outFd, int inFd, long offset, long count) throws NativeException {
+        LongLongByReference off = new LongLongByReference(offset);
+        while (true) {
+            long n = C.sendfile(outFd, inFd, off, Math.min(count, 0x7ffff000L));
+            if (n >= 0) {
+                return n;
+            }
+            if (errno() != EINTR) {
+                throw new NativeException("sendfile", errno());
+            }
+        }
+    }
+
+    /** Sends a signal; false when the process no longer exists. */
+    public static boolean kill(int pid, int signal) {
+        if (pid <= 0) {
+            return false;
+        }
+        return C.kill(pid, signal) == 0;
+    }
+
+    /**
+     * Reaps a child without waiting. Returns its wait status, or -1 while it still runs. A pid that is not (or no longer)
+     * our child counts as gone: returns 0.
+     */
+    public static int reap(int pid) {
+        IntByReference status = new IntByReference();
+        int r = C.waitpid(pid, status, WNOHANG);
+        if (r == pid) {
+            return status.intValue();
+        }
+        if (r == 0) {
+            return -1;
+        }
+        return errno() == EINTR ? -1 : 0;
+    }
+
+    /** Text for a wait status: "exit 1", "signal 9". */
+    public static String describeStatus(int status) {
+        int signal = status & 0x7f;
+        return signal == 0 ? "exit " + ((status >> 8) & 0xff) : "signal " + signal;
+    }
+
+    /** Asks the kernel to SIGKILL this process when the thread that spawned it ends (Linux prctl PR_SET_PDEATHSIG). */
+    public static void dieWithParent() {
+        C.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    }
+
+    /** The TCP port of a service name from the services database (getservbyname), or -1 when unknown. */
+    public static int servicePort(String name) {
+        Pointer servent = C.getservbyname(name, "tcp");
+        if (servent == null) {
+            return -1;
+        }
+        // struct servent { char *s_name; char **s_aliases; int s_port; ... }: the port is in network byte order.
+        int port = servent.getInt(2L * RUNTIME.addressSize());
+        return ((port & 0xff) << 8) | ((port >> 8) & 0xff);
+    }
+
+    /**
+     * Starts {@code argv} with {@code env}: the seed's socketpair + fork, in spawn form. {@code childEnd} becomes fd 3 of
+     * the child, stdin reads /dev/null, stdout and stderr are inherited, and every other descriptor is closed in the
+     * child (glibc's closefrom file action), so a worker never holds the listening socket or a client connection.
+     * The child gets a process group of its own: a Ctrl-C on the master's terminal reaches the master alone, which
+     * then stops its workers gracefully.
+     *
+     * @return the child's pid
+     */
+    public static int spawn(List<String> argv, List<String> env, int childEnd) throws NativeException {
+        Pointer actions = allocate(256); // sizeof(posix_spawn_file_actions_t) is 80 on glibc
+        Pointer attr = allocate(1024); // sizeof(posix_spawnattr_t) is 336 on glibc
+        Pointer argvArray = stringArray(argv);
+        Pointer envArray = stringArray(env);
+        IntByReference pid = new IntByReference();
+        C.posix_spawn_file_actions_init(actions);
+        C.posix_spawnattr_init(attr);
+        try {
+            spawnCheck("setflags", C.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP));
+            spawnCheck("setpgroup", C.posix_spawnattr_setpgroup(attr, 0));
+            spawnCheck("addopen", C.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0));
+            spawnCheck("adddup2", C.posix_spawn_file_actions_adddup2(actions, childEnd, 3));
+            spawnCheck("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions, 4));
+            spawnCheck("posix_spawnp " + argv.get(0), C.posix_spawnp(pid, argv.get(0), actions, attr, argvArray, envArray));
+            return pid.intValue();
+        } finally {
+            C.posix_spawn_file_actions_destroy(actions);
+            C.posix_spawnattr_destroy(attr);
+            reachabilityFence(argvArray, envArray);
+        }
+    }
+
+    /** posix_spawn functions return the error number itself rather than setting errno. */
+    private static void spawnCheck(String call, int result) throws NativeException {
+        if (result != 0) {
+            throw new NativeException(call, result);
+        }
+    }
+
+    private static final ThreadLocal<java.util.ArrayList<Pointer>> KEEP = ThreadLocal.withInitial(java.util.ArrayList::new);
+
+    /** A NULL-terminated char*[] whose strings stay allocated until {@link #reachabilityFence}. */
+    private static Pointer stringArray(List<String> strings) {
+        int ptr = RUNTIME.addressSize();
+        Pointer array = allocate((strings.size() + 1) * ptr);
+        for (int i = 0; i < strings.size(); i++) {
+            byte[] bytes = strings.get(i).getBytes(StandardCharsets.UTF_8);
+            Pointer s = allocate(bytes.length + 1);
+            s.put(0, bytes, 0, bytes.length);
+            s.putByte(bytes.length, (byte) 0);
+            array.putPointer((long) i * ptr, s);
+            KEEP.get().add(s);
+        }
+        array.putAddress((long) strings.size() * ptr, 0L);
+        return array;
+    }
+
+    private static void reachabilityFence(Pointer... arrays) {
+        java.lang.ref.Reference.reachabilityFence(arrays);
+        java.lang.ref.Reference.reachabilityFence(KEEP.get());
+        KEEP.get().clear();
+    }
+
+    private static final Method FD_VAL = fdValMethod();
+
+    private static Method fdValMethod() {
+        try {
+            return Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The int descriptor behind a JDK socket channel. Needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}
+     * (the executable jar's manifest carries it).
+     */
+    public static int fdOf(Channel channel) {
+        try {
+            return (int) FD_VAL.invoke(channel);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot read the descriptor of a JDK channel: run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.protocol.RequestLine;
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client connection a worker is serving: the descriptor it received, an input buffer that splits lines, and
+ * counters of bytes in and out. One per worker, reused for every session it borrows (no allocation per hand-off).
+ * Blocking I/O; waiting with a time-out is the {@link SessionRunner}'s job.
+ */
+final class ClientConnection {
+
+    private static final int BUFFER = 64 * 1024;
+
+    /** Bytes read and not yet taken, between 0 and position (write mode). */
+    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    private int fd = -1;
+    private int scanned;
+    private long bytesIn;
+    private long bytesOut;
+
+    /** Takes on a session's connection, with the input bytes an earlier worker read but no command took. */
+    void open(int descriptor, byte[] pending) {
+        fd = descriptor;
+        in.clear();
+        in.put(pending);
+        scanned = 0;
+        bytesIn = 0;
+        bytesOut = 0;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** The next whole line without its line ending (LF or CRLF), or null when none is buffered. */
+    ByteBuffer nextLine() {
+        int end = in.position();
+        for (int i = scanned; i < end; i++) {
+            if (in.get(i) == '\n') {
+                int length = i > 0 && in.get(i - 1) == '\r' ? i - 1 : i;
+                ByteBuffer line = ByteBuffer.allocate(length);
+                in.get(0, line.array(), 0, length);
+                take(i + 1);
+                return line;
+            }
+        }
+        scanned = end;
+        return null;
+    }
+
+    /** True when the buffered partial line is already longer than a request line may be. */
+    boolean lineTooLong() {
+        return scanned > RequestLine.MAX_BYTES + 1;
+    }
+
+    /** Reads what the client sent; returns false at end of stream. */
+    boolean fill() throws BrokenConnectionException {
+        if (!in.hasRemaining()) {
+            return true; // a full buffer always holds an over-long line; lineTooLong() reports it
+        }
+        try {
+            int n = Native.read(fd, in);
+            bytesIn += n;
+            return n > 0;
+        } catch (NativeException e) {
+            throw new BrokenConnectionException(e);
+        }
+    }
+
+    void write(String text) throws BrokenConnectionException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            for (int off = 0; off < bytes.length; off += BUFFER) {
+                out.clear();
+                out.put(bytes, off, Math.min(BUFFER, bytes.length - off)).flip();
+                Native.writeFully(fd, out);
+            }
+        } catch (NativeException e) {
+            throw new BrokenConnectionException(e);
+        }
+        bytesOut += bytes.length;
+    }
+
+    /** The buffered bytes that no command has taken yet: handed back to the master with the session. */
+    byte[] pending() {
+        byte[] rest = new byte[in.position()];
+        in.get(0, rest);
+        return rest;
+    }
+
+    long bytesIn() {
+        return bytesIn;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    private void take(int count) {
+        in.flip().position(count);
+        in.compact();
+        scanned = 0;
+    }
+
+    /** Closes this worker's copy of the descriptor; the master keeps its own. */
+    void close() {
+        Native.close(fd);
+        fd = -1;
+    }
+}

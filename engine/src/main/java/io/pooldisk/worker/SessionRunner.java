@@ -1,0 +1,134 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.RequestLine;
+import io.pooldisk.unix.MessageSocket;
+import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.Poll;
+import io.pooldisk.worker.ControlMessage.Type;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * Serves one borrowed session: runs its commands while the client keeps the worker busy, and hands the session back
+ * to the master after {@code linger} of quiet with no unread input (DESIGN.md §3). The answer is the message for the
+ * master: PARK (still open, with its state) or CLOSE (over). While serving, it reports what it did to the master at
+ * most every {@link #REPORT_INTERVAL_MILLIS}; PARK and CLOSE carry the rest.
+ */
+final class SessionRunner {
+
+    static final long REPORT_INTERVAL_MILLIS = 100;
+
+    private final MessageSocket master;
+    private final CommandHandler commands;
+    private final int lingerMillis;
+    private final ClientConnection conn = new ClientConnection();
+    private final Poll poll;
+    /** Set when the master asked this worker to stop (or went away): finish, return the session, exit. */
+    private boolean stopRequested;
+    private int unreportedCommands;
+    private String lastCommand = "";
+    private long lastReport;
+
+    SessionRunner(MessageSocket master, CommandHandler commands, int lingerMillis) {
+        this.master = master;
+        this.commands = commands;
+        this.lingerMillis = lingerMillis;
+        this.poll = new Poll(-1, master.fd());
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    ControlMessage serve(long sessionId, int fd, SessionState state) throws NativeException {
+        conn.open(fd, state.pending());
+        poll.setFd(0, fd);
+        lastReport = now();
+        String reason;
+        try {
+            reason = run(sessionId);
+        } catch (BrokenConnectionException e) {
+            reason = "connection failed: " + e.getMessage();
+        } finally {
+            conn.close();
+        }
+        boolean parked = reason == null;
+        Map<String, String> fields = state.withPending(parked ? conn.pending() : new byte[0]).toFields();
+        addCounters(fields);
+        if (!parked) {
+            fields.put("reason", reason);
+        }
+        return new ControlMessage(parked ? Type.PARK : Type.CLOSE, sessionId, fields);
+    }
+
+    /** Runs commands until the session goes quiet (returns null) or ends (returns why). */
+    private String run(long sessionId) throws NativeException, BrokenConnectionException {
+        while (true) {
+            ByteBuffer line = conn.nextLine();
+            if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
+                conn.write(Reply.err(Reply.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
+                        + " bytes"));
+                return "line too long";
+            }
+            if (line != null) {
+                if (execute(line) == CommandHandler.Next.END_SESSION) {
+                    return "quit";
+                }
+                reportIfDue(sessionId);
+                continue;
+            }
+            if (stopRequested || poll.await(lingerMillis) == 0) {
+                return null;
+            }
+            if (poll.ready(1)) {
+                stopRequested = true; // a STOP, or the master's end closed: either way, leave after this session
+                if (!poll.ready(0)) {
+                    return null;
+                }
+            }
+            if (!conn.fill()) {
+                return "client closed";
+            }
+        }
+    }
+
+    private CommandHandler.Next execute(ByteBuffer line) throws BrokenConnectionException {
+        unreportedCommands++;
+        RequestLine request;
+        try {
+            request = RequestLine.parse(line);
+        } catch (ProtocolException e) {
+            lastCommand = "(bad request)";
+            conn.write(e.replyLine());
+            return CommandHandler.Next.CONTINUE;
+        }
+        lastCommand = request.command();
+        return commands.handle(request, conn);
+    }
+
+    /** A client sending command after command keeps this worker: the master still hears how it goes. */
+    private void reportIfDue(long sessionId) throws NativeException {
+        long now = now();
+        if (now - lastReport >= REPORT_INTERVAL_MILLIS) {
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            addCounters(fields);
+            master.send(new ControlMessage(Type.PROGRESS, sessionId, fields).encode(), -1);
+        }
+    }
+
+    private void addCounters(Map<String, String> fields) {
+        fields.put("commands", Integer.toString(unreportedCommands));
+        fields.put("lastCommand", lastCommand);
+        fields.put("bytesIn", Long.toString(conn.bytesIn()));
+        fields.put("bytesOut", Long.toString(conn.bytesOut()));
+        unreportedCommands = 0;
+        lastReport = now();
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+}

@@ -1,0 +1,70 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.unix.MessageSocket;
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
+import io.pooldisk.worker.ControlMessage.Type;
+
+/**
+ * A worker process. The master spawned it with its end of a socketpair on descriptor 3; it says hello, then loops as
+ * the seed's worker does: receive a client descriptor, serve, report back. It exits when the master says STOP or its
+ * end of the socketpair closes (so a master killed with SIGKILL leaves no worker behind).
+ *
+ * <p>Arguments: {@code --master-pid PID --linger-ms N}.
+ */
+public final class WorkerMain {
+
+    static final int MASTER_FD = 3;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        int masterPid = intArg(args, "--master-pid", -1);
+        int lingerMillis = intArg(args, "--linger-ms", 50);
+        // Backstop for a master that dies while this worker is deep in a command: the kernel kills us too.
+        Native.dieWithParent();
+        if (masterPid > 0 && Native.getppid() != masterPid) {
+            System.exit(0); // the master died before prctl took effect
+        }
+        try (MessageSocket master = new MessageSocket(MASTER_FD)) {
+            serveForever(master, lingerMillis);
+        } catch (NativeException | RuntimeException e) {
+            System.err.println("pooldisk worker " + Native.getpid() + ": " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void serveForever(MessageSocket master, int lingerMillis) throws NativeException {
+        master.send(ControlMessage.of(Type.HELLO, 0, "pid", Integer.toString(Native.getpid())).encode(), -1);
+        SessionRunner runner = new SessionRunner(master, new CommandHandler(), lingerMillis);
+        while (!runner.stopRequested()) {
+            MessageSocket.Received received = master.receive(false);
+            if (received.endOfStream()) {
+                return; // the master's end closed
+            }
+            ControlMessage message = ControlMessage.decode(received.data());
+            if (message.type() == Type.STOP) {
+                Native.close(received.fd());
+                return;
+            }
+            if (message.type() != Type.SERVE || received.fd() < 0) {
+                Native.close(received.fd());
+                throw new IllegalStateException("unexpected message from master: " + message.type());
+            }
+            ControlMessage answer = runner.serve(message.sessionId(), received.fd(),
+                    SessionState.fromFields(message.fields()));
+            master.send(answer.encode(), -1);
+        }
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}

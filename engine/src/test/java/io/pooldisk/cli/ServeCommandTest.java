@@ -1,0 +1,150 @@
+package io.pooldisk.cli;
+
+import io.pooldisk.testing.LineClient;
+import io.pooldisk.testing.PoolDiskProcess;
+import io.pooldisk.testing.Procfs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code pooldisk serve} and {@code pooldisk status} as real processes: signals, exit codes, messages. */
+class ServeCommandTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private PoolDiskProcess serve(String... extra) throws Exception {
+        String[] args = new String[extra.length + 7];
+        System.arraycopy(new String[] {"serve", "--port", "0", "--workers", "2", "--data", tmp.resolve("data")
+                .toString()}, 0, args, 0, 7);
+        System.arraycopy(extra, 0, args, 7, extra.length);
+        return PoolDiskProcess.start(tmp.resolve("logs"), args);
+    }
+
+    @Test
+    void sigtermStopsGracefullyAndLeavesNoWorker() throws Exception {
+        try (PoolDiskProcess server = serve()) {
+            PoolDiskProcess.Listening up = server.awaitListening(PATIENCE);
+            try (LineClient client = new LineClient(new InetSocketAddress("127.0.0.1", up.port()))) {
+                assertThat(up.workerPids()).contains((long) LineClient.pidOf(client.request("ECHO hi")));
+            }
+            server.process().destroy(); // SIGTERM
+            assertThat(server.waitFor(PATIENCE)).isZero();
+            assertThat(server.stderr()).contains("stopping (grace").contains("stopped");
+            await().atMost(PATIENCE).until(() -> up.workerPids().stream().noneMatch(Procfs::alive));
+        }
+    }
+
+    @Test
+    void sigkillOfTheMasterLeavesNoWorker() throws Exception {
+        try (PoolDiskProcess server = serve()) {
+            PoolDiskProcess.Listening up = server.awaitListening(PATIENCE);
+            assertThat(up.workerPids()).hasSize(2).allMatch(Procfs::alive);
+            server.process().destroyForcibly(); // SIGKILL
+            server.waitFor(PATIENCE);
+            await().atMost(PATIENCE).until(() -> up.workerPids().stream().noneMatch(Procfs::alive));
+        }
+    }
+
+    @Test
+    void statusReadsTheScoreboardOfARunningServer() throws Exception {
+        try (PoolDiskProcess server = serve()) {
+            PoolDiskProcess.Listening up = server.awaitListening(PATIENCE);
+            String data = tmp.resolve("data").toString();
+            try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--data", data)) {
+                assertThat(status.waitFor(PATIENCE)).isZero();
+                assertThat(status.stdout()).contains("workers 2: idle 2, busy 0")
+                        .contains(Long.toString(up.workerPids().get(0)));
+            }
+            try (PoolDiskProcess json = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--json", "--data", data)) {
+                assertThat(json.waitFor(PATIENCE)).isZero();
+                assertThat(json.stdout()).startsWith("{").contains("\"idle\":2").contains("\"workers\":[");
+            }
+            server.process().destroy();
+            server.waitFor(PATIENCE);
+        }
+        try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--data",
+                tmp.resolve("data").toString())) {
+            assertThat(status.waitFor(PATIENCE)).isEqualTo(1);
+            assertThat(status.stderr()).startsWith("pooldisk status: no server is running on data directory");
+        }
+    }
+
+    @Test
+    void aBadOptionGetsOneLineAndExitCodeTwo() throws Exception {
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--wrokers", "3")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
+            assertThat(p.stderr().lines()).hasSize(1).first().asString()
+                    .contains("Unknown option").contains("'--wrokers'").contains("pooldisk serve --help");
+        }
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--workers", "zero")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
+            assertThat(p.stderr().lines()).hasSize(1);
+        }
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--port", "no-such-service")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
+            assertThat(p.stderr()).contains("'no-such-service' is neither a port number");
+        }
+    }
+
+    @Test
+    void anUnresolvableHostGetsExitCodeTwo() throws Exception {
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--host", "no-such-host.invalid")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
+            assertThat(p.stderr().strip()).isEqualTo("pooldisk serve: cannot resolve host 'no-such-host.invalid' "
+                    + "(see 'pooldisk serve --help')");
+        }
+    }
+
+    @Test
+    void aPortInUseGetsExitCodeOneAndLeavesNoWorker() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--port", Integer.toString(port),
+                    "--data", tmp.resolve("data").toString())) {
+                long master = p.process().pid();
+                assertThat(p.waitFor(PATIENCE)).isEqualTo(1);
+                assertThat(p.stderr().strip()).isEqualTo("pooldisk serve: cannot listen on 127.0.0.1:" + port
+                        + ": address already in use");
+                assertThat(Procfs.pidsWithArgument("--master-pid " + master)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void hostsAndServicesResolveAsGetaddrinfoWould() throws Exception {
+        try (PoolDiskProcess p = serve("--host", "localhost")) {
+            PoolDiskProcess.Listening up = p.awaitListening(PATIENCE);
+            try (LineClient client = new LineClient(new InetSocketAddress("localhost", up.port()))) {
+                assertThat(client.request("ECHO by name")).endsWith("BY NAME");
+            }
+        }
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp.resolve("v6"), "serve", "--host", "::1", "--port", "0",
+                "--workers", "1", "--data", tmp.resolve("data6").toString())) {
+            PoolDiskProcess.Listening up = p.awaitListening(PATIENCE);
+            try (LineClient client = new LineClient(new InetSocketAddress("::1", up.port()))) {
+                assertThat(client.request("ECHO over ipv6")).endsWith("OVER IPV6");
+            }
+        }
+        assertThat(ServeCommand.resolvePort(null, "http")).isEqualTo(80);
+    }
+
+    @Test
+    void helpDocumentsEveryOption() throws Exception {
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--help")) {
+            assertThat(p.waitFor(PATIENCE)).isZero();
+            assertThat(p.stdout()).contains("--host", "--port", "--workers", "--data", "--max-pending",
+                    "--queue-timeout", "--request-timeout", "--max-requests", "--grace", "--idle-timeout", "--linger",
+                    "Exit codes:");
+        }
+    }
+}

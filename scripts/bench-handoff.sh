@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Connection hand-off benchmark: PoolDisk's pool against the seed chapter's pool in C, side by side in one run.
+# Both get 4 workers; ../shared/bench/loadgen.c drives each with 4 client threads (connect, one line, reply, close).
+# Rounds alternate C, PoolDisk, C, PoolDisk so that drift on a shared machine hits both alike.
+# Also reports PoolDisk's worker start-up time and resident memory.
+#
+# Usage: scripts/bench-handoff.sh [SECONDS_PER_ROUND] [ROUNDS]      (defaults: 10 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+rounds=${2:-2}
+shared=${POOLDISK_SHARED:-../shared}
+out=target/bench
+mkdir -p "$out"
+
+cc -O2 -o "$out/seed-pool" "$shared/bench/seed-c/server.c"
+cc -O2 -pthread -o "$out/loadgen" "$shared/bench/loadgen.c"
+[ -f engine/target/pooldisk.jar ] || mvn -B -q -pl engine -DskipTests package
+
+c_port=19101
+p_port=19102
+data=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$data"' EXIT
+
+wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+
+"$out/seed-pool" 127.0.0.1 $c_port 4 >/dev/null 2>&1 &
+start_ns=$(date +%s%N)
+java -jar engine/target/pooldisk.jar serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
+wait_port $c_port
+wait_port $p_port
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+
+"$out/loadgen" 127.0.0.1 $c_port 4 3 >/dev/null                       # warm-up
+"$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 3 >/dev/null   # warm-up (JIT)
+
+printf '%-8s %-6s %10s %8s %8s\n' server round conns/s p50_ms p99_ms
+for r in $(seq "$rounds"); do
+  for server in seed-c pooldisk; do
+    if [ $server = seed-c ]; then line=$("$out/loadgen" 127.0.0.1 $c_port 4 "$secs")
+    else line=$("$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 "$secs"); fi
+    read -r _ cps _ _ _ _ _ p50 _ p99 <<<"$line"
+    printf '%-8s %-6s %10s %8s %8s\n' $server "$r" "$cps" "$p50" "$p99"
+    echo "$server $cps $p50 $p99" >>"$out/handoff.results"
+  done
+done | tee "$out/handoff.table"
+
+awk '$1=="seed-c"{cc+=$2;c50+=$3;c99+=$4;nc++} $1=="pooldisk"{pc+=$2;p50+=$3;p99+=$4;np++}
+     END{printf "ratio pooldisk/seed-c: conns/s %.2f  p50 %.2f  p99 %.2f\n", (pc/np)/(cc/nc), (p50/np)/(c50/nc), (p99/np)/(c99/nc)}' \
+  <(grep -E '^(seed-c|pooldisk) ' "$out/handoff.results" | tail -n $((2 * rounds)))
+rm -f "$out/handoff.results"
+
+echo "pooldisk: listening with 4 workers ready ${ready_ms} ms after launch"
+grep -o 'ready in [0-9]* ms' "$out/serve.err" | awk '{s+=$3; if($3>m)m=$3} END{printf "pooldisk: worker start-up (spawn to hello) mean %d ms, max %d ms\n", s/NR, m}'
+java -jar engine/target/pooldisk.jar status --json --data "$data" |
+  grep -o '"rssBytes":[0-9]*' | awk -F: '{s+=$2; if($2>m)m=$2; n++} END{printf "pooldisk: worker resident memory mean %.1f MB, max %.1f MB\n", s/n/1048576, m/1048576}'
