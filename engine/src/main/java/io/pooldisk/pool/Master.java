@@ -70,6 +70,11 @@ final class Master implements Runnable {
     private long accepted;
     private long rejected;
     private long requestsServed;
+    private long slowCommands;
+    private long bytesIn;
+    private long bytesOut;
+    /** Client hosts refused until a time (monotonic milliseconds), set from the console. */
+    private final Map<String, Long> bans = new HashMap<>();
     private int maxQueued;
     private int maxBusy;
     private long allBusyCount;
@@ -205,6 +210,12 @@ final class Master implements Runnable {
     }
 
     private void openSession(int fd, String client) {
+        if (banned(client)) {
+            rejected++;
+            sayAndClose(fd, Reply.err(Reply.FORBIDDEN, "your address is banned from this server"));
+            debug(Kind.SESSION, () -> "refused banned " + client);
+            return;
+        }
         if (sessions.size() >= config.maxSessions()) {
             rejected++;
             sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + config.maxSessions() + ")"));
@@ -385,6 +396,36 @@ final class Master implements Runnable {
         notifier.changed();
     }
 
+    private boolean banned(String client) {
+        if (bans.isEmpty()) {
+            return false;
+        }
+        Long until = bans.get(hostOf(client));
+        if (until != null && now() >= until) {
+            bans.remove(hostOf(client));
+            return false;
+        }
+        return until != null;
+    }
+
+    /** "1.2.3.4:5678" -> "1.2.3.4", "[::1]:5678" -> "::1". */
+    static String hostOf(String client) {
+        int colon = client.lastIndexOf(':');
+        String host = colon < 0 ? client : client.substring(0, colon);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Refuses new connections from {@code host} for {@code millis}, and closes its open sessions. */
+    void ban(String host, long millis) {
+        bans.put(host, now() + millis);
+        emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (hostOf(s.client()).equals(host)) {
+                kickSession(s.id);
+            }
+        }
+    }
+
     void kickSession(long id) {
         Session s = sessions.get(id);
         if (s == null) {
@@ -453,13 +494,18 @@ final class Master implements Runnable {
         long done = m.getLong("commands");
         w.requests += done;
         requestsServed += done;
+        slowCommands += m.getLong("slow");
         if (!m.get("lastCommand").isEmpty()) {
             w.lastCommand = m.get("lastCommand");
         }
         w.command = m.get("running");
         w.commandBytes = m.getLong("bytes");
         if (w.session != null) {
+            long inBefore = w.session.bytesIn;
+            long outBefore = w.session.bytesOut;
             w.session.countBytes(m);
+            bytesIn += w.session.bytesIn - inBefore;
+            bytesOut += w.session.bytesOut - outBefore;
             if (done > 0) {
                 w.session.lastActive = now();
                 debug(Kind.COMMAND, () -> w + " served " + done + " command(s) for " + w.session + ", last "
@@ -831,7 +877,8 @@ final class Master implements Runnable {
                     instant(s.acceptedAt), s.bytesIn, s.bytesOut));
         }
         return new PoolSnapshot(instant(startedAt), describe(lifecycle.address()), accepted, queue.size(),
-                maxQueued, maxBusy, allBusyCount, requestsServed, rejected, workers, list);
+                maxQueued, maxBusy, allBusyCount, requestsServed, rejected, slowCommands, bytesIn, bytesOut, workers,
+                list);
     }
 
     // ---------------------------------------------------------------- small helpers

@@ -163,6 +163,11 @@ public final class PoolServer implements AutoCloseable {
         master.submit(() -> master.kickSession(id));
     }
 
+    /** Closes every session from {@code host} (an IP address as sessions show it) and refuses it for a while. */
+    public void banAddress(String host, Duration duration) {
+        master.submit(() -> master.ban(host, duration.toMillis()));
+    }
+
     /** Begins a graceful stop (what SIGTERM does) without waiting for it. */
     public void requestStop() {
         master.submit(() -> master.beginStop(config.grace().toMillis()));

@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.worker.ControlMessage;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -16,12 +18,15 @@ import java.util.List;
  * @param allBusyCount    how often a session found every worker busy
  * @param requestsServed  commands served by all workers since start
  * @param rejected        connections turned away with ERR 503
+ * @param slowCommands    commands that took longer than {@link ControlMessage#SLOW_COMMAND_MILLIS}
+ * @param bytesIn         bytes received from clients by workers since start
+ * @param bytesOut        bytes sent to clients by workers since start
  * @param workers         one entry per worker slot
  * @param sessions        every open session
  */
 public record PoolSnapshot(Instant startedAt, String listenAddress, long accepted, int queuedNow, int maxQueued,
-                           int maxBusy, long allBusyCount, long requestsServed, long rejected,
-                           List<WorkerInfo> workers, List<SessionInfo> sessions) {
+                           int maxBusy, long allBusyCount, long requestsServed, long rejected, long slowCommands,
+                           long bytesIn, long bytesOut, List<WorkerInfo> workers, List<SessionInfo> sessions) {
 
     public int idle() {
         return count(WorkerState.IDLE);

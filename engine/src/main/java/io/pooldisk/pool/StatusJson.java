@@ -30,6 +30,9 @@ public final class StatusJson {
         root.put("maxBusy", s.maxBusy());
         root.put("allBusyCount", s.allBusyCount());
         root.put("requestsServed", s.requestsServed());
+        root.put("slowCommands", s.slowCommands());
+        root.put("bytesIn", s.bytesIn());
+        root.put("bytesOut", s.bytesOut());
         ArrayNode workers = root.putArray("workers");
         for (WorkerInfo w : s.workers()) {
             ObjectNode n = workers.addObject();

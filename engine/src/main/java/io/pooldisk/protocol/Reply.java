@@ -7,6 +7,7 @@ package io.pooldisk.protocol;
 public final class Reply {
 
     public static final int BAD_REQUEST = 400;
+    public static final int FORBIDDEN = 403;
     public static final int REQUEST_TIMEOUT = 408;
     public static final int LINE_TOO_LONG = 413;
     public static final int SERVER_ERROR = 500;

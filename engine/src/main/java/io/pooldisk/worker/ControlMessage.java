@@ -18,6 +18,9 @@ public record ControlMessage(Type type, long sessionId, Map<String, String> fiel
 
     public enum Type { HELLO, SERVE, STOP, PROGRESS, PARK, CLOSE }
 
+    /** Workers count a command that runs longer than this as slow (the {@code slow} field of their reports). */
+    public static final long SLOW_COMMAND_MILLIS = 1000;
+
     public ControlMessage {
         fields = Map.copyOf(fields);
     }

@@ -29,6 +29,7 @@ final class SessionRunner {
     /** Set when the master asked this worker to stop (or went away): finish, return the session, exit. */
     private boolean stopRequested;
     private int unreportedCommands;
+    private int slowCommands;
     private String lastCommand = "";
     private long lastReport;
 
@@ -106,7 +107,12 @@ final class SessionRunner {
             return CommandHandler.Next.CONTINUE;
         }
         lastCommand = request.command();
-        return commands.handle(request, conn);
+        long started = now();
+        CommandHandler.Next next = commands.handle(request, conn);
+        if (now() - started > ControlMessage.SLOW_COMMAND_MILLIS) {
+            slowCommands++;
+        }
+        return next;
     }
 
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
@@ -121,10 +127,12 @@ final class SessionRunner {
 
     private void addCounters(Map<String, String> fields) {
         fields.put("commands", Integer.toString(unreportedCommands));
+        fields.put("slow", Integer.toString(slowCommands));
         fields.put("lastCommand", lastCommand);
         fields.put("bytesIn", Long.toString(conn.bytesIn()));
         fields.put("bytesOut", Long.toString(conn.bytesOut()));
         unreportedCommands = 0;
+        slowCommands = 0;
         lastReport = now();
     }
 

@@ -259,6 +259,20 @@ class PoolServerTest {
     }
 
     @Test
+    void aBannedAddressIsDisconnectedAndRefused() throws Exception {
+        start(TestServers.config(data, 1).linger(Duration.ofMillis(5)));
+        try (LineClient client = new LineClient(server.address())) {
+            client.request("ECHO hi");
+            server.banAddress("127.0.0.1", Duration.ofMinutes(1));
+            assertThat(client.readLine()).isNull();
+        }
+        try (LineClient again = new LineClient(server.address())) {
+            assertThat(again.readLine()).startsWith("ERR 403 ");
+        }
+        assertThat(server.snapshot().rejected()).isEqualTo(1);
+    }
+
+    @Test
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             PoolConfig config = TestServers.config(data, 2)
