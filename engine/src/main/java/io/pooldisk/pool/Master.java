@@ -229,11 +229,14 @@ final class Master implements Runnable {
         sessionsByFd.put(fd, session);
         debug(Kind.SESSION, () -> "accepted " + session);
         notifier.changed();
-        // As in the seed, a new connection goes straight to an idle worker; with none idle it is parked (not queued):
-        // a client that connects and says nothing never takes a worker or a place in the queue.
+        // As in the seed, a new connection goes straight to an idle worker, or waits in the FIFO when every worker is
+        // busy. Once the FIFO is as long as the pool, newcomers are parked instead: a crowd that connects and says
+        // nothing then costs epoll registrations, not places in the queue.
         Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
         if (idle != null) {
             handOff(session, idle);
+        } else if (queue.size() < Math.min(servingCount(), config.maxPending())) {
+            enqueue(session);
         } else {
             park(session);
         }
@@ -285,13 +288,19 @@ final class Master implements Runnable {
             handOff(session, idle);
             return;
         }
-        allBusyCount++;
         if (queue.size() >= config.maxPending()) {
+            allBusyCount++;
             rejected++;
             emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
             closeSession(session, "queue full", Reply.err(Reply.BUSY, "server busy"));
             return;
         }
+        enqueue(session);
+    }
+
+    /** Only called when no worker is idle (an idle worker drains the queue at once), so every call counts. */
+    private void enqueue(Session session) {
+        allBusyCount++;
         session.queued = true;
         session.queuedAt = now();
         queue.addLast(session);

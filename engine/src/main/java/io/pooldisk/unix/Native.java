@@ -206,6 +206,19 @@ public final class Native {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
 
+    private static final int SO_RCVTIMEO = 20;
+
+    /**
+     * Makes blocking reads on {@code fd} give up after {@code millis} with EAGAIN (SO_RCVTIMEO). It applies to the
+     * open socket, so every process holding it sees it; the master only ever reads with MSG_DONTWAIT.
+     */
+    public static void setReceiveTimeout(int fd, long millis) throws NativeException {
+        long sec = millis / 1000;
+        long usec = (millis % 1000) * 1000;
+        int[] timeval = {(int) sec, (int) (sec >>> 32), (int) usec, (int) (usec >>> 32)}; // struct timeval, LP64
+        check("setsockopt(SO_RCVTIMEO)", C.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16));
+    }
+
     public static void setTcpNoDelay(int fd) {
         C.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, new int[] {1}, 4);
     }

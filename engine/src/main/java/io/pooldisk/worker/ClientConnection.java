@@ -24,9 +24,17 @@ final class ClientConnection {
     private long bytesIn;
     private long bytesOut;
 
-    /** Takes on a session's connection, with the input bytes an earlier worker read but no command took. */
-    void open(int descriptor, byte[] pending) {
+    /**
+     * Takes on a session's connection, with the input bytes an earlier worker read but no command took. Reads on it
+     * wait at most {@code quietMillis} (the linger) before {@link #fill} answers {@link Fill#QUIET}.
+     */
+    void open(int descriptor, byte[] pending, long quietMillis) throws BrokenConnectionException {
         fd = descriptor;
+        try {
+            Native.setReceiveTimeout(fd, quietMillis);
+        } catch (NativeException e) {
+            throw new BrokenConnectionException(e);
+        }
         in.clear();
         in.put(pending);
         scanned = 0;
@@ -59,16 +67,22 @@ final class ClientConnection {
         return scanned > RequestLine.MAX_BYTES + 1;
     }
 
-    /** Reads what the client sent; returns false at end of stream. */
-    boolean fill() throws BrokenConnectionException {
+    /** What a {@link #fill} found. */
+    enum Fill { DATA, END_OF_STREAM, QUIET }
+
+    /** Reads what the client sent, waiting at most the receive time-out given to {@link #open}. */
+    Fill fill() throws BrokenConnectionException {
         if (!in.hasRemaining()) {
-            return true; // a full buffer always holds an over-long line; lineTooLong() reports it
+            return Fill.DATA; // a full buffer always holds an over-long line; lineTooLong() reports it
         }
         try {
             int n = Native.read(fd, in);
             bytesIn += n;
-            return n > 0;
+            return n > 0 ? Fill.DATA : Fill.END_OF_STREAM;
         } catch (NativeException e) {
+            if (e.errno() == Native.EAGAIN) {
+                return Fill.QUIET;
+            }
             throw new BrokenConnectionException(e);
         }
     }

@@ -5,7 +5,6 @@ import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.unix.Poll;
 import io.pooldisk.worker.ControlMessage.Type;
 
 import java.nio.ByteBuffer;
@@ -25,9 +24,6 @@ final class SessionRunner {
     private final CommandHandler commands;
     private final int lingerMillis;
     private final ClientConnection conn = new ClientConnection();
-    private final Poll poll;
-    /** Set when the master asked this worker to stop (or went away): finish, return the session, exit. */
-    private boolean stopRequested;
     private int unreportedCommands;
     private int slowCommands;
     private String lastCommand = "";
@@ -37,19 +33,13 @@ final class SessionRunner {
         this.master = master;
         this.commands = commands;
         this.lingerMillis = lingerMillis;
-        this.poll = new Poll(-1, master.fd());
-    }
-
-    boolean stopRequested() {
-        return stopRequested;
     }
 
     ControlMessage serve(long sessionId, int fd, SessionState state) throws NativeException {
-        conn.open(fd, state.pending());
-        poll.setFd(0, fd);
         lastReport = now();
         String reason;
         try {
+            conn.open(fd, state.pending(), Math.max(1, lingerMillis)); // a receive time-out of 0 would mean none
             reason = run(sessionId);
         } catch (BrokenConnectionException e) {
             reason = "connection failed: " + e.getMessage();
@@ -81,17 +71,16 @@ final class SessionRunner {
                 reportIfDue(sessionId);
                 continue;
             }
-            if (stopRequested || poll.await(lingerMillis) == 0) {
-                return null;
-            }
-            if (poll.ready(1)) {
-                stopRequested = true; // a STOP, or the master's end closed: either way, leave after this session
-                if (!poll.ready(0)) {
+            switch (conn.fill()) {
+                case QUIET -> {
                     return null;
                 }
-            }
-            if (!conn.fill()) {
-                return "client closed";
+                case END_OF_STREAM -> {
+                    return "client closed";
+                }
+                default -> {
+                    // more input: loop to split it into lines
+                }
             }
         }
     }

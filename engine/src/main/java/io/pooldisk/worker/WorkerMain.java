@@ -39,7 +39,7 @@ public final class WorkerMain {
     private static void serveForever(MessageSocket master, int lingerMillis) throws NativeException {
         master.send(ControlMessage.of(Type.HELLO, 0, "pid", Integer.toString(Native.getpid())).encode(), -1);
         SessionRunner runner = new SessionRunner(master, new CommandHandler(), lingerMillis);
-        while (!runner.stopRequested()) {
+        while (true) {
             MessageSocket.Received received = master.receive(false);
             if (received.endOfStream()) {
                 return; // the master's end closed
