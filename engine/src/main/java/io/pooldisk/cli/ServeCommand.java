@@ -87,6 +87,20 @@ final class ServeCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int maxSessions = 10_000;
 
+    @Option(names = "--upload-ttl", paramLabel = "TIME", converter = Durations.class, description = "Unfinished "
+            + "uploads untouched this long are deleted. Default: 24h.")
+    Duration uploadTtl = Duration.ofHours(24);
+
+    @Option(names = "--login-max-failures", paramLabel = "N", description = "Failed logins allowed from one address "
+            + "within --login-window before it is refused for --login-ban. Default: ${DEFAULT-VALUE}.")
+    int loginMaxFailures = 5;
+
+    @Option(names = "--login-window", paramLabel = "TIME", converter = Durations.class, description = "Default: 1m.")
+    Duration loginWindow = Duration.ofMinutes(1);
+
+    @Option(names = "--login-ban", paramLabel = "TIME", converter = Durations.class, description = "Default: 5m.")
+    Duration loginBan = Duration.ofMinutes(5);
+
     @Option(names = {"-v", "--verbose"}, description = "Log every hand-off, command and session too.")
     boolean verbose;
 
@@ -138,9 +152,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS
                     + ", not " + workers);
         }
-        if (maxPending < 0 || maxRequests < 0 || maxSessions < 1) {
+        if (maxPending < 0 || maxRequests < 0 || maxSessions < 1 || loginMaxFailures < 1) {
             throw new CommandLine.ParameterException(cl, "--max-pending and --max-requests must not be negative, "
-                    + "--max-sessions must be at least 1");
+                    + "--max-sessions and --login-max-failures must be at least 1");
         }
         int jitter = maxRequestsJitter != null ? maxRequestsJitter : maxRequests / 10;
         return PoolConfig.builder()
@@ -156,6 +170,10 @@ final class ServeCommand implements Callable<Integer> {
                 .idleTimeout(idleTimeout)
                 .linger(linger)
                 .maxSessions(maxSessions)
+                .uploadTtl(uploadTtl)
+                .loginMaxFailures(loginMaxFailures)
+                .loginWindow(loginWindow)
+                .loginBan(loginBan)
                 .build();
     }
 

@@ -409,19 +409,12 @@ final class Master implements Runnable {
         if (bans.isEmpty()) {
             return false;
         }
-        Long until = bans.get(hostOf(client));
+        Long until = bans.get(SessionState.hostOf(client));
         if (until != null && now() >= until) {
-            bans.remove(hostOf(client));
+            bans.remove(SessionState.hostOf(client));
             return false;
         }
         return until != null;
-    }
-
-    /** "1.2.3.4:5678" -> "1.2.3.4", "[::1]:5678" -> "::1". */
-    static String hostOf(String client) {
-        int colon = client.lastIndexOf(':');
-        String host = colon < 0 ? client : client.substring(0, colon);
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Refuses new connections from {@code host} for {@code millis}, and closes its open sessions. */
@@ -429,7 +422,7 @@ final class Master implements Runnable {
         bans.put(host, now() + millis);
         emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
         for (Session s : new ArrayList<>(sessions.values())) {
-            if (hostOf(s.client()).equals(host)) {
+            if (SessionState.hostOf(s.client()).equals(host)) {
                 kickSession(s.id);
             }
         }
@@ -574,8 +567,7 @@ final class Master implements Runnable {
             return;
         }
         List<String> argv = new ArrayList<>(config.launcher().command());
-        argv.addAll(List.of("--master-pid", Integer.toString(Native.getpid()),
-                "--linger-ms", Long.toString(config.linger().toMillis())));
+        argv.addAll(config.workerOptions(Native.getpid()).toArgs());
         try {
             w.pid = Native.spawn(argv, workerEnvironment, pair[1]);
             Native.setNonBlocking(pair[0], true);

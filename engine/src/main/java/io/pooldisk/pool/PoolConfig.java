@@ -21,11 +21,16 @@ import java.util.Objects;
  * @param idleTimeout       parked sessions idle this long are closed
  * @param linger            how long a worker waits for a session's next command before returning it
  * @param maxSessions       open sessions allowed at once; past it new connections get ERR 503
+ * @param uploadTtl         unfinished uploads untouched this long are deleted
+ * @param loginMaxFailures  failed logins from one address allowed within loginWindow
+ * @param loginWindow       the window failed logins are counted in
+ * @param loginBan          how long an address with too many failed logins is refused
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int maxPending, Duration queueTimeout,
                          Duration requestTimeout, int maxRequests, int maxRequestsJitter, Duration grace,
-                         Duration idleTimeout, Duration linger, int maxSessions, WorkerLauncher launcher) {
+                         Duration idleTimeout, Duration linger, int maxSessions, Duration uploadTtl,
+                         int loginMaxFailures, Duration loginWindow, Duration loginBan, WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
 
@@ -38,7 +43,9 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         requireRange("maxRequests", maxRequests, 0, Integer.MAX_VALUE);
         requireRange("maxRequestsJitter", maxRequestsJitter, 0, Integer.MAX_VALUE);
         requireRange("maxSessions", maxSessions, 1, 1_000_000);
-        for (Duration d : new Duration[] {queueTimeout, requestTimeout, grace, idleTimeout, linger}) {
+        requireRange("loginMaxFailures", loginMaxFailures, 1, 1_000_000);
+        for (Duration d : new Duration[] {queueTimeout, requestTimeout, grace, idleTimeout, linger, uploadTtl,
+                loginWindow, loginBan}) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException("durations must be zero or positive");
             }
@@ -69,8 +76,19 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         b.idleTimeout = idleTimeout;
         b.linger = linger;
         b.maxSessions = maxSessions;
+        b.uploadTtl = uploadTtl;
+        b.loginMaxFailures = loginMaxFailures;
+        b.loginWindow = loginWindow;
+        b.loginBan = loginBan;
         b.launcher = launcher;
         return b;
+    }
+
+    /** What each worker process is told on its command line. */
+    public io.pooldisk.worker.WorkerOptions workerOptions(int masterPid) {
+        Duration stall = requestTimeout.isZero() ? Duration.ofMinutes(1) : requestTimeout;
+        return new io.pooldisk.worker.WorkerOptions(masterPid, linger, dataDir, stall, loginMaxFailures, loginWindow,
+                loginBan);
     }
 
     /** Defaults match {@code pooldisk serve --help}. */
@@ -87,6 +105,10 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration linger = Duration.ofMillis(50);
         private int maxSessions = 10_000;
+        private Duration uploadTtl = Duration.ofHours(24);
+        private int loginMaxFailures = 5;
+        private Duration loginWindow = Duration.ofMinutes(1);
+        private Duration loginBan = Duration.ofMinutes(5);
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) { bind = v; return this; }
@@ -101,11 +123,16 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder linger(Duration v) { linger = v; return this; }
         public Builder maxSessions(int v) { maxSessions = v; return this; }
+        public Builder uploadTtl(Duration v) { uploadTtl = v; return this; }
+        public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
+        public Builder loginWindow(Duration v) { loginWindow = v; return this; }
+        public Builder loginBan(Duration v) { loginBan = v; return this; }
         public Builder launcher(WorkerLauncher v) { launcher = v; return this; }
 
         public PoolConfig build() {
             return new PoolConfig(bind, workers, dataDir, maxPending, queueTimeout, requestTimeout, maxRequests,
-                    maxRequestsJitter, grace, idleTimeout, linger, maxSessions, launcher);
+                    maxRequestsJitter, grace, idleTimeout, linger, maxSessions, uploadTtl, loginMaxFailures,
+                    loginWindow, loginBan, launcher);
         }
     }
 }

@@ -28,6 +28,7 @@ public final class PoolServer implements AutoCloseable {
     private final Master master;
     private final Thread loop;
     private final ControlServer control;
+    private final Housekeeper housekeeper;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile String failure;
@@ -43,6 +44,7 @@ public final class PoolServer implements AutoCloseable {
         this.master = new Master(config, listener, notifier, new Lifecycle());
         this.loop = new Thread(master, "pooldisk-master");
         this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);
+        this.housekeeper = new Housekeeper(config.dataDir(), config.uploadTtl(), notifier::event);
     }
 
     /**
@@ -228,6 +230,7 @@ public final class PoolServer implements AutoCloseable {
 
         void stopped(String error) {
             failure = error;
+            housekeeper.close();
             control.close();
             notifier.close();
             lock.release();

@@ -21,6 +21,8 @@ public interface LibC {
 
     int close(int fd);
 
+    int open(String path, int flags, int mode);
+
     int accept4(int fd, Pointer addr, @In @Out IntByReference addrlen, int flags);
 
     int fcntl(int fd, int cmd, int arg);

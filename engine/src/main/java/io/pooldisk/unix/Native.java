@@ -207,16 +207,40 @@ public final class Native {
     private static final int TCP_NODELAY = 1;
 
     private static final int SO_RCVTIMEO = 20;
+    private static final int SO_SNDTIMEO = 21;
+    private static final int O_CLOEXEC = 0x80000;
+
+    /** Opens a file for reading; the descriptor is close-on-exec. */
+    public static int openForReading(java.nio.file.Path path) throws NativeException {
+        while (true) {
+            int fd = C.open(path.toString(), O_RDONLY | O_CLOEXEC, 0);
+            if (fd >= 0) {
+                return fd;
+            }
+            if (errno() != EINTR) {
+                throw new NativeException("open " + path, errno());
+            }
+        }
+    }
+
+    /** Makes blocking writes and sendfile on {@code fd} give up after {@code millis} with EAGAIN (SO_SNDTIMEO). */
+    public static void setSendTimeout(int fd, long millis) throws NativeException {
+        setTimeout(fd, SO_SNDTIMEO, millis);
+    }
 
     /**
      * Makes blocking reads on {@code fd} give up after {@code millis} with EAGAIN (SO_RCVTIMEO). It applies to the
      * open socket, so every process holding it sees it; the master only ever reads with MSG_DONTWAIT.
      */
     public static void setReceiveTimeout(int fd, long millis) throws NativeException {
+        setTimeout(fd, SO_RCVTIMEO, millis);
+    }
+
+    private static void setTimeout(int fd, int option, long millis) throws NativeException {
         long sec = millis / 1000;
         long usec = (millis % 1000) * 1000;
         int[] timeval = {(int) sec, (int) (sec >>> 32), (int) usec, (int) (usec >>> 32)}; // struct timeval, LP64
-        check("setsockopt(SO_RCVTIMEO)", C.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16));
+        check("setsockopt", C.setsockopt(fd, SOL_SOCKET, option, timeval, 16));
     }
 
     public static void setTcpNoDelay(int fd) {
@@ -234,7 +258,7 @@ public final class Native {
 
     /**
      * Copies up to {@code count} bytes from {@code inFd} at {@code offset} to {@code outFd} in the kernel. One call moves
-     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved.
+     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved, 0 when a send time-out passed first.
      */
     public static long sendfile(int outFd, int inFd, long offset, long count) throws NativeException {
         LongLongByReference off = new LongLongByReference(offset);
@@ -243,8 +267,12 @@ public final class Native {
             if (n >= 0) {
                 return n;
             }
-            if (errno() != EINTR) {
-                throw new NativeException("sendfile", errno());
+            int err = errno();
+            if (err == EAGAIN) {
+                return 0; // the send time-out passed with no room in the socket: the caller decides
+            }
+            if (err != EINTR) {
+                throw new NativeException("sendfile", err);
             }
         }
     }

@@ -8,4 +8,8 @@ final class BrokenConnectionException extends IOException {
     BrokenConnectionException(Throwable cause) {
         super(cause.getMessage(), cause);
     }
+
+    BrokenConnectionException(String message) {
+        super(message);
+    }
 }

@@ -1,5 +1,6 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
@@ -15,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 final class ClientConnection {
 
     private static final int BUFFER = 64 * 1024;
+    /** Uploads move through this: large reads, few system calls, hashing in big strides. */
+    private static final int BULK = 1024 * 1024;
 
     /** Bytes read and not yet taken, between 0 and position (write mode). */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    private ByteBuffer bulk;
     private int fd = -1;
     private int scanned;
     private long bytesIn;
@@ -99,6 +103,88 @@ final class ClientConnection {
             throw new BrokenConnectionException(e);
         }
         bytesOut += bytes.length;
+    }
+
+    /** Told how a transfer advances; may refuse to go on (a stalled peer) by throwing. */
+    interface Progress {
+        void advanced(long bytesSoFar, boolean stalled) throws BrokenConnectionException;
+    }
+
+    /**
+     * Moves exactly {@code count} bytes of the client's input into {@code sink}: first what is already buffered, then
+     * straight from the socket in large reads. The sink sees every byte once, in order.
+     */
+    void receive(long count, Sink sink, Progress progress) throws BrokenConnectionException, DiskException {
+        long done = 0;
+        int buffered = (int) Math.min(count, in.position());
+        if (buffered > 0) {
+            in.flip().limit(buffered);
+            sink.accept(in);
+            in.limit(in.capacity());
+            in.compact();
+            scanned = 0;
+            done = buffered;
+        }
+        ByteBuffer bulk = bulk();
+        while (done < count) {
+            bulk.clear().limit((int) Math.min(bulk.capacity(), count - done));
+            int n;
+            try {
+                n = Native.read(fd, bulk);
+            } catch (NativeException e) {
+                if (e.errno() == Native.EAGAIN) {
+                    progress.advanced(done, true); // quiet for a receive time-out
+                    continue;
+                }
+                throw new BrokenConnectionException(e);
+            }
+            if (n == 0) {
+                throw new BrokenConnectionException("the client closed the connection after " + done + " of "
+                        + count + " bytes");
+            }
+            bytesIn += n;
+            done += n;
+            sink.accept(bulk.flip());
+            progress.advanced(done, false);
+        }
+    }
+
+    /** Where received bytes go. */
+    interface Sink {
+        void accept(ByteBuffer bytes) throws DiskException;
+    }
+
+    /** Sends {@code count} bytes of {@code file} from {@code offset} with sendfile, looping as it must. */
+    void sendFile(java.nio.file.Path file, long offset, long count, Progress progress)
+            throws BrokenConnectionException, DiskException {
+        int in;
+        try {
+            in = Native.openForReading(file);
+        } catch (NativeException e) {
+            throw new DiskException(DiskException.STORAGE_FAILURE, "cannot read stored content: " + e.getMessage());
+        }
+        try {
+            Native.setSendTimeout(fd, 1000);
+            long done = 0;
+            while (done < count) {
+                long n = Native.sendfile(fd, in, offset + done, count - done);
+                done += n;
+                bytesOut += n;
+                progress.advanced(done, n == 0);
+            }
+            Native.setSendTimeout(fd, 0);
+        } catch (NativeException e) {
+            throw new BrokenConnectionException(e);
+        } finally {
+            Native.close(in);
+        }
+    }
+
+    private ByteBuffer bulk() {
+        if (bulk == null) {
+            bulk = ByteBuffer.allocateDirect(BULK);
+        }
+        return bulk;
     }
 
     /** The buffered bytes that no command has taken yet: handed back to the master with the session. */

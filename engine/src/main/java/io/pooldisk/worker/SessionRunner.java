@@ -19,9 +19,11 @@ import java.util.Map;
 final class SessionRunner {
 
     static final long REPORT_INTERVAL_MILLIS = 100;
+    static final long PROGRESS_INTERVAL_MILLIS = 250;
 
     private final MessageSocket master;
     private final CommandHandler commands;
+    private final WorkerServices services;
     private final int lingerMillis;
     private final ClientConnection conn = new ClientConnection();
     private int unreportedCommands;
@@ -29,25 +31,30 @@ final class SessionRunner {
     private String lastCommand = "";
     private long lastReport;
 
-    SessionRunner(MessageSocket master, CommandHandler commands, int lingerMillis) {
+    SessionRunner(MessageSocket master, CommandHandler commands, WorkerServices services) {
         this.master = master;
         this.commands = commands;
-        this.lingerMillis = lingerMillis;
+        this.services = services;
+        this.lingerMillis = (int) services.options.linger().toMillis();
     }
 
     ControlMessage serve(long sessionId, int fd, SessionState state) throws NativeException {
         lastReport = now();
+        SessionContext ctx = new SessionContext(state, conn, services, (command, bytes) -> progress(sessionId,
+                command, bytes));
         String reason;
         try {
             conn.open(fd, state.pending(), Math.max(1, lingerMillis)); // a receive time-out of 0 would mean none
-            reason = run(sessionId);
+            reason = run(sessionId, ctx);
         } catch (BrokenConnectionException e) {
             reason = "connection failed: " + e.getMessage();
+        } catch (MasterGoneException e) {
+            throw e.cause;
         } finally {
             conn.close();
         }
         boolean parked = reason == null;
-        Map<String, String> fields = state.withPending(parked ? conn.pending() : new byte[0]).toFields();
+        Map<String, String> fields = ctx.state.withPending(parked ? conn.pending() : new byte[0]).toFields();
         addCounters(fields);
         if (!parked) {
             fields.put("reason", reason);
@@ -56,7 +63,7 @@ final class SessionRunner {
     }
 
     /** Runs commands until the session goes quiet (returns null) or ends (returns why). */
-    private String run(long sessionId) throws NativeException, BrokenConnectionException {
+    private String run(long sessionId, SessionContext ctx) throws NativeException, BrokenConnectionException {
         while (true) {
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
@@ -65,7 +72,7 @@ final class SessionRunner {
                 return "line too long";
             }
             if (line != null) {
-                if (execute(line) == CommandHandler.Next.END_SESSION) {
+                if (execute(line, ctx) == CommandHandler.Next.END_SESSION) {
                     return "quit";
                 }
                 reportIfDue(sessionId);
@@ -85,7 +92,7 @@ final class SessionRunner {
         }
     }
 
-    private CommandHandler.Next execute(ByteBuffer line) throws BrokenConnectionException {
+    private CommandHandler.Next execute(ByteBuffer line, SessionContext ctx) throws BrokenConnectionException {
         unreportedCommands++;
         RequestLine request;
         try {
@@ -97,7 +104,7 @@ final class SessionRunner {
         }
         lastCommand = request.command();
         long started = now();
-        CommandHandler.Next next = commands.handle(request, conn);
+        CommandHandler.Next next = commands.handle(request, ctx);
         if (now() - started > ControlMessage.SLOW_COMMAND_MILLIS) {
             slowCommands++;
         }
@@ -111,6 +118,33 @@ final class SessionRunner {
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             addCounters(fields);
             master.send(new ControlMessage(Type.PROGRESS, sessionId, fields).encode(), -1);
+        }
+    }
+
+    /** A long command's progress, reported at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
+    private void progress(long sessionId, String command, long bytes) throws BrokenConnectionException {
+        long now = now();
+        if (now - lastReport < PROGRESS_INTERVAL_MILLIS) {
+            return;
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        addCounters(fields);
+        fields.put("running", command);
+        fields.put("bytes", Long.toString(bytes));
+        try {
+            master.send(new ControlMessage(Type.PROGRESS, sessionId, fields).encode(), -1);
+        } catch (NativeException e) {
+            throw new MasterGoneException(e);
+        }
+    }
+
+    /** The master's end failed while a command ran: no session can be returned; the worker leaves. */
+    private static final class MasterGoneException extends RuntimeException {
+        final NativeException cause;
+
+        MasterGoneException(NativeException cause) {
+            super(cause);
+            this.cause = cause;
         }
     }
 

@@ -10,7 +10,7 @@ import io.pooldisk.worker.ControlMessage.Type;
  * the seed's worker does: receive a client descriptor, serve, report back. It exits when the master says STOP or its
  * end of the socketpair closes (so a master killed with SIGKILL leaves no worker behind).
  *
- * <p>Arguments: {@code --master-pid PID --linger-ms N}.
+ * <p>Arguments: see {@link WorkerOptions}.
  */
 public final class WorkerMain {
 
@@ -20,15 +20,14 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        int masterPid = intArg(args, "--master-pid", -1);
-        int lingerMillis = intArg(args, "--linger-ms", 50);
+        WorkerOptions options = WorkerOptions.parse(args);
         // Backstop for a master that dies while this worker is deep in a command: the kernel kills us too.
         Native.dieWithParent();
-        if (masterPid > 0 && Native.getppid() != masterPid) {
+        if (options.masterPid() > 0 && Native.getppid() != options.masterPid()) {
             System.exit(0); // the master died before prctl took effect
         }
         try (MessageSocket master = new MessageSocket(MASTER_FD)) {
-            serveForever(master, lingerMillis);
+            serveForever(master, new WorkerServices(options));
         } catch (NativeException | RuntimeException e) {
             System.err.println("pooldisk worker " + Native.getpid() + ": " + e.getMessage());
             System.exit(1);
@@ -36,9 +35,9 @@ public final class WorkerMain {
         System.exit(0);
     }
 
-    private static void serveForever(MessageSocket master, int lingerMillis) throws NativeException {
+    private static void serveForever(MessageSocket master, WorkerServices services) throws NativeException {
         master.send(ControlMessage.of(Type.HELLO, 0, "pid", Integer.toString(Native.getpid())).encode(), -1);
-        SessionRunner runner = new SessionRunner(master, new CommandHandler(), lingerMillis);
+        SessionRunner runner = new SessionRunner(master, new CommandHandler(), services);
         while (true) {
             MessageSocket.Received received = master.receive(false);
             if (received.endOfStream()) {
@@ -57,14 +56,5 @@ public final class WorkerMain {
                     SessionState.fromFields(message.fields()));
             master.send(answer.encode(), -1);
         }
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 }

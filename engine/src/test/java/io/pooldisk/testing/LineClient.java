@@ -17,6 +17,7 @@ public final class LineClient implements AutoCloseable {
 
     public LineClient(InetSocketAddress address) throws IOException {
         socket = new Socket();
+        socket.setTcpNoDelay(true);
         socket.connect(address, 5000);
         socket.setSoTimeout(20_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -36,6 +37,11 @@ public final class LineClient implements AutoCloseable {
     /** The next reply line, or null when the server closed the connection. */
     public String readLine() throws IOException {
         return in.readLine();
+    }
+
+    /** One character of the reply stream (for payloads of ASCII text). */
+    public int readChar() throws IOException {
+        return in.read();
     }
 
     public String request(String line) throws IOException {

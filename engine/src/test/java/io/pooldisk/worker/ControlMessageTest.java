@@ -19,11 +19,14 @@ class ControlMessageTest {
     }
 
     @Test
-    void sessionStateCarriesPendingBytes() {
-        SessionState s = new SessionState("127.0.0.1:5", "ann", "/docs", new byte[] {'E', 'C', (byte) 0xff});
+    void sessionStateCarriesPendingBytesAndExchanges() {
+        SessionState s = new SessionState("127.0.0.1:5", "ann", "/docs", new byte[] {'E', 'C', (byte) 0xff},
+                Map.of("scram", "r=abc,s=x"));
         SessionState back = SessionState.fromFields(s.toFields());
         assertThat(back.pending()).containsExactly('E', 'C', (byte) 0xff);
         assertThat(back.user()).isEqualTo("ann");
+        assertThat(back.exchange("scram")).isEqualTo("r=abc,s=x");
+        assertThat(back.withExchange("scram", null).exchanges()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,343 @@
+package io.pooldisk.client;
+
+import com.ongres.scram.client.ScramClient;
+import com.ongres.scram.common.exception.ScramException;
+import io.pooldisk.protocol.Arguments;
+import io.pooldisk.protocol.EntryLine;
+import io.pooldisk.protocol.ProtocolException;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A client of one PoolDisk server connection (docs/PROTOCOL.md): the library the command-line client and the GUI
+ * use. Blocking; one thread at a time. Server errors arrive as {@link DiskClientException}s carrying the server's code.
+ */
+public final class DiskClient implements AutoCloseable {
+
+    /** A download in progress is kept under the target's name plus this, until its hash checks out. */
+    public static final String PARTIAL_SUFFIX = ".pooldisk-part";
+    private static final int CHUNK = 1024 * 1024;
+
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+
+    private DiskClient(SocketChannel channel) {
+        this.channel = channel;
+        in.flip(); // empty, in read mode
+    }
+
+    public static DiskClient connect(String host, int port) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.socket().connect(new InetSocketAddress(host, port), 10_000);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new DiskClient(ch);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    public EchoReply echo(String text) throws IOException {
+        long start = System.nanoTime();
+        String reply = okReply("ECHO " + text);
+        Duration rtt = Duration.ofNanos(System.nanoTime() - start);
+        int open = reply.indexOf("[PID ");
+        int close = reply.indexOf("]: ");
+        if (!reply.startsWith("PROCESS[PID ") || close < 0) {
+            throw new DiskClientException(0, "unexpected ECHO reply: " + reply);
+        }
+        return new EchoReply(Integer.parseInt(reply.substring(open + 5, close)), reply.substring(close + 3), rtt);
+    }
+
+    /** Logs in with SCRAM-SHA-256; the password never leaves this process. */
+    public void login(String user, char[] password) throws IOException {
+        ScramClient scram = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                .username(user).password(password).build();
+        try {
+            String challenge = expectWord(okReply("LOGIN " + base64(scram.clientFirstMessage().toString())),
+                    "CHALLENGE");
+            scram.serverFirstMessage(unbase64(challenge));
+            String welcome = expectWord(okReply("PROOF " + base64(scram.clientFinalMessage().toString())),
+                    "WELCOME");
+            scram.serverFinalMessage(unbase64(welcome)); // checks the server's signature
+        } catch (ScramException e) {
+            throw new DiskClientException(0, "the server's login answer is not valid: " + e.getMessage());
+        }
+    }
+
+    public String whoami() throws IOException {
+        return okReply("WHOAMI");
+    }
+
+    public String pwd() throws IOException {
+        return okReply("PWD");
+    }
+
+    public String cd(String path) throws IOException {
+        return okReply("CD " + Arguments.quote(path));
+    }
+
+    public List<RemoteEntry> list(String path) throws IOException {
+        String head = okReply(path.isEmpty() ? "LIST" : "LIST " + Arguments.quote(path));
+        int count = Integer.parseInt(head.split(" ")[0]);
+        List<RemoteEntry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(entry(readLine()));
+        }
+        return entries;
+    }
+
+    public RemoteEntry stat(String path) throws IOException {
+        return entry(okReply("STAT " + Arguments.quote(path)));
+    }
+
+    public RemoteEntry mkdir(String path) throws IOException {
+        return entry(okReply("MKDIR " + Arguments.quote(path)));
+    }
+
+    /** Removes a file or an empty directory; with {@code recursive}, a directory and all it holds. */
+    public void remove(String path, boolean recursive) throws IOException {
+        okReply((recursive ? "RMTREE " : "RM ") + Arguments.quote(path));
+    }
+
+    public RemoteEntry move(String from, String to) throws IOException {
+        return entry(okReply("MV " + Arguments.quote(from) + " " + Arguments.quote(to)));
+    }
+
+    /**
+     * Uploads {@code local} to {@code remote}. Resumes where an interrupted upload of the same content to the same
+     * path stopped; when the server already holds the content, proves possession instead of sending it.
+     */
+    public RemoteEntry upload(Path local, String remote, TransferListener listener) throws IOException {
+        long size = Files.size(local);
+        String sha256 = Sha256.of(local, 0, size);
+        String put = "PUT " + size + " " + sha256 + " " + Arguments.quote(remote);
+        String reply = okReply(put);
+        if (reply.startsWith("PROVE ")) {
+            String[] range = reply.split(" ");
+            long offset = Long.parseLong(range[1]);
+            long length = Long.parseLong(range[2]);
+            try {
+                RemoteEntry stored = stored(okReply("HASH " + Sha256.of(local, offset, length)));
+                listener.progress(size, size);
+                return stored;
+            } catch (DiskClientException e) {
+                if (e.code() != 412) {
+                    throw e;
+                }
+                reply = okReply(put); // the proof failed: this time the server asks for the bytes
+            }
+        }
+        long offset = Long.parseLong(expectWord(reply, "SEND"));
+        sendFile(local, offset, size, listener);
+        return stored(okReply(null));
+    }
+
+    /**
+     * Downloads {@code remote} to {@code local}. The bytes go to {@code local + ".pooldisk-part"} first, which a later
+     * call resumes from; the file takes its name only once its SHA-256 matches the server's.
+     */
+    public Path download(String remote, Path local, TransferListener listener) throws IOException {
+        Path partial = local.resolveSibling(local.getFileName() + PARTIAL_SUFFIX);
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        String[] data = okReply("GET " + have + " " + Arguments.quote(remote)).split(" ");
+        if (data.length != 4 || !data[0].equals("DATA")) {
+            throw new DiskClientException(0, "unexpected GET reply: " + String.join(" ", data));
+        }
+        long count = Long.parseLong(data[1]);
+        long size = Long.parseLong(data[2]);
+        String expected = data[3];
+        MessageDigest md = Sha256.digest();
+        if (have > 0) {
+            Sha256.update(md, partial, 0, have);
+        }
+        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            out.position(have);
+            receive(count, out, md, have, size, listener);
+            out.force(true);
+        }
+        String actual = Sha256.hex(md.digest());
+        if (!actual.equals(expected)) {
+            Files.deleteIfExists(partial);
+            throw new DiskClientException(412, "downloaded " + remote + " does not match its SHA-256; removed the "
+                    + "partial file, try again");
+        }
+        Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return local;
+    }
+
+    /** Says goodbye and closes. */
+    public void quit() throws IOException {
+        try {
+            okReply("QUIT");
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    // ---------------------------------------------------------------- the wire
+
+    /** Sends {@code request} (unless null) and returns the text after "OK ", or throws the ERR it got. */
+    private String okReply(String request) throws IOException {
+        if (request != null) {
+            send(request);
+        }
+        String line = readLine();
+        if (line.equals("OK")) {
+            return "";
+        }
+        if (line.startsWith("OK ")) {
+            return line.substring(3);
+        }
+        if (line.startsWith("ERR ")) {
+            String[] parts = line.split(" ", 3);
+            int code;
+            try {
+                code = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                code = 0;
+            }
+            throw new DiskClientException(code, parts.length > 2 ? parts[2] : line);
+        }
+        throw new DiskClientException(0, "unexpected reply: " + line);
+    }
+
+    private void send(String request) throws IOException {
+        writeFully(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void writeFully(ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+
+    private String readLine() throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+        while (true) {
+            while (in.hasRemaining()) {
+                byte b = in.get();
+                if (b == '\n') {
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+                line.write(b);
+            }
+            fill();
+        }
+    }
+
+    private void fill() throws IOException {
+        in.compact();
+        int n = channel.read(in);
+        in.flip();
+        if (n < 0) {
+            throw new DiskClientException(0, "the server closed the connection");
+        }
+    }
+
+    private void sendFile(Path local, long offset, long size, TransferListener listener) throws IOException {
+        try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
+            long pos = offset;
+            listener.progress(pos, size);
+            while (pos < size) {
+                long n = file.transferTo(pos, Math.min(CHUNK * 8L, size - pos), channel);
+                if (n <= 0) {
+                    throw new IOException(local + " changed while it was being sent");
+                }
+                pos += n;
+                listener.progress(pos, size);
+            }
+        }
+    }
+
+    private void receive(long count, FileChannel out, MessageDigest md, long have, long size,
+                         TransferListener listener) throws IOException {
+        long done = 0;
+        listener.progress(have, size);
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        while (done < count) {
+            if (in.hasRemaining()) {
+                int take = (int) Math.min(in.remaining(), count - done);
+                ByteBuffer slice = in.slice().limit(take);
+                md.update(slice.duplicate());
+                while (slice.hasRemaining()) {
+                    out.write(slice);
+                }
+                in.position(in.position() + take);
+                done += take;
+            } else {
+                buf.clear().limit((int) Math.min(CHUNK, count - done));
+                int n = channel.read(buf);
+                if (n < 0) {
+                    throw new DiskClientException(0, "the server closed the connection after " + (have + done)
+                            + " of " + size + " bytes; run the download again to resume");
+                }
+                buf.flip();
+                md.update(buf.duplicate());
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+                done += n;
+            }
+            listener.progress(have + done, size);
+        }
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private static RemoteEntry entry(String line) throws DiskClientException {
+        try {
+            EntryLine e = EntryLine.parse(line);
+            return new RemoteEntry(e.name(), e.directory(), e.size(), e.modified(), e.sha256());
+        } catch (ProtocolException e) {
+            throw new DiskClientException(0, e.getMessage());
+        }
+    }
+
+    private static RemoteEntry stored(String reply) throws DiskClientException {
+        return entry(expectWord(reply, "STORED"));
+    }
+
+    /** The rest of {@code reply} after its first word, which must be {@code word}. */
+    private static String expectWord(String reply, String word) throws DiskClientException {
+        if (!reply.startsWith(word + " ")) {
+            throw new DiskClientException(0, "expected " + word + ", got: " + reply);
+        }
+        return reply.substring(word.length() + 1);
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unbase64(String s) throws DiskClientException {
+        try {
+            return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new DiskClientException(0, "not base64: " + s);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.pooldisk.disk;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The metadata database, {@code pooldisk.db}, shared by every worker process: SQLite in WAL mode, so readers never
+ * wait for the writer, and a busy timeout, so writers queue for each other instead of failing. Writes run in
+ * {@code BEGIN IMMEDIATE} transactions: they take the write lock up front, so two processes never deadlock upgrading
+ * a read to a write. One connection per {@link DiskStore}: its threads take turns on it.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final int BUSY_TIMEOUT_MILLIS = 15_000;
+
+    private final Connection connection;
+
+    private Database(Connection connection) {
+        this.connection = connection;
+    }
+
+    static Database open(Path file) throws DiskException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable enough in WAL, never corrupt
+        Database db;
+        try {
+            db = new Database(config.createConnection("jdbc:sqlite:" + file));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        try {
+            db.execute("PRAGMA journal_mode=WAL");
+            Schema.migrate(db);
+            return db;
+        } catch (SQLException e) {
+            db.close();
+            throw failure(e);
+        } catch (DiskException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Work on the database: statements through {@link Tx}, always parameterised. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Tx tx) throws SQLException, DiskException;
+    }
+
+    /** Reads: each statement sees the latest committed state. */
+    public synchronized <T> T read(Work<T> work) throws DiskException {
+        try {
+            return work.run(new Tx(connection));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A write transaction: all of the work or none of it. */
+    public synchronized <T> T write(Work<T> work) throws DiskException {
+        try {
+            execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        boolean committed = false;
+        try {
+            T result = work.run(new Tx(connection));
+            execute("COMMIT");
+            committed = true;
+            return result;
+        } catch (SQLException e) {
+            throw failure(e);
+        } finally {
+            if (!committed) {
+                rollback();
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void rollback() {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // SQLite already rolled back (an I/O error ends the transaction itself)
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing: nothing left to save
+        }
+    }
+
+    static DiskException failure(SQLException e) {
+        if (e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_FULL) {
+            return new DiskException(DiskException.INSUFFICIENT_STORAGE, "disk full", e);
+        }
+        return new DiskException(DiskException.STORAGE_FAILURE, "storage failure: " + e.getMessage(), e);
+    }
+
+    /** Maps one row of a result. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Parameterised statements on the open connection. */
+    public static final class Tx {
+
+        private final Connection connection;
+
+        private Tx(Connection connection) {
+            this.connection = connection;
+        }
+
+        public int update(String sql, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args)) {
+                return ps.executeUpdate();
+            }
+        }
+
+        /** An INSERT's new rowid. */
+        public long insert(String sql, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args)) {
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        }
+
+        public <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+            }
+        }
+
+        public <T> List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(row.map(rs));
+                }
+                return rows;
+            }
+        }
+
+        private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+            PreparedStatement ps = connection.prepareStatement(sql);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.pooldisk.disk;
+
+import io.pooldisk.auth.Accounts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * The storage of a data directory: {@code pooldisk.db} (users, namespaces, uploads), {@code blobs/} (content by
+ * SHA-256) and {@code parts/} (uploads in progress). Every worker process opens its own; all of them share the
+ * directory safely at once.
+ */
+public final class DiskStore implements AutoCloseable {
+
+    private final Database db;
+    private final BlobStore blobs;
+    private final Path partsDir;
+    private final Accounts accounts;
+    private final SecureRandom random = new SecureRandom();
+
+    private DiskStore(Database db, Path dataDir) {
+        this.db = db;
+        this.blobs = new BlobStore(dataDir.resolve("blobs"));
+        this.partsDir = dataDir.resolve("parts");
+        this.accounts = new Accounts(db);
+    }
+
+    /** Opens the data directory, creating or migrating what is missing. */
+    public static DiskStore open(Path dataDir) throws DiskException {
+        Path dir = dataDir.toAbsolutePath();
+        try {
+            createPrivateDirectory(dir);
+            createPrivateDirectory(dir.resolve("blobs"));
+            createPrivateDirectory(dir.resolve("parts"));
+        } catch (IOException e) {
+            throw Uploads.storageFailure("cannot use data directory " + dir, e);
+        }
+        return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir);
+    }
+
+    /** Owner-only: the directory holds everyone's files. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The namespace of one user. */
+    public FileTree files(String user) {
+        return new FileTree(db, blobs, user);
+    }
+
+    public Uploads uploads(String user) {
+        return new Uploads(db, blobs, partsDir, user, random);
+    }
+
+    /** Deletes upload parts untouched for {@code partTtl} and blobs that no entry references. */
+    public GcReport collectGarbage(Duration partTtl) throws DiskException {
+        return new GarbageCollector(db, blobs, partsDir).collect(partTtl);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

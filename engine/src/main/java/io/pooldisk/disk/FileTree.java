@@ -1,0 +1,135 @@
+package io.pooldisk.disk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One user's namespace: directories and files by path. Paths are resolved and checked here and live only in
+ * SQLite; file content is reached only through blob names the server computed.
+ */
+public final class FileTree {
+
+    private final Database db;
+    private final BlobStore blobs;
+    private final Namespace ns;
+
+    FileTree(Database db, BlobStore blobs, String user) {
+        this.db = db;
+        this.blobs = blobs;
+        this.ns = new Namespace(user);
+    }
+
+    /**
+     * The normalised (NFC) absolute path that {@code input} names, read relative to {@code cwd} unless it starts
+     * with '/'. Refuses (400, saying why) "." and "..", empty names ("a//b"), NUL and control characters, names over
+     * 255 UTF-8 bytes and paths over 4096. One trailing '/' is allowed: "docs/" is "docs".
+     */
+    public String resolve(String cwd, String input) throws DiskException {
+        return DiskPaths.resolve(cwd, input);
+    }
+
+    public Entry stat(String path) throws DiskException {
+        String p = DiskPaths.canonical(path);
+        return db.read(tx -> ns.require(tx, p));
+    }
+
+    /** A directory's entries, sorted by name. */
+    public List<Entry> list(String dirPath) throws DiskException {
+        String dir = DiskPaths.canonical(dirPath);
+        return db.read(tx -> {
+            if (!ns.require(tx, dir).isDirectory()) {
+                throw new DiskException(DiskException.CONFLICT, "not a directory: " + dir);
+            }
+            return ns.children(tx, dir);
+        });
+    }
+
+    public Entry mkdir(String path) throws DiskException {
+        String p = DiskPaths.canonical(path);
+        Instant now = Instant.now();
+        return db.write(tx -> {
+            ns.quota(tx); // the user must still exist
+            if (ns.find(tx, p).isPresent()) {
+                throw new DiskException(DiskException.CONFLICT, "already exists: " + p);
+            }
+            ns.requireParentDirectory(tx, p);
+            ns.insertDirectory(tx, p, now);
+            return ns.require(tx, p);
+        });
+    }
+
+    /** Removes a file, or a directory: an empty one, or with everything in it when {@code recursive}. */
+    public void remove(String path, boolean recursive) throws DiskException {
+        String p = DiskPaths.canonical(path);
+        if (p.equals(DiskPaths.ROOT)) {
+            throw new DiskException(DiskException.FORBIDDEN, "the root directory cannot be removed");
+        }
+        db.write(tx -> {
+            Entry e = ns.require(tx, p);
+            if (e.isDirectory() && !recursive && ns.hasChildren(tx, p)) {
+                throw new DiskException(DiskException.CONFLICT, "directory not empty: " + p);
+            }
+            ns.delete(tx, p);
+            return null;
+        });
+    }
+
+    /** Renames or moves a file or directory (with everything in it); the target must not exist. */
+    public Entry move(String from, String to) throws DiskException {
+        String src = DiskPaths.canonical(from);
+        String dst = DiskPaths.canonical(to);
+        if (src.equals(DiskPaths.ROOT)) {
+            throw new DiskException(DiskException.FORBIDDEN, "the root directory cannot be moved");
+        }
+        return db.write(tx -> {
+            ns.require(tx, src);
+            if (ns.find(tx, dst).isPresent()) {
+                throw new DiskException(DiskException.CONFLICT, "already exists: " + dst);
+            }
+            if (DiskPaths.isInside(dst, src)) {
+                throw new DiskException(DiskException.CONFLICT, "cannot move " + src + " into itself");
+            }
+            ns.requireParentDirectory(tx, dst);
+            ns.rename(tx, src, dst);
+            return ns.require(tx, dst);
+        });
+    }
+
+    /** A file and the blob to send it from. */
+    public Download openForDownload(String path) throws DiskException {
+        Entry e = stat(path);
+        if (e.isDirectory()) {
+            throw new DiskException(DiskException.CONFLICT, "is a directory: " + e.path());
+        }
+        Path blob = blobs.path(e.sha256());
+        if (!Files.isRegularFile(blob)) {
+            throw new DiskException(DiskException.STORAGE_FAILURE, "the content of " + e.path() + " is missing");
+        }
+        return new Download(e, blob);
+    }
+
+    /** Bytes in this user's files. */
+    public long usedBytes() {
+        return unchecked(() -> db.read(ns::used));
+    }
+
+    /** This user's quota in bytes; 0 is unlimited. */
+    public long quotaBytes() {
+        return unchecked(() -> db.read(ns::quota));
+    }
+
+    private interface Query {
+        long run() throws DiskException;
+    }
+
+    /** The figures are asked for where nothing can fail sensibly: a storage failure there is a bug or a broken disk. */
+    private static long unchecked(Query q) {
+        try {
+            return q.run();
+        } catch (DiskException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

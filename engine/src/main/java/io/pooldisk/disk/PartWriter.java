@@ -1,0 +1,120 @@
+package io.pooldisk.disk;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Writes an upload's part file at its end, hashing every byte on the way, so that committing needs no second read.
+ * Holds an exclusive lock on the part: one session at a time writes an upload, whichever process it runs in.
+ * Opened by {@link Uploads#openPart}, closed by {@link Uploads#commit(PartWriter)} or {@link #close()}.
+ */
+public final class PartWriter implements AutoCloseable {
+
+    private final Uploads.Ticket ticket;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final MessageDigest digest;
+    private long position;
+
+    private PartWriter(Uploads.Ticket ticket, FileChannel channel, FileLock lock, MessageDigest digest,
+            long position) {
+        this.ticket = ticket;
+        this.channel = channel;
+        this.lock = lock;
+        this.digest = digest;
+        this.position = position;
+    }
+
+    /** Locks the part and hashes what it already holds (a resumed upload's first bytes). */
+    static PartWriter open(Uploads.Ticket ticket) throws DiskException {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(ticket.partFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock = tryLock(ch);
+            if (lock == null) {
+                throw new DiskException(DiskException.CONFLICT, "another session is uploading " + ticket.path()
+                        + " right now");
+            }
+            if (ch.size() > ticket.size()) {
+                ch.truncate(0); // not a prefix of this upload: start over
+            }
+            MessageDigest md = Sha256.digest();
+            long held = ch.size();
+            Sha256.update(md, ch, 0, held);
+            return new PartWriter(ticket, ch, lock, md, held);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw Uploads.storageFailure("cannot open the part file of " + ticket.path(), e);
+        } catch (DiskException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // held through another channel of this same process
+        }
+    }
+
+    public Uploads.Ticket ticket() {
+        return ticket;
+    }
+
+    /** Bytes the part holds: where the next write goes. */
+    public long position() {
+        return position;
+    }
+
+    /** Writes all of {@code src}'s remaining bytes; refuses to go past the size the upload announced. */
+    public void write(ByteBuffer src) throws DiskException {
+        if (src.remaining() > ticket.size() - position) {
+            throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
+                    + " announced for " + ticket.path());
+        }
+        ByteBuffer written = src.duplicate();
+        try {
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
+            }
+        } catch (IOException e) {
+            throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), e);
+        } finally {
+            digest.update(written.limit(src.position())); // exactly the bytes now in the part, even after a failure
+        }
+    }
+
+    /** The SHA-256 of everything written, flushed to disk first. Ends the hashing: call once. */
+    String finish() throws IOException {
+        channel.force(true);
+        return Sha256.hex(digest.digest());
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was written through it that matters now
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.pooldisk.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a request's argument as docs/PROTOCOL.md says: a lone path is the rest of the line, spaces included, unless
+ * it starts with a double quote; several arguments are separated by spaces, and one that holds a space, a quote or a
+ * backslash is written in double quotes with {@code \"} and {@code \\} escapes.
+ */
+public final class Arguments {
+
+    private Arguments() {
+    }
+
+    /** The one path a command takes: the rest of the line, or one quoted argument. */
+    public static String path(String argument) throws ProtocolException {
+        if (argument.startsWith("\"")) {
+            List<String> parts = split(argument);
+            if (parts.size() != 1) {
+                throw new ProtocolException(Reply.BAD_REQUEST, "expected one path");
+            }
+            return parts.get(0);
+        }
+        if (argument.isEmpty()) {
+            throw new ProtocolException(Reply.BAD_REQUEST, "a path is missing");
+        }
+        return argument;
+    }
+
+    /** Exactly {@code count} arguments, quoted or bare. */
+    public static List<String> exactly(int count, String argument, String usage) throws ProtocolException {
+        List<String> parts = split(argument);
+        if (parts.size() != count) {
+            throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+        }
+        return parts;
+    }
+
+    /**
+     * {@code count - 1} bare words, then the rest of the line (or one quoted argument) as the last: for commands
+     * like {@code PUT <size> <sha256> <path>}.
+     */
+    public static List<String> wordsThenPath(int count, String argument, String usage) throws ProtocolException {
+        List<String> parts = new ArrayList<>();
+        String rest = argument;
+        for (int i = 0; i < count - 1; i++) {
+            int space = rest.indexOf(' ');
+            if (space <= 0) {
+                throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+            }
+            parts.add(rest.substring(0, space));
+            rest = rest.substring(space + 1);
+        }
+        try {
+            parts.add(path(rest));
+        } catch (ProtocolException e) {
+            throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+        }
+        return parts;
+    }
+
+    /** Writes {@code value} so that {@link #split} reads it back as one argument. */
+    public static String quote(String value) {
+        if (!value.isEmpty() && value.chars().noneMatch(c -> c == ' ' || c == '"' || c == '\\')) {
+            return value;
+        }
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** Splits a line into words by the same rules: what the command-line shell does with what a person types. */
+    public static List<String> split(String argument) throws ProtocolException {
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        int n = argument.length();
+        while (i < n) {
+            if (argument.charAt(i) == ' ') {
+                i++;
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            if (argument.charAt(i) == '"') {
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = argument.charAt(i++);
+                    if (c == '\\' && i < n) {
+                        sb.append(argument.charAt(i++));
+                    } else if (c == '"') {
+                        closed = true;
+                        break;
+                    } else {
+                        sb.append(c);
+                    }
+                }
+                if (!closed) {
+                    throw new ProtocolException(Reply.BAD_REQUEST, "unterminated quote");
+                }
+            } else {
+                while (i < n && argument.charAt(i) != ' ') {
+                    sb.append(argument.charAt(i++));
+                }
+            }
+            parts.add(sb.toString());
+        }
+        return parts;
+    }
+
+    /** A non-negative decimal 64-bit number, or ERR 400 naming {@code what}. */
+    public static long number(String text, String what) throws ProtocolException {
+        try {
+            long n = Long.parseLong(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw new ProtocolException(Reply.BAD_REQUEST, what + " must be a number from 0 to " + Long.MAX_VALUE
+                + ", not '" + text + "'");
+    }
+
+    /** A SHA-256 in 64 lowercase hexadecimal digits (upper case accepted and lowered). */
+    public static String sha256(String text) throws ProtocolException {
+        String hex = text.toLowerCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new ProtocolException(Reply.BAD_REQUEST, "a SHA-256 is 64 hexadecimal digits");
+        }
+        return hex;
+    }
+}

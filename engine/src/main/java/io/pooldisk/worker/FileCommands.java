@@ -1,0 +1,75 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.disk.DiskException;
+import io.pooldisk.disk.Entry;
+import io.pooldisk.disk.FileTree;
+import io.pooldisk.protocol.Arguments;
+import io.pooldisk.protocol.EntryLine;
+import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.Reply;
+
+import java.util.List;
+
+/** The namespace commands: PWD, CD, LIST, STAT, MKDIR, RM, RMTREE, MV. */
+final class FileCommands {
+
+    private FileCommands() {
+    }
+
+    static void pwd(SessionContext ctx) throws DiskException, BrokenConnectionException {
+        ctx.user();
+        ctx.reply(Reply.ok(ctx.state.cwd()));
+    }
+
+    static void cd(SessionContext ctx, String argument) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        String path = ctx.resolve(Arguments.path(argument));
+        Entry e = ctx.files().stat(path);
+        if (!e.isDirectory()) {
+            throw new DiskException(DiskException.CONFLICT, path + " is not a directory");
+        }
+        ctx.state = ctx.state.withCwd(path);
+        ctx.reply(Reply.ok(path));
+    }
+
+    static void list(SessionContext ctx, String argument) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        String path = argument.isEmpty() ? ctx.state.cwd() : ctx.resolve(Arguments.path(argument));
+        List<Entry> entries = ctx.files().list(path);
+        StringBuilder reply = new StringBuilder(Reply.ok(entries.size() + " entries"));
+        for (Entry e : entries) {
+            reply.append(line(e, e.name())).append('\n');
+        }
+        ctx.reply(reply.toString());
+    }
+
+    static void stat(SessionContext ctx, String argument) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        Entry e = ctx.files().stat(ctx.resolve(Arguments.path(argument)));
+        ctx.reply(Reply.ok(line(e, e.path())));
+    }
+
+    static void mkdir(SessionContext ctx, String argument) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        Entry e = ctx.files().mkdir(ctx.resolve(Arguments.path(argument)));
+        ctx.reply(Reply.ok(line(e, e.path())));
+    }
+
+    static void remove(SessionContext ctx, String argument, boolean recursive) throws DiskException,
+            ProtocolException, BrokenConnectionException {
+        ctx.files().remove(ctx.resolve(Arguments.path(argument)), recursive);
+        ctx.reply(Reply.ok("removed"));
+    }
+
+    static void move(SessionContext ctx, String argument) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        List<String> paths = Arguments.exactly(2, argument, "MV <from> <to>");
+        FileTree files = ctx.files();
+        Entry e = files.move(ctx.resolve(paths.get(0)), ctx.resolve(paths.get(1)));
+        ctx.reply(Reply.ok(line(e, e.path())));
+    }
+
+    static String line(Entry e, String name) {
+        return new EntryLine(e.isDirectory(), e.size(), e.modified(), e.sha256(), name).format();
+    }
+}

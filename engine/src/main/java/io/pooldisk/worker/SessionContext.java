@@ -1,0 +1,56 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.disk.DiskException;
+import io.pooldisk.disk.FileTree;
+import io.pooldisk.disk.Uploads;
+
+/** One command's view of its session: the state that travels between workers, the connection, the services. */
+final class SessionContext {
+
+    final ClientConnection conn;
+    final WorkerServices services;
+    final TransferReporter reporter;
+    SessionState state;
+
+    SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {
+        this.state = state;
+        this.conn = conn;
+        this.services = services;
+        this.reporter = reporter;
+    }
+
+    /** The logged-in user, or ERR 401. */
+    String user() throws DiskException {
+        if (state.user().isEmpty()) {
+            throw new DiskException(DiskException.UNAUTHORIZED, "log in first");
+        }
+        return state.user();
+    }
+
+    FileTree files() throws DiskException {
+        return services.store().files(user());
+    }
+
+    Uploads uploads() throws DiskException {
+        return services.store().uploads(user());
+    }
+
+    /** The path {@code input} names, resolved against the working directory. */
+    String resolve(String input) throws DiskException {
+        return files().resolve(state.cwd(), input);
+    }
+
+    /** The client's host, without the port: what failed logins are counted by. */
+    String clientHost() {
+        return SessionState.hostOf(state.client());
+    }
+
+    void reply(String line) throws BrokenConnectionException {
+        conn.write(line);
+    }
+
+    /** Reports a long command's progress to the master, at a bounded rate. */
+    interface TransferReporter {
+        void running(String command, long bytes) throws BrokenConnectionException;
+    }
+}

@@ -1,0 +1,58 @@
+package io.pooldisk.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a worker process is told on its command line by the master.
+ *
+ * @param masterPid         the master's pid: a worker whose parent is another process leaves at once
+ * @param linger            how long to wait for a session's next command before handing it back
+ * @param dataDir           the data directory (storage, accounts); null for a pool without a disk
+ * @param stall             a transfer that moves no byte for this long is abandoned
+ * @param loginMaxFailures  failed logins from one address allowed within loginWindow
+ * @param loginWindow       the window failed logins are counted in
+ * @param loginBan          how long an address that failed too often is refused
+ */
+public record WorkerOptions(int masterPid, Duration linger, Path dataDir, Duration stall, int loginMaxFailures,
+                            Duration loginWindow, Duration loginBan) {
+
+    public List<String> toArgs() {
+        List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
+                "--linger-ms", Long.toString(linger.toMillis()), "--stall-ms", Long.toString(stall.toMillis()),
+                "--login-max-failures", Integer.toString(loginMaxFailures),
+                "--login-window-ms", Long.toString(loginWindow.toMillis()),
+                "--login-ban-ms", Long.toString(loginBan.toMillis())));
+        if (dataDir != null) {
+            args.addAll(List.of("--data", dataDir.toString()));
+        }
+        return args;
+    }
+
+    public static WorkerOptions parse(String[] args) {
+        return new WorkerOptions(
+                (int) number(args, "--master-pid", -1),
+                Duration.ofMillis(number(args, "--linger-ms", 50)),
+                text(args, "--data") == null ? null : Path.of(text(args, "--data")),
+                Duration.ofMillis(number(args, "--stall-ms", 60_000)),
+                (int) number(args, "--login-max-failures", 5),
+                Duration.ofMillis(number(args, "--login-window-ms", 60_000)),
+                Duration.ofMillis(number(args, "--login-ban-ms", 300_000)));
+    }
+
+    private static String text(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return null;
+    }
+
+    private static long number(String[] args, String name, long fallback) {
+        String v = text(args, name);
+        return v == null ? fallback : Long.parseLong(v);
+    }
+}

@@ -1,0 +1,49 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.auth.LoginThrottle;
+import io.pooldisk.auth.ScramServer;
+import io.pooldisk.disk.DiskException;
+import io.pooldisk.disk.DiskStore;
+import io.pooldisk.unix.Native;
+
+/**
+ * What a worker process keeps for all the sessions it serves: its pid, its options, and the storage, opened on first
+ * use (a pool serving only ECHO never touches SQLite).
+ */
+final class WorkerServices {
+
+    final long pid = Native.getpid();
+    final WorkerOptions options;
+    private DiskStore store;
+    private ScramServer scram;
+    private LoginThrottle throttle;
+
+    WorkerServices(WorkerOptions options) {
+        this.options = options;
+    }
+
+    DiskStore store() throws DiskException {
+        if (store == null) {
+            if (options.dataDir() == null) {
+                throw new DiskException(DiskException.STORAGE_FAILURE, "this server has no storage");
+            }
+            store = DiskStore.open(options.dataDir());
+        }
+        return store;
+    }
+
+    ScramServer scram() throws DiskException {
+        if (scram == null) {
+            scram = new ScramServer(store().accounts());
+        }
+        return scram;
+    }
+
+    LoginThrottle throttle() throws DiskException {
+        if (throttle == null) {
+            throttle = store().accounts().throttle(options.loginMaxFailures(), options.loginWindow(),
+                    options.loginBan());
+        }
+        return throttle;
+    }
+}

@@ -1,0 +1,160 @@
+package io.pooldisk.cli;
+
+import io.pooldisk.auth.Accounts;
+import io.pooldisk.auth.ScramServer;
+import io.pooldisk.disk.DiskStore;
+import com.ongres.scram.client.ScramClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code pooldisk user} as a real process: passwords on standard input, exit codes, one-line messages. */
+class UserCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run user(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.pooldisk.cli.PoolDiskCommand", "user"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pooldisk user did not finish: " + Files.readString(err));
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private String data() {
+        return tmp.resolve("data").toString();
+    }
+
+    @Test
+    void addsAUserWhoCanThenLogIn() throws Exception {
+        Run add = user("pa55 word\n", "add", "alice", "--quota", "2G", "--password-stdin", "--data", data());
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).contains("added user alice, quota 2.0 GiB");
+
+        try (DiskStore store = DiskStore.open(tmp.resolve("data"))) {
+            assertThat(store.accounts().list()).extracting(Accounts.UserInfo::quotaBytes).containsExactly(2L << 30);
+            assertThat(logIn(store, "alice", "pa55 word")).isTrue();
+        }
+    }
+
+    @Test
+    void changesPasswordsListsAndDeletes() throws Exception {
+        assertThat(user("one\n", "add", "bob", "--password-stdin", "--data", data()).exit()).isZero();
+        assertThat(user("x\n", "add", "carol", "--quota", "500M", "--password-stdin", "--data", data()).exit())
+                .isZero();
+        Run passwd = user("two\r\n", "passwd", "bob", "--password-stdin", "--data", data());
+        assertThat(passwd.exit()).as(passwd.err()).isZero();
+        try (DiskStore store = DiskStore.open(tmp.resolve("data"))) {
+            assertThat(logIn(store, "bob", "one")).isFalse();
+            assertThat(logIn(store, "bob", "two")).isTrue();
+        }
+
+        Run list = user("", "list", "--data", data());
+        assertThat(list.exit()).isZero();
+        assertThat(list.out().lines()).hasSize(3);
+        assertThat(list.out().lines().toList().get(0)).startsWith("NAME").contains("QUOTA", "USED");
+        assertThat(list.out()).containsPattern("bob +unlimited +0 B").containsPattern("carol +500.0 MiB +0 B");
+
+        Run del = user("", "del", "bob", "--data", data());
+        assertThat(del.exit()).isZero();
+        assertThat(user("", "list", "--data", data()).out()).doesNotContain("bob");
+    }
+
+    @Test
+    void refusalsAreOneLineAndExitOne() throws Exception {
+        user("pw\n", "add", "alice", "--password-stdin", "--data", data());
+        Run exists = user("pw\n", "add", "alice", "--password-stdin", "--data", data());
+        assertThat(exists.exit()).isEqualTo(1);
+        assertThat(exists.err()).isEqualTo("pooldisk user add: user alice exists\n");
+
+        Run badName = user("pw\n", "add", ".alice", "--password-stdin", "--data", data());
+        assertThat(badName.exit()).isEqualTo(1);
+        assertThat(badName.err().lines()).hasSize(1).first().asString().contains("a user name is 1-64");
+
+        Run noUser = user("", "del", "nobody", "--data", data());
+        assertThat(noUser.exit()).isEqualTo(1);
+        assertThat(noUser.err()).isEqualTo("pooldisk user del: no such user: nobody\n");
+
+        Run noTerminal = user("", "add", "dave", "--data", data());
+        assertThat(noTerminal.exit()).isEqualTo(1);
+        assertThat(noTerminal.err()).isEqualTo("pooldisk user add: no terminal to ask for the password on: "
+                + "use --password-stdin\n");
+
+        Run emptyStdin = user("", "passwd", "alice", "--password-stdin", "--data", data());
+        assertThat(emptyStdin.exit()).isEqualTo(1);
+        assertThat(emptyStdin.err()).contains("no password on standard input");
+    }
+
+    @Test
+    void aBadCommandLineIsOneLineAndExitTwo() throws Exception {
+        Run badSize = user("pw\n", "add", "erin", "--quota", "lots", "--password-stdin", "--data", data());
+        assertThat(badSize.exit()).isEqualTo(2);
+        assertThat(badSize.err().lines()).hasSize(1).first().asString().contains("'lots' is not a size")
+                .contains("pooldisk user add --help");
+
+        Run unknown = user("", "list", "--dta", data());
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().lines()).hasSize(1);
+
+        Run noSubcommand = user("");
+        assertThat(noSubcommand.exit()).isEqualTo(2);
+        assertThat(noSubcommand.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void sizesReadAsPeopleWriteThem() {
+        UserCommand.Sizes sizes = new UserCommand.Sizes();
+        assertThat(sizes.convert("1048576")).isEqualTo(1L << 20);
+        assertThat(sizes.convert("500M")).isEqualTo(500L << 20);
+        assertThat(sizes.convert("2G")).isEqualTo(2L << 30);
+        assertThat(sizes.convert("10GiB")).isEqualTo(10L << 30);
+        assertThat(sizes.convert("1.5g")).isEqualTo(3L << 29);
+        assertThat(sizes.convert("100MB")).isEqualTo(100_000_000L);
+        assertThat(sizes.convert("0")).isZero();
+        assertThat(sizes.convert("512B")).isEqualTo(512);
+        assertThatThrownBy(() -> sizes.convert("-1G")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> sizes.convert("9999999P")).isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("too large");
+        assertThat(UserCommand.Sizes.human(1536)).isEqualTo("1.5 KiB");
+        assertThat(UserCommand.Sizes.quota(0)).isEqualTo("unlimited");
+    }
+
+    private static boolean logIn(DiskStore store, String user, String password) throws Exception {
+        ScramClient client = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username(user)
+                .password(password.toCharArray()).build();
+        ScramServer server = new ScramServer(store.accounts());
+        ScramServer.First first = server.first(client.clientFirstMessage().toString());
+        client.serverFirstMessage(first.serverFirstMessage());
+        try {
+            server.last(first.state(), client.clientFinalMessage().toString());
+            return true;
+        } catch (io.pooldisk.disk.DiskException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.pooldisk.client;
+
+import io.pooldisk.disk.DiskStore;
+import io.pooldisk.pool.PoolServer;
+import io.pooldisk.pool.WorkerInfo;
+import io.pooldisk.testing.LineClient;
+import io.pooldisk.testing.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Uploads and downloads that are interrupted, raced, hostile or huge. */
+class TransferResilienceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String USER = "ann";
+    private static final String PASSWORD = "pw";
+
+    @TempDir
+    Path tmp;
+
+    private PoolServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        try (DiskStore store = DiskStore.open(data)) {
+            store.accounts().add(USER, PASSWORD.toCharArray(), 0);
+        }
+        server = PoolServer.start(TestServers.config(data, 2).build());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private DiskClient client() throws Exception {
+        DiskClient c = DiskClient.connect("127.0.0.1", server.address().getPort());
+        c.login(USER, PASSWORD.toCharArray());
+        return c;
+    }
+
+    private LineClient rawLoggedIn() throws Exception {
+        LineClient raw = new LineClient(server.address());
+        DiskSessionTest.loginRaw(raw, USER, PASSWORD);
+        return raw;
+    }
+
+    private Path randomFile(String name, int size, long seed) throws Exception {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return Files.write(tmp.resolve(name), bytes);
+    }
+
+    /** Sends PUT and the first {@code count} bytes of {@code file}, then drops the connection. */
+    private void interruptedUpload(Path file, String remote, int count) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        try (LineClient raw = rawLoggedIn()) {
+            assertThat(raw.request("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " " + remote))
+                    .isEqualTo("OK SEND 0");
+            raw.sendRaw(java.util.Arrays.copyOf(bytes, count));
+        }
+    }
+
+    /** What the server says it holds of an upload, asking without sending anything. */
+    private long heldOf(Path file, String remote) throws Exception {
+        long size = Files.size(file);
+        try (LineClient raw = rawLoggedIn()) {
+            String reply = raw.request("PUT " + size + " " + Sha256.of(file, 0, size) + " " + remote);
+            return reply.startsWith("OK SEND ") ? Long.parseLong(reply.substring(8)) : -1;
+        }
+    }
+
+    @Test
+    void anUploadResumesAfterTheClientIsKilledSendingOnlyTheMissingBytes() throws Exception {
+        Path file = randomFile("resume.bin", 3_000_000, 1);
+        interruptedUpload(file, "resume.bin", 1_200_000);
+        await().atMost(PATIENCE).until(() -> heldOf(file, "resume.bin") == 1_200_000);
+        AtomicLong firstReported = new AtomicLong(-1);
+        try (DiskClient c = client()) {
+            c.upload(file, "resume.bin", (done, total) -> firstReported.compareAndSet(-1, done));
+            assertThat(firstReported.get()).isEqualTo(1_200_000);
+            Path back = c.download("resume.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void anUploadResumesAfterItsWorkerIsKilled() throws Exception {
+        Path file = randomFile("killed.bin", 8_000_000, 2);
+        byte[] bytes = Files.readAllBytes(file);
+        int pid;
+        try (LineClient raw = rawLoggedIn()) {
+            assertThat(raw.request("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " killed.bin"))
+                    .isEqualTo("OK SEND 0");
+            raw.sendRaw(java.util.Arrays.copyOf(bytes, 5_000_000));
+            await().atMost(PATIENCE).until(() -> uploadingWorker() != null
+                    && uploadingWorker().bytes() >= 4_000_000);
+            pid = uploadingWorker().pid();
+            server.killWorker(pid);
+            assertThat(raw.readLine()).startsWith("ERR 500 ");
+        }
+        AtomicLong firstReported = new AtomicLong(-1);
+        try (DiskClient c = client()) {
+            c.upload(file, "killed.bin", (done, total) -> firstReported.compareAndSet(-1, done));
+            Path back = c.download("killed.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+        assertThat(firstReported.get()).isGreaterThanOrEqualTo(4_000_000);
+    }
+
+    private WorkerInfo uploadingWorker() {
+        return server.snapshot().workers().stream().filter(w -> w.command().equals("PUT")).findFirst().orElse(null);
+    }
+
+    @Test
+    void twoConcurrentUploadsToOnePathLeaveOneWholeFile() throws Exception {
+        Path a = randomFile("a.bin", 4_000_000, 3);
+        Path b = randomFile("b.bin", 4_000_000, 4);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<RemoteEntry>> results = new ArrayList<>();
+            for (Path p : List.of(a, b)) {
+                results.add(pool.submit(() -> {
+                    try (DiskClient c = client()) {
+                        return c.upload(p, "same.bin", TransferListener.NONE);
+                    }
+                }));
+            }
+            for (Future<RemoteEntry> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (DiskClient c = client()) {
+            Path back = c.download("same.bin", tmp.resolve("same.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(back, a) == -1 || Files.mismatch(back, b) == -1).isTrue();
+            assertThat(c.list("/")).extracting(RemoteEntry::name).containsExactly("same.bin");
+        }
+    }
+
+    @Test
+    void badNamesAreRefusedWithAClearError() throws Exception {
+        try (LineClient raw = rawLoggedIn()) {
+            for (String bad : List.of("..", "a/../b", "a//b", "./a", "nul\0byte", "bell\u0007", "tab\tname",
+                    "x".repeat(256), "/" + "deep/".repeat(1000))) {
+                assertThat(raw.request("MKDIR " + bad)).as(bad).startsWith("ERR 400 ");
+            }
+            assertThat(raw.request("LIST")).isEqualTo("OK 0 entries");
+        }
+    }
+
+    @Test
+    void aThousandGarbageLinesGetErrorsAndTheServerStaysUp() throws Exception {
+        Random random = new Random(42);
+        try (LineClient raw = new LineClient(server.address())) {
+            for (int i = 0; i < 1000; i++) {
+                byte[] line = new byte[2 + random.nextInt(200)];
+                random.nextBytes(line);
+                for (int j = 0; j < line.length; j++) {
+                    if (line[j] == '\n' || line[j] == '\r') {
+                        line[j] = 'x';
+                    }
+                }
+                line[0] = (byte) ('#' + random.nextInt(20)); // never a command word
+                line[line.length - 1] = '\n';
+                raw.sendRaw(line);
+                assertThat(raw.readLine()).as("reply to garbage line " + i).startsWith("ERR 400 ");
+            }
+            assertThat(raw.request("ECHO alive")).endsWith("ALIVE");
+        }
+        assertThat(server.snapshot().total()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileOverFourGibibytesKeepsItsSizeAndOffsets() throws Exception {
+        long size = (4L << 30) + 4096;
+        Path sparse = tmp.resolve("sparse.bin");
+        byte[] tail = "the end of a sparse file past 4 GiB".getBytes(StandardCharsets.UTF_8);
+        try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(size);
+            f.seek(size - tail.length);
+            f.write(tail);
+        }
+        try (DiskClient c = client()) {
+            RemoteEntry stored = c.upload(sparse, "big.bin", TransferListener.NONE);
+            assertThat(stored.size()).isEqualTo(size);
+            assertThat(c.stat("big.bin").size()).isEqualTo(size);
+        }
+        try (LineClient raw = rawLoggedIn()) {
+            long offset = size - tail.length;
+            String head = raw.request("GET " + offset + " big.bin");
+            assertThat(head).startsWith("OK DATA " + tail.length + " " + size + " ");
+            char[] got = new char[tail.length];
+            for (int i = 0; i < got.length; i++) {
+                got[i] = (char) raw.readChar();
+            }
+            assertThat(new String(got)).isEqualTo(new String(tail, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(sparse);
+        }
+    }
+}

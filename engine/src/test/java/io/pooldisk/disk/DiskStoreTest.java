@@ -1,0 +1,82 @@
+package io.pooldisk.disk;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DiskStoreTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void manyWorkersOpenAFreshDataDirectoryAtOnce() throws Exception {
+        Path data = tmp.resolve("data");
+        int workers = 8;
+        CyclicBarrier together = new CyclicBarrier(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Integer>> opened = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                int n = i;
+                opened.add(pool.submit(() -> {
+                    together.await(1, TimeUnit.MINUTES);
+                    try (DiskStore store = DiskStore.open(data)) {
+                        store.accounts().add("user" + n, "pw".toCharArray(), 0);
+                        return store.accounts().list().size();
+                    }
+                }));
+            }
+            for (Future<Integer> f : opened) {
+                assertThat(f.get(2, TimeUnit.MINUTES)).isBetween(1, workers);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (DiskStore store = DiskStore.open(data)) {
+            assertThat(store.accounts().list()).hasSize(workers);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("pooldisk.db"));
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void refusesADataDirectoryFromANewerVersion() throws Exception {
+        Path data = tmp.resolve("data");
+        DiskStore.open(data).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("pooldisk.db"));
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        assertThatThrownBy(() -> DiskStore.open(data)).isInstanceOf(DiskException.class)
+                .hasMessageContaining("made by a newer PoolDisk");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsAStorageFailure() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> DiskStore.open(file.resolve("data"))).isInstanceOf(DiskException.class)
+                .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(500))
+                .hasMessageContaining("cannot use data directory");
+    }
+}

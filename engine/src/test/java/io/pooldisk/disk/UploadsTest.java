@@ -1,0 +1,339 @@
+package io.pooldisk.disk;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.pooldisk.disk.FileTreeTest.assertCode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UploadsTest {
+
+    @TempDir
+    Path data;
+
+    private DiskStore store;
+    private Uploads uploads;
+    private FileTree files;
+
+    @BeforeEach
+    void open() throws DiskException {
+        store = DiskStore.open(data);
+        store.accounts().add("alice", "secret".toCharArray(), 0);
+        uploads = store.uploads("alice");
+        files = store.files("alice");
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aNewUploadStartsAtZeroAndCommitsWhole() throws Exception {
+        byte[] content = Content.bytes(1024 * 1024 + 1, 1);
+        Uploads.Ticket t = uploads.begin("/big.bin", content.length, Content.sha256(content));
+        assertThat(t.offset()).isZero();
+        assertThat(t.contentKnown()).isFalse();
+        assertThat(t.partFile()).startsWith(data.resolve("parts"));
+        try (PartWriter w = uploads.openPart(t)) {
+            for (int at = 0; at < content.length; at += 100_000) {
+                w.write(ByteBuffer.wrap(content, at, Math.min(100_000, content.length - at)));
+            }
+            Entry e = uploads.commit(w);
+            assertThat(e.size()).isEqualTo(content.length);
+        }
+        assertThat(files.openForDownload("/big.bin").blob()).hasBinaryContent(content);
+        assertThat(t.partFile()).doesNotExist();
+        assertThat(Content.put(uploads, "/empty", new byte[0]).size()).isZero();
+        assertThat(files.openForDownload("/empty").blob()).isEmptyFile();
+    }
+
+    @Test
+    void resumesAtTheByteAfterADisconnect() throws Exception {
+        byte[] content = Content.bytes(300_000, 2);
+        String sha = Content.sha256(content);
+        Uploads.Ticket first = uploads.begin("/r.bin", content.length, sha);
+        try (PartWriter w = uploads.openPart(first)) {
+            w.write(ByteBuffer.wrap(content, 0, 123_457));
+        } // the client went away
+
+        Uploads.Ticket again = uploads.begin("/r.bin", content.length, sha);
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.offset()).isEqualTo(123_457);
+        PartWriter w = uploads.openPart(again);
+        assertThat(w.position()).isEqualTo(123_457);
+        w.write(ByteBuffer.wrap(content, 123_457, content.length - 123_457));
+        uploads.commit(w);
+        assertThat(files.openForDownload("/r.bin").blob()).hasBinaryContent(content);
+    }
+
+    @Test
+    void resumesAfterTheServerRestartsAndVerifiesAPartWrittenDirectly() throws Exception {
+        byte[] content = Content.bytes(200_000, 3);
+        String sha = Content.sha256(content);
+        Uploads.Ticket t = uploads.begin("/restart.bin", content.length, sha);
+        Files.write(t.partFile(), Arrays.copyOf(content, 50_000)); // a worker killed mid-way
+        store.close();
+
+        store = DiskStore.open(data);
+        uploads = store.uploads("alice");
+        Uploads.Ticket resumed = uploads.begin("/restart.bin", content.length, sha);
+        assertThat(resumed.offset()).isEqualTo(50_000);
+        Files.write(resumed.partFile(), Arrays.copyOfRange(content, 50_000, content.length),
+                StandardOpenOption.APPEND);
+        uploads.commit(resumed);
+        assertThat(store.files("alice").openForDownload("/restart.bin").blob()).hasBinaryContent(content);
+    }
+
+    @Test
+    void aHashMismatchDiscardsThePart() throws Exception {
+        byte[] announced = Content.bytes(70_000, 4);
+        byte[] sent = announced.clone();
+        sent[69_999] ^= 1;
+        Uploads.Ticket t = uploads.begin("/bad.bin", announced.length, Content.sha256(announced));
+        PartWriter w = uploads.openPart(t);
+        w.write(ByteBuffer.wrap(sent));
+        assertCode(412, () -> uploads.commit(w));
+        assertThat(t.partFile()).doesNotExist();
+        assertCode(404, () -> files.stat("/bad.bin"));
+        assertThat(uploads.begin("/bad.bin", announced.length, Content.sha256(announced)).offset()).isZero();
+    }
+
+    @Test
+    void refusesIncompleteOverlongAndConflictingUploads() throws Exception {
+        byte[] content = Content.bytes(1000, 5);
+        Uploads.Ticket t = uploads.begin("/c.bin", content.length, Content.sha256(content));
+        try (PartWriter w = uploads.openPart(t)) {
+            assertCode(400, () -> w.write(ByteBuffer.wrap(new byte[1001])));
+            w.write(ByteBuffer.wrap(content, 0, 10));
+            assertCode(409, () -> uploads.openPart(t)); // another session writes it now
+            assertCode(409, () -> store.uploads("alice").commit(t));
+        }
+        assertCode(409, () -> uploads.commit(t)); // 10 of 1000 bytes
+        files.mkdir("/dir");
+        assertCode(409, () -> uploads.begin("/dir", 1, Content.sha256(new byte[1])));
+        assertCode(404, () -> uploads.begin("/no/such/dir/f", 1, Content.sha256(new byte[1])));
+        assertCode(400, () -> uploads.begin("/f", 1, "not-a-hash"));
+        assertCode(400, () -> uploads.begin("/f", -1, Content.sha256(new byte[1])));
+    }
+
+    @Test
+    void anUploadReplacesAnOlderFileWhole() throws Exception {
+        Content.put(uploads, "/v", Content.bytes(5000, 6));
+        byte[] v2 = Content.bytes(7000, 7);
+        Content.put(uploads, "/v", v2);
+        assertThat(files.stat("/v").sha256()).isEqualTo(Content.sha256(v2));
+        assertThat(files.openForDownload("/v").blob()).hasBinaryContent(v2);
+        assertThat(files.usedBytes()).isEqualTo(7000);
+    }
+
+    @Test
+    void theQuotaRefusesUpFrontAndAtCommitWithNothingWritten() throws Exception {
+        store.accounts().setQuota("alice", 1000);
+        Content.put(uploads, "/a", Content.bytes(600, 8));
+        assertCode(507, () -> uploads.begin("/b", 500, Content.sha256(new byte[500])));
+        assertThat(Files.list(data.resolve("parts"))).isEmpty();
+        Content.put(uploads, "/a", Content.bytes(1000, 9)); // a replacement frees what it replaces
+
+        store.accounts().setQuota("alice", 2000);
+        byte[] x = Content.bytes(600, 10);
+        byte[] y = Content.bytes(600, 11);
+        Uploads.Ticket tx = uploads.begin("/x", x.length, Content.sha256(x));
+        Uploads.Ticket ty = uploads.begin("/y", y.length, Content.sha256(y));
+        Files.write(tx.partFile(), x);
+        Files.write(ty.partFile(), y);
+        uploads.commit(tx);
+        assertCode(507, () -> uploads.commit(ty)); // both fitted when they began; not both at once
+        assertCode(404, () -> files.stat("/y"));
+        assertThat(files.usedBytes()).isEqualTo(1600);
+        assertThat(blob(Content.sha256(y))).doesNotExist();
+        assertThat(ty.partFile()).exists(); // kept: it commits once space is freed
+        files.remove("/a", false);
+        assertThat(uploads.commit(ty).size()).isEqualTo(600);
+    }
+
+    @Test
+    void instantUploadNeedsProofOfPossession() throws Exception {
+        byte[] content = Content.bytes(3 * 1024 * 1024, 12);
+        String sha = Content.sha256(content);
+        Content.put(uploads, "/original", content);
+        store.accounts().add("bob", "pw".toCharArray(), 0);
+        Uploads bob = store.uploads("bob");
+
+        Uploads.Ticket t = bob.begin("/copy", content.length, sha);
+        assertThat(t.contentKnown()).isTrue();
+        Uploads.Challenge c = bob.challenge(t);
+        assertThat(c.length()).isBetween(64L * 1024, 1024L * 1024);
+        assertThat(c.offset()).isBetween(0L, content.length - c.length());
+        assertCode(412, () -> bob.commitInstant(t, sha)); // the whole file's hash proves nothing
+        assertCode(409, () -> bob.commitInstant(t, proof(content, c))); // that challenge is spent
+
+        // a fresh challenge, answered to another worker process
+        Uploads.Challenge fresh = bob.challenge(t);
+        try (DiskStore other = DiskStore.open(data)) {
+            Uploads.Ticket sameUpload = other.uploads("bob").begin("/copy", content.length, sha);
+            Entry e = other.uploads("bob").commitInstant(sameUpload, proof(content, fresh));
+            assertThat(e.sha256()).isEqualTo(sha);
+        }
+        Download d = store.files("bob").openForDownload("/copy");
+        assertThat(d.blob()).isEqualTo(files.openForDownload("/original").blob());
+        assertThat(store.files("bob").usedBytes()).isEqualTo(content.length);
+    }
+
+    @Test
+    void aChallengeNeedsContentTheServerHolds() throws Exception {
+        byte[] content = Content.bytes(100, 13);
+        Uploads.Ticket t = uploads.begin("/new", content.length, Content.sha256(content));
+        assertThat(t.contentKnown()).isFalse();
+        assertCode(409, () -> uploads.challenge(t));
+        assertCode(409, () -> uploads.commitInstant(t, Content.sha256(content)));
+        Content.put(uploads, "/small", content);
+        Uploads.Challenge whole = uploads.challenge(t);
+        assertThat(whole).isEqualTo(new Uploads.Challenge(0, 100)); // a small file is challenged whole
+        assertThat(uploads.commitInstant(t, proof(content, whole)).size()).isEqualTo(100);
+    }
+
+    @Test
+    void concurrentCommitsToOnePathLeaveOneWholeFile() throws Exception {
+        byte[] a = Content.bytes(2 * 1024 * 1024, 14);
+        byte[] b = Content.bytes(2 * 1024 * 1024 + 7, 15);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (DiskStore one = DiskStore.open(data); DiskStore two = DiskStore.open(data)) {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Callable<Void> reader = () -> {
+                try (DiskStore third = DiskStore.open(data)) {
+                    while (writing.get()) {
+                        try {
+                            Download d = third.files("alice").openForDownload("/same");
+                            byte[] got = Files.readAllBytes(d.blob());
+                            assertThat(Content.sha256(got)).isEqualTo(d.entry().sha256());
+                        } catch (DiskException e) {
+                            assertThat(e.code()).isEqualTo(404); // not committed yet
+                        }
+                    }
+                }
+                return null;
+            };
+            Future<?> readerDone = pool.submit(reader);
+            List<Future<Void>> writers = List.of(
+                    pool.submit(() -> commitRepeatedly(one.uploads("alice"), a, start)),
+                    pool.submit(() -> commitRepeatedly(two.uploads("alice"), b, start)));
+            for (Future<Void> w : writers) {
+                w.get(2, TimeUnit.MINUTES);
+            }
+            writing.set(false);
+            readerDone.get(1, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        Entry e = files.stat("/same");
+        byte[] stored = Files.readAllBytes(files.openForDownload("/same").blob());
+        assertThat(stored).satisfiesAnyOf(s -> assertThat(s).isEqualTo(a), s -> assertThat(s).isEqualTo(b));
+        assertThat(e.sha256()).isEqualTo(Content.sha256(stored));
+        assertThat(files.list("/")).hasSize(1);
+    }
+
+    @Test
+    void commitsFromTwoProcessesToOnePathLeaveOneWholeFile() throws Exception {
+        int size = 1024 * 1024;
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), CommitLoop.class.getName(), data.toString(), "alice", "/same",
+                Integer.toString(size), "21", "30").redirectErrorStream(true).start();
+        byte[] mine = Content.bytes(size, 22);
+        while (other.isAlive()) {
+            Content.put(uploads, "/same", mine);
+        }
+        assertThat(other.waitFor()).as(new String(other.getInputStream().readAllBytes())).isZero();
+        byte[] stored = Files.readAllBytes(files.openForDownload("/same").blob());
+        assertThat(Content.sha256(stored)).isIn(Content.sha256(mine), Content.sha256(Content.bytes(size, 21)))
+                .isEqualTo(files.stat("/same").sha256());
+    }
+
+    private static Void commitRepeatedly(Uploads uploads, byte[] content, CyclicBarrier start) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Uploads.Ticket t = uploads.begin("/same", content.length, Content.sha256(content));
+            PartWriter w = uploads.openPart(t);
+            w.write(ByteBuffer.wrap(content, (int) w.position(), content.length - (int) w.position()));
+            start.await(1, TimeUnit.MINUTES);
+            uploads.commit(w);
+        }
+        return null;
+    }
+
+    @Test
+    void garbageCollectionRemovesStalePartsAndUnreferencedBlobs() throws Exception {
+        byte[] kept = Content.bytes(4000, 16);
+        byte[] dropped = Content.bytes(5000, 17);
+        Content.put(uploads, "/kept", kept);
+        Content.put(uploads, "/dropped", dropped);
+        files.remove("/dropped", false);
+        byte[] partial = Content.bytes(9000, 18);
+        Uploads.Ticket stale = uploads.begin("/stale", partial.length, Content.sha256(partial));
+        Files.write(stale.partFile(), Arrays.copyOf(partial, 3000));
+        byte[] other = Content.bytes(9000, 20);
+        Uploads.Ticket fresh = uploads.begin("/fresh", other.length, Content.sha256(other));
+        Files.write(fresh.partFile(), Arrays.copyOf(other, 1000));
+        Files.setLastModifiedTime(stale.partFile(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        GcReport first = store.collectGarbage(Duration.ofHours(1));
+        assertThat(first.partsDeleted()).isZero(); // its row was touched at begin: it is not stale yet
+        assertThat(first.blobsDeleted()).isEqualTo(1);
+        assertThat(first.bytesFreed()).isEqualTo(5000);
+        assertThat(blob(Content.sha256(dropped))).doesNotExist();
+        assertThat(files.openForDownload("/kept").blob()).hasBinaryContent(kept);
+
+        Thread.sleep(5); // both uploads began over 1 ms ago: a TTL of 1 ms expires them unless they are written
+        try (PartWriter writing = uploads.openPart(fresh)) {
+            GcReport second = store.collectGarbage(Duration.ofMillis(1));
+            assertThat(second.partsDeleted()).isEqualTo(1); // the stale one; the one being written is kept
+            assertThat(second.bytesFreed()).isEqualTo(3000);
+            assertThat(stale.partFile()).doesNotExist();
+            assertThat(fresh.partFile()).exists();
+            assertThat(writing.position()).isEqualTo(1000);
+        }
+        assertThat(uploads.begin("/stale", partial.length, Content.sha256(partial)).offset()).isZero();
+    }
+
+    @Test
+    void deletingAUserLeavesItsBlobsAndPartsToGarbageCollection() throws Exception {
+        byte[] content = Content.bytes(1234, 19);
+        Content.put(uploads, "/f", content);
+        Uploads.Ticket t = uploads.begin("/g", 10, Content.sha256(new byte[10]));
+        Files.write(t.partFile(), new byte[4]);
+        store.accounts().delete("alice");
+        assertCode(404, () -> files.stat("/f"));
+        GcReport r = store.collectGarbage(Duration.ofHours(24));
+        assertThat(r).isEqualTo(new GcReport(1, 1, 1238));
+        assertThat(Files.list(data.resolve("parts"))).isEmpty();
+    }
+
+    private static String proof(byte[] content, Uploads.Challenge c) {
+        byte[] range = Arrays.copyOfRange(content, (int) c.offset(), (int) (c.offset() + c.length()));
+        return HexFormat.of().formatHex(Sha256.digest().digest(range));
+    }
+
+    private Path blob(String sha256) {
+        return data.resolve("blobs").resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+}
