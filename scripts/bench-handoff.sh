@@ -15,7 +15,9 @@ mkdir -p "$out"
 
 cc -O2 -o "$out/seed-pool" "$shared/bench/seed-c/server.c"
 cc -O2 -pthread -o "$out/loadgen" "$shared/bench/loadgen.c"
-[ -f engine/target/pooldisk.jar ] || mvn -B -q -pl engine -DskipTests package
+mvn -B -q -pl engine -DskipTests package
+# Run from a copy: the workers load their classes from it while it runs, whatever a later build does to target/.
+cp engine/target/pooldisk.jar "$out/pooldisk.jar"
 
 c_port=19101
 p_port=19102
@@ -26,7 +28,7 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 
 "$out/seed-pool" 127.0.0.1 $c_port 4 >/dev/null 2>&1 &
 start_ns=$(date +%s%N)
-java -jar engine/target/pooldisk.jar serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
+java -jar "$out/pooldisk.jar" serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
 wait_port $c_port
 wait_port $p_port
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
@@ -52,5 +54,5 @@ rm -f "$out/handoff.results"
 
 echo "pooldisk: listening with 4 workers ready ${ready_ms} ms after launch"
 grep -o 'ready in [0-9]* ms' "$out/serve.err" | awk '{s+=$3; if($3>m)m=$3} END{printf "pooldisk: worker start-up (spawn to hello) mean %d ms, max %d ms\n", s/NR, m}'
-java -jar engine/target/pooldisk.jar status --json --data "$data" |
+java -jar "$out/pooldisk.jar" status --json --data "$data" |
   grep -o '"rssBytes":[0-9]*' | awk -F: '{s+=$2; if($2>m)m=$2; n++} END{printf "pooldisk: worker resident memory mean %.1f MB, max %.1f MB\n", s/n/1048576, m/1048576}'

@@ -1,6 +1,5 @@
 package io.pooldisk.client;
 
-import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
@@ -26,12 +25,7 @@ class DiskSessionTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data);
-        try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add("ann", "correct horse".toCharArray(), 0);
-            store.accounts().add("bob", "s3cret".toCharArray(), 10_000);
-        }
+        Path data = TestServers.dataWithUsers(tmp, "ann", "correct horse", 0, "bob", "s3cret", 10_000);
         server = PoolServer.start(TestServers.config(data, 2).build());
     }
 
@@ -131,7 +125,7 @@ class DiskSessionTest {
         try (LineClient raw = new LineClient(server.address());
              DiskClient bob = loggedIn("bob", "s3cret")) {
             // bob knows only the hash: he is asked for a proof, fails it, and must send the bytes after all.
-            loginRaw(raw, "ann", "correct horse");
+            TestServers.login(raw, "ann", "correct horse");
             String prove = raw.request("PUT 300000 " + sha + " copy");
             assertThat(prove).startsWith("OK PROVE ");
             assertThat(raw.request("HASH " + "0".repeat(64))).startsWith("ERR 412 ");
@@ -143,16 +137,5 @@ class DiskSessionTest {
             Path back = ann.download("copy2", tmp.resolve("copy2"), TransferListener.NONE);
             assertThat(Files.mismatch(local, back)).isEqualTo(-1);
         }
-    }
-
-    static void loginRaw(LineClient raw, String user, String password) throws Exception {
-        com.ongres.scram.client.ScramClient scram = com.ongres.scram.client.ScramClient.builder()
-                .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256")).username(user)
-                .password(password.toCharArray()).build();
-        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-        String challenge = raw.request("LOGIN " + b64.encodeToString(scram.clientFirstMessage().toString().getBytes()));
-        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13))));
-        String welcome = raw.request("PROOF " + b64.encodeToString(scram.clientFinalMessage().toString().getBytes()));
-        assertThat(welcome).startsWith("OK WELCOME ");
     }
 }

@@ -1,6 +1,5 @@
 package io.pooldisk.client;
 
-import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
 import io.pooldisk.testing.LineClient;
@@ -40,12 +39,7 @@ class TransferResilienceTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data);
-        try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add(USER, PASSWORD.toCharArray(), 0);
-        }
-        server = PoolServer.start(TestServers.config(data, 2).build());
+        server = PoolServer.start(TestServers.config(TestServers.dataWithUsers(tmp, USER, PASSWORD, 0), 2).build());
     }
 
     @AfterEach
@@ -61,7 +55,7 @@ class TransferResilienceTest {
 
     private LineClient rawLoggedIn() throws Exception {
         LineClient raw = new LineClient(server.address());
-        DiskSessionTest.loginRaw(raw, USER, PASSWORD);
+        TestServers.login(raw, USER, PASSWORD);
         return raw;
     }
 
@@ -102,6 +96,22 @@ class TransferResilienceTest {
             Path back = c.download("resume.bin", tmp.resolve("back.bin"), TransferListener.NONE);
             assertThat(Files.mismatch(file, back)).isEqualTo(-1);
         }
+    }
+
+    @Test
+    void anUploadResumesAfterAServerRestart() throws Exception {
+        Path file = randomFile("restart.bin", 2_000_000, 5);
+        interruptedUpload(file, "restart.bin", 700_000);
+        await().atMost(PATIENCE).until(() -> heldOf(file, "restart.bin") == 700_000);
+        server.close();
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2).build());
+        AtomicLong firstReported = new AtomicLong(-1);
+        try (DiskClient c = client()) {
+            c.upload(file, "restart.bin", (done, total) -> firstReported.compareAndSet(-1, done));
+            Path back = c.download("restart.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+        assertThat(firstReported.get()).isEqualTo(700_000);
     }
 
     @Test

@@ -12,6 +12,33 @@ public final class TestServers {
     private TestServers() {
     }
 
+    /** A data directory under {@code tmp} with these accounts: name, password, quota (0: unlimited), repeated. */
+    public static Path dataWithUsers(Path tmp, Object... namePasswordQuota) throws Exception {
+        Path data = tmp.resolve("data");
+        java.nio.file.Files.createDirectories(data);
+        try (io.pooldisk.disk.DiskStore store = io.pooldisk.disk.DiskStore.open(data)) {
+            for (int i = 0; i + 2 < namePasswordQuota.length; i += 3) {
+                store.accounts().add((String) namePasswordQuota[i], ((String) namePasswordQuota[i + 1]).toCharArray(),
+                        ((Number) namePasswordQuota[i + 2]).longValue());
+            }
+        }
+        return data;
+    }
+
+    /** Logs in on a raw line connection with SCRAM-SHA-256, as docs/PROTOCOL.md describes. */
+    public static void login(LineClient raw, String user, String password) throws Exception {
+        com.ongres.scram.client.ScramClient scram = com.ongres.scram.client.ScramClient.builder()
+                .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256")).username(user)
+                .password(password.toCharArray()).build();
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String challenge = raw.request("LOGIN " + b64.encodeToString(scram.clientFirstMessage().toString().getBytes()));
+        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13))));
+        String welcome = raw.request("PROOF " + b64.encodeToString(scram.clientFinalMessage().toString().getBytes()));
+        if (!welcome.startsWith("OK WELCOME ")) {
+            throw new AssertionError("login failed: " + welcome);
+        }
+    }
+
     public static PoolConfig.Builder config(Path dataDir, int workers) {
         return PoolConfig.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
