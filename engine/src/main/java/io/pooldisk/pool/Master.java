@@ -222,8 +222,6 @@ final class Master implements Runnable {
             emit(Level.WARN, Kind.QUEUE, "refused " + client + ": " + config.maxSessions() + " sessions open");
             return;
         }
-        // Replies are small lines: send them at once rather than wait for the client's ACK (Nagle).
-        Native.setTcpNoDelay(fd);
         Session session = new Session(nextSessionId++, fd, client, now());
         sessions.put(session.id, session);
         sessionsByFd.put(fd, session);

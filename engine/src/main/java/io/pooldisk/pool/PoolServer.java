@@ -100,6 +100,9 @@ public final class PoolServer implements AutoCloseable {
         ServerSocketChannel channel = null;
         try {
             channel = ServerSocketChannel.open();
+            // Replies are small lines: send them at once rather than wait for the client's ACK (Nagle). Accepted
+            // connections inherit the option from the listening socket, which saves a system call per connection.
+            io.pooldisk.unix.Native.setTcpNoDelay(io.pooldisk.unix.Native.fdOf(channel));
             channel.bind(bind, 1024);
             channel.configureBlocking(false);
             return channel;

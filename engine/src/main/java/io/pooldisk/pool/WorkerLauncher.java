@@ -35,9 +35,29 @@ public record WorkerLauncher(List<String> command) {
     /** Extra JVM options for workers, appended after the defaults (so they win): {@value}. */
     public static final String EXTRA_OPTIONS_VARIABLE = "POOLDISK_WORKER_JAVA_OPTS";
 
-    /** Workers run on the JVM and class path of this process. */
+    /** Set by a jpackage launcher to its own path (e.g. /opt/pooldisk/bin/PoolDisk); absent under plain java. */
+    static final String JPACKAGE_APP_PATH = "jpackage.app-path";
+
+    /** The installed command-line launcher, beside the app's other launchers; its hidden subcommand runs a worker. */
+    static final String PACKAGED_COMMAND = "pooldisk";
+
+    /**
+     * Workers run on the JVM and class path of this process. The installed app (jpackage) keeps bin/java in its
+     * bundled runtime, so this is its runtime too. A jpackage runtime linked without bin/java (jpackage's default
+     * jlink options strip it) falls back to the sibling {@value #PACKAGED_COMMAND} launcher's {@code worker}
+     * subcommand, so the installed app never starts some other java from the PATH; such workers run with that
+     * launcher's JVM options, not {@link #SMALL_JVM_FLAGS}.
+     */
     public static WorkerLauncher currentJvm() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String appPath = System.getProperty(JPACKAGE_APP_PATH);
+        if (!Files.isExecutable(java) && appPath != null) {
+            Path launcher = Path.of(appPath).resolveSibling(PACKAGED_COMMAND);
+            if (Files.isExecutable(launcher)) {
+                // "--": the worker's own options follow, which the subcommand's parser would reject as unknown.
+                return new WorkerLauncher(List.of(launcher.toString(), "worker", "--"));
+            }
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(Files.isExecutable(java) ? java.toString() : "java");
         cmd.addAll(SMALL_JVM_FLAGS);
