@@ -1,5 +1,6 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.PoolConfig;
 import java.util.List;
 import javafx.application.Application;
 
@@ -14,7 +15,7 @@ public final class ConsoleLauncher {
 
     public static void main(String[] args) {
         try {
-            ConsoleOptions.parse(List.of(args)).toConfig();
+            ConsoleOptions.parse(List.of(args), ServerSettings.DEFAULTS).applyTo(PoolConfig.builder().build());
         } catch (IllegalArgumentException e) {
             System.err.println("pooldisk-console: " + e.getMessage());
             System.err.println(ConsoleOptions.USAGE);

@@ -1,23 +1,22 @@
 package io.pooldisk.console;
 
-import io.pooldisk.pool.DataDirs;
-import io.pooldisk.pool.PoolConfig;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 
-/**
- * The console's settings: {@code --port N}, {@code --workers N}, {@code --data DIR}. Without {@code --data}
- * the data directory is {@code -Dpooldisk.data}, else the engine's default.
- */
-record ConsoleOptions(int port, int workers, Path dataDir) {
+/** The command line: {@code --host H}, {@code --port N}, {@code --workers N}, {@code --data DIR}, each over a base. */
+final class ConsoleOptions {
 
-    static final String USAGE = "usage: pooldisk-console [--port N] [--workers N] [--data DIR]";
+    static final String USAGE = "usage: pooldisk-console [--host H] [--port N] [--workers N] [--data DIR]";
 
-    static ConsoleOptions parse(List<String> args) {
-        int port = 8080;
-        int workers = 5;
-        Path dataDir = defaultDataDir();
+    private ConsoleOptions() {
+    }
+
+    /** The base settings with what the arguments name replaced; IllegalArgumentException for bad arguments. */
+    static ServerSettings parse(List<String> args, ServerSettings base) {
+        String host = base.host();
+        int port = base.port();
+        int workers = base.workers();
+        Path dataDir = base.dataDir();
         for (int i = 0; i < args.size(); i += 2) {
             String name = args.get(i);
             if (i + 1 == args.size()) {
@@ -25,27 +24,14 @@ record ConsoleOptions(int port, int workers, Path dataDir) {
             }
             String value = args.get(i + 1);
             switch (name) {
+                case "--host" -> host = value;
                 case "--port" -> port = number(name, value);
                 case "--workers" -> workers = number(name, value);
                 case "--data" -> dataDir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return new ConsoleOptions(port, workers, dataDir);
-    }
-
-    /** The engine's configuration; throws IllegalArgumentException for a port or worker count out of range. */
-    PoolConfig toConfig() {
-        return PoolConfig.builder()
-                .bind(new InetSocketAddress("127.0.0.1", port))
-                .workers(workers)
-                .dataDir(dataDir)
-                .build();
-    }
-
-    private static Path defaultDataDir() {
-        String property = System.getProperty("pooldisk.data");
-        return property == null || property.isBlank() ? DataDirs.defaultDataDir() : Path.of(property);
+        return new ServerSettings(host, port, workers, dataDir);
     }
 
     private static int number(String name, String value) {

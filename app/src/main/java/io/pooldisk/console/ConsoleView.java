@@ -1,101 +1,165 @@
 package io.pooldisk.console;
 
 import io.pooldisk.clientgui.EchoPane;
-import io.pooldisk.pool.PoolEvent;
-import io.pooldisk.pool.WorkerInfo;
-import java.net.InetSocketAddress;
-import javafx.beans.binding.Bindings;
-import javafx.collections.ListChangeListener;
-import javafx.geometry.Orientation;
+import java.nio.file.Path;
+import java.time.Instant;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.BooleanBinding;
+import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
-import javafx.scene.control.Separator;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
-import org.controlsfx.control.GridView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The console window's content: a toolbar over the Workers tab (tiles and log) and the Client tab. */
+/**
+ * The console window's content: start/stop over the tabs (Pool, Sessions, Log, Users, Client, Settings) and the
+ * status bar. Takes the pool's changes over ten times a second and samples rates once a second. Shortcuts: F5
+ * starts, Shift+F5 stops, Ctrl+1 to Ctrl+6 pick a tab.
+ */
 final class ConsoleView extends BorderPane implements AutoCloseable {
 
-    private final PoolController controller;
-    private final EchoPane echo;
+    static final KeyCombination START = new KeyCodeCombination(KeyCode.F5);
+    static final KeyCombination STOP = new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN);
 
-    ConsoleView(PoolController controller) {
+    private final PoolController controller;
+    private final SettingsModel settings;
+    private final EchoPane echo;
+    private final UsersModel users;
+    private final TabPane tabs = new TabPane();
+    private final Timeline ticker;
+
+    ConsoleView(PoolController controller, SettingsModel settings) {
         this.controller = controller;
-        InetSocketAddress bind = controller.config().bind();
-        echo = new EchoPane(bind.getHostString(), bind.getPort());
+        this.settings = settings;
+        echo = new EchoPane(settings.hostProperty().get(), settings.portProperty().get());
         controller.addressProperty().addListener((property, before, now) -> {
             if (now != null) {
                 echo.target(now.getHostString(), now.getPort());
             }
         });
-
-        TabPane tabs = new TabPane(new Tab("Workers", workersAndLog()), new Tab("Client", echo));
+        users = new UsersModel(() -> Path.of(settings.dataDirProperty().get().strip()));
+        Tab usersTab = tab("Users", Feather.USER, new UsersView(users));
+        usersTab.setOnSelectionChanged(event -> {
+            if (usersTab.isSelected()) {
+                users.refresh();
+            }
+        });
+        BooleanBinding notStopped = controller.statusProperty().isNotEqualTo(PoolController.Status.STOPPED);
+        tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        setTop(toolbar());
+        tabs.getTabs().addAll(
+                tab("Pool", Feather.GRID, new PoolView(controller, settings)),
+                tab("Sessions", Feather.USERS, new SessionsView(controller)),
+                tab("Log", Feather.FILE_TEXT, new LogView(controller)),
+                usersTab,
+                tab("Client", Feather.MESSAGE_SQUARE, echo),
+                tab("Settings", Feather.SETTINGS, new SettingsView(settings, notStopped)));
+        setTop(new VBox(toolbar(notStopped), failureBanner()));
         setCenter(tabs);
+        setBottom(new StatusBar(controller));
         getStylesheets().add(ConsoleView.class.getResource("console.css").toExternalForm());
+        addEventFilter(KeyEvent.KEY_PRESSED, this::shortcut);
+
+        PoolModel model = controller.model();
+        int[] flushes = {0};
+        ticker = new Timeline(new KeyFrame(Duration.millis(100), event -> {
+            model.flush();
+            if (++flushes[0] % 10 == 0) {
+                model.tick(Instant.now());
+            }
+        }));
+        ticker.setCycleCount(Timeline.INDEFINITE);
+        ticker.play();
     }
 
-    private ToolBar toolbar() {
-        Button start = new Button("Start");
-        start.setId("start");
-        start.setOnAction(event -> controller.start());
-        start.disableProperty().bind(controller.statusProperty().isNotEqualTo(PoolController.Status.STOPPED));
+    TabPane tabs() {
+        return tabs;
+    }
 
-        Button stop = new Button("Stop");
+    private static Tab tab(String title, Ikon icon, javafx.scene.Node content) {
+        Tab tab = new Tab(title, content);
+        tab.setId("tab" + title);
+        tab.setGraphic(new FontIcon(icon));
+        return tab;
+    }
+
+    private ToolBar toolbar(BooleanBinding notStopped) {
+        Button start = new Button("Start", new FontIcon(Feather.PLAY));
+        start.setId("start");
+        start.setTooltip(new Tooltip("Start the server (F5)"));
+        start.setOnAction(event -> controller.start(settings));
+        start.disableProperty().bind(notStopped);
+
+        Button stop = new Button("Stop", new FontIcon(Feather.SQUARE));
         stop.setId("stop");
+        stop.setTooltip(new Tooltip("Stop the server gracefully (Shift+F5)"));
         stop.setOnAction(event -> controller.stop());
         stop.disableProperty().bind(controller.statusProperty().isNotEqualTo(PoolController.Status.RUNNING));
 
-        Label address = new Label();
-        address.setId("address");
-        address.textProperty().bind(Bindings.createStringBinding(this::describeStatus,
-                controller.statusProperty(), controller.addressProperty()));
+        Label title = new Label("PoolDisk", new FontIcon(Feather.HARD_DRIVE));
+        title.getStyleClass().add("title-4");
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        return new ToolBar(title, gap, start, stop);
+    }
 
+    /** Says why the server could not start or stopped by itself, until closed or the next start. */
+    private HBox failureBanner() {
         Label failure = new Label();
         failure.setId("startFailure");
-        failure.getStyleClass().add("start-failure");
+        failure.setWrapText(true);
         failure.textProperty().bind(controller.failureProperty());
-
-        return new ToolBar(start, stop, new Separator(), address, failure);
+        Button dismiss = new Button(null, new FontIcon(Feather.X));
+        dismiss.getStyleClass().addAll("button-icon", "flat");
+        dismiss.setOnAction(event -> controller.dismissFailure());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox banner = new HBox(10, new FontIcon(Feather.ALERT_TRIANGLE), failure, gap, dismiss);
+        banner.setId("failureBanner");
+        banner.getStyleClass().add("failure-banner");
+        banner.setAlignment(Pos.CENTER_LEFT);
+        banner.visibleProperty().bind(controller.failureProperty().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        return banner;
     }
 
-    private String describeStatus() {
-        InetSocketAddress address = controller.addressProperty().get();
-        return switch (controller.statusProperty().get()) {
-            case STOPPED -> "Stopped";
-            case STARTING -> "Starting…";
-            case RUNNING -> "Listening on " + address.getHostString() + ":" + address.getPort();
-            case STOPPING -> "Stopping…";
-        };
+    private void shortcut(KeyEvent event) {
+        if (START.match(event)) {
+            controller.start(settings);
+        } else if (STOP.match(event)) {
+            controller.stop();
+        } else if (event.isShortcutDown() && event.getCode().isDigitKey()) {
+            int index = event.getCode().getChar().charAt(0) - '1';
+            if (index >= 0 && index < tabs.getTabs().size()) {
+                tabs.getSelectionModel().select(index);
+            }
+        } else {
+            return;
+        }
+        event.consume();
     }
 
-    private SplitPane workersAndLog() {
-        GridView<WorkerInfo> grid = new GridView<>(controller.model().workers());
-        grid.setId("workers");
-        grid.setCellFactory(view -> new WorkerTile());
-        grid.setCellWidth(190);
-        grid.setCellHeight(90);
-
-        ListView<PoolEvent> log = new ListView<>(controller.model().events());
-        log.setId("log");
-        log.setCellFactory(view -> new EventCell());
-        log.getItems().addListener((ListChangeListener<PoolEvent>) change -> log.scrollTo(log.getItems().size() - 1));
-
-        SplitPane split = new SplitPane(grid, log);
-        split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.6);
-        return split;
-    }
-
-    /** Ends the Client tab's connection. */
+    /** Stops the updates, the accounts thread and the Client tab's connection. */
     @Override
     public void close() {
+        ticker.stop();
+        users.close();
         echo.close();
     }
 }

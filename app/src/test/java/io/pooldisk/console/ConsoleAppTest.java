@@ -8,19 +8,28 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.scene.control.Label;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 
-/** The whole application as {@link ConsoleLauncher} starts it: arguments in, workers gone after stop. */
+/** The whole application as {@link ConsoleLauncher} starts it: arguments in, settings saved, workers gone after stop. */
 class ConsoleAppTest {
 
     @TempDir
-    Path dataDir;
+    Path dir;
+
+    @AfterEach
+    void forgetTheSettingsFile() {
+        System.clearProperty("pooldisk.console.settings");
+    }
 
     @Test
-    void runsThePoolFromItsArgumentsAndEndsItsWorkersOnStop() throws Exception {
+    void runsThePoolFromItsArgumentsEndsItsWorkersOnStopAndRemembersItsSettings() throws Exception {
+        Path settingsFile = dir.resolve("console.properties");
+        System.setProperty("pooldisk.console.settings", settingsFile.toString());
+        Path dataDir = dir.resolve("data");
         FxToolkit.registerPrimaryStage();
         Application app = FxToolkit.setupApplication(ConsoleApp.class,
                 "--port", "0", "--workers", "2", "--data", dataDir.toString());
@@ -35,6 +44,9 @@ class ConsoleAppTest {
         FxToolkit.cleanupApplication(app);
 
         assertThat(workers).noneMatch(ProcessHandle::isAlive);
+        ConsoleSettings saved = ConsoleSettings.load(settingsFile);
+        assertThat(saved.server()).isEqualTo(new ServerSettings("127.0.0.1", 0, 2, dataDir));
+        assertThat(saved.window()).isPresent();
     }
 
     private static List<Long> workerPids(FxRobot robot) {

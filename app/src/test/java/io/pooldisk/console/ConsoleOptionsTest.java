@@ -4,44 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pooldisk.pool.DataDirs;
+import io.pooldisk.pool.PoolConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConsoleOptionsTest {
 
+    private static final ServerSettings SAVED = new ServerSettings("0.0.0.0", 9090, 4, Path.of("/srv/saved"));
+
     @Test
-    void defaultsToPort8080FiveWorkersAndTheEngineDataDir() {
-        assertThat(ConsoleOptions.parse(List.of()))
-                .isEqualTo(new ConsoleOptions(8080, 5, DataDirs.defaultDataDir()));
+    void theDefaultsAreLocalhostPort8080FiveWorkersAndTheEngineDataDir() {
+        assertThat(ServerSettings.DEFAULTS)
+                .isEqualTo(new ServerSettings("127.0.0.1", 8080, 5, DataDirs.defaultDataDir()));
     }
 
     @Test
-    void readsPortWorkersAndData() {
-        assertThat(ConsoleOptions.parse(List.of("--port", "9000", "--workers", "3", "--data", "/srv/disk")))
-                .isEqualTo(new ConsoleOptions(9000, 3, Path.of("/srv/disk")));
+    void withoutArgumentsTheSavedSettingsStand() {
+        assertThat(ConsoleOptions.parse(List.of(), SAVED)).isEqualTo(SAVED);
     }
 
     @Test
-    void theDataPropertyReplacesTheDefault() {
-        System.setProperty("pooldisk.data", "/var/pooldisk");
-        try {
-            assertThat(ConsoleOptions.parse(List.of()).dataDir()).isEqualTo(Path.of("/var/pooldisk"));
-            assertThat(ConsoleOptions.parse(List.of("--data", "/srv/disk")).dataDir()).isEqualTo(Path.of("/srv/disk"));
-        } finally {
-            System.clearProperty("pooldisk.data");
-        }
+    void argumentsReplaceWhatTheyName() {
+        assertThat(ConsoleOptions.parse(List.of("--port", "9000", "--workers", "3", "--data", "/srv/disk"), SAVED))
+                .isEqualTo(new ServerSettings("0.0.0.0", 9000, 3, Path.of("/srv/disk")));
+        assertThat(ConsoleOptions.parse(List.of("--host", "::1"), SAVED).host()).isEqualTo("::1");
     }
 
     @Test
     void refusesWhatItDoesNotKnow() {
-        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--colour", "red")))
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--colour", "red"), SAVED))
                 .hasMessage("unknown option --colour");
-        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port")))
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port"), SAVED))
                 .hasMessage("--port needs a value");
-        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "many")))
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "many"), SAVED))
                 .hasMessage("--workers wants a number, not many");
-        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "0")).toConfig())
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "0"), SAVED)
+                .applyTo(PoolConfig.builder().build())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port", "70000"), SAVED)
+                .applyTo(PoolConfig.builder().build())).hasMessageContaining("65535");
     }
 }

@@ -147,9 +147,11 @@ public final class Native {
             byte[] addr = new byte[16];
             sa.get(8, addr, 0, 16);
             try {
+                // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d, which this turns back into a.b.c.d.
                 String host = java.net.InetAddress.getByAddress(addr).getHostAddress();
                 int scope = host.indexOf('%');
-                return "[" + (scope < 0 ? host : host.substring(0, scope)) + "]:" + port;
+                host = scope < 0 ? host : host.substring(0, scope);
+                return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
             } catch (java.net.UnknownHostException e) {
                 return "?:" + port;
             }

@@ -253,7 +253,9 @@ class PoolServerTest {
         try (LineClient client = new LineClient(server.address())) {
             client.request("ECHO hi");
             await().atMost(PATIENCE).until(() -> server.snapshot().sessions().size() == 1);
-            server.kickSession(server.snapshot().sessions().get(0).id());
+            SessionInfo session = server.snapshot().sessions().get(0);
+            assertThat(session.client()).isEqualTo("127.0.0.1:" + client.localPort());
+            server.kickSession(session.id());
             assertThat(client.readLine()).isNull();
         }
     }

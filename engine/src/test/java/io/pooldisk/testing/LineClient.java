@@ -39,6 +39,10 @@ public final class LineClient implements AutoCloseable {
         return in.readLine();
     }
 
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** One character of the reply stream (for payloads of ASCII text). */
     public int readChar() throws IOException {
         return in.read();

@@ -1,0 +1,94 @@
+package io.pooldisk.console;
+
+import java.time.Duration;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ObservableValue;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The Sessions tab, FileZilla-style: who is connected, where their session is, what it moved; kick or ban. */
+final class SessionsView extends BorderPane {
+
+    static final Duration BAN = Duration.ofHours(1);
+
+    private final PoolController controller;
+    private final TableView<SessionRow> table;
+
+    SessionsView(PoolController controller) {
+        this.controller = controller;
+        table = new TableView<>(controller.model().sessions().rows());
+        table.setId("sessions");
+        table.setPlaceholder(new Label("No open sessions"));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.getColumns().add(column("Client", 170, row -> new ReadOnlyObjectWrapper<>(row.client())));
+        table.getColumns().add(column("User", 100, SessionRow::userProperty));
+        table.getColumns().add(column("Worker", 100, SessionRow::whereProperty));
+        table.getColumns().add(column("Since", 80, row -> new ReadOnlyObjectWrapper<>(Format.CLOCK.format(row.since()))));
+        table.getColumns().add(column("In", 90, row -> Bindings.createStringBinding(
+                () -> Format.bytes(row.bytesInProperty().get()), row.bytesInProperty())));
+        table.getColumns().add(column("Out", 90, row -> Bindings.createStringBinding(
+                () -> Format.bytes(row.bytesOutProperty().get()), row.bytesOutProperty())));
+        table.getColumns().add(column("Speed", 90, row -> Bindings.createStringBinding(
+                () -> Format.rate(row.speedProperty().get()), row.speedProperty())));
+        table.setRowFactory(view -> rowWithMenu());
+        setTop(toolbar());
+        setCenter(table);
+    }
+
+    private ToolBar toolbar() {
+        Button kick = new Button("Kick", new FontIcon(Feather.USER_X));
+        kick.setId("kickSession");
+        kick.setTooltip(new Tooltip("Close the selected session"));
+        kick.setOnAction(event -> kick(table.getSelectionModel().getSelectedItem()));
+        Button ban = new Button("Ban address", new FontIcon(Feather.SLASH));
+        ban.setId("banAddress");
+        ban.setTooltip(new Tooltip("Close every session from the selected client's address and refuse it for an hour"));
+        ban.setOnAction(event -> ban(table.getSelectionModel().getSelectedItem()));
+        kick.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        ban.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        return new ToolBar(kick, ban);
+    }
+
+    private TableRow<SessionRow> rowWithMenu() {
+        TableRow<SessionRow> row = new TableRow<>();
+        MenuItem kick = new MenuItem("Kick session", new FontIcon(Feather.USER_X));
+        kick.setOnAction(event -> kick(row.getItem()));
+        MenuItem ban = new MenuItem("Ban address for an hour", new FontIcon(Feather.SLASH));
+        ban.setOnAction(event -> ban(row.getItem()));
+        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty())
+                .then((ContextMenu) null).otherwise(new ContextMenu(kick, ban)));
+        return row;
+    }
+
+    private void kick(SessionRow session) {
+        if (session != null) {
+            controller.kickSession(session.id());
+        }
+    }
+
+    private void ban(SessionRow session) {
+        if (session != null) {
+            controller.banAddress(session.host(), BAN);
+        }
+    }
+
+    private static TableColumn<SessionRow, String> column(String title, double width,
+                                                          Function<SessionRow, ObservableValue<String>> value) {
+        TableColumn<SessionRow, String> column = new TableColumn<>(title);
+        column.setPrefWidth(width);
+        column.setCellValueFactory(cell -> value.apply(cell.getValue()));
+        return column;
+    }
+}

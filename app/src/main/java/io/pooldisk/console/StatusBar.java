@@ -1,0 +1,67 @@
+package io.pooldisk.console;
+
+import io.pooldisk.pool.PoolSnapshot;
+import java.net.InetSocketAddress;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Separator;
+import javafx.scene.layout.HBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The line at the bottom: where the server listens, idle and busy workers, sessions, throughput. */
+final class StatusBar extends HBox {
+
+    StatusBar(PoolController controller) {
+        super(10);
+        getStyleClass().add("status-bar");
+        setAlignment(Pos.CENTER_LEFT);
+        setPadding(new Insets(4, 10, 4, 10));
+        PoolModel model = controller.model();
+        Throughput throughput = model.throughput();
+
+        Label address = new Label(null, new FontIcon(Feather.SERVER));
+        address.setId("address");
+        address.textProperty().bind(Bindings.createStringBinding(() -> describe(controller),
+                controller.statusProperty(), controller.addressProperty()));
+        Label workers = label("statusWorkers", Feather.CPU);
+        Label sessions = label("statusSessions", Feather.USERS);
+        Label rate = label("statusThroughput", Feather.ACTIVITY);
+        workers.textProperty().bind(Bindings.createStringBinding(() -> {
+            PoolSnapshot s = model.snapshotProperty().get();
+            return s == null ? "no workers" : s.idle() + " idle · " + s.busy() + " busy";
+        }, model.snapshotProperty()));
+        sessions.textProperty().bind(Bindings.createStringBinding(() -> {
+            PoolSnapshot s = model.snapshotProperty().get();
+            return (s == null ? 0 : s.sessions().size()) + " sessions";
+        }, model.snapshotProperty()));
+        rate.textProperty().bind(Bindings.createStringBinding(
+                () -> Format.perSecond(throughput.commandsPerSecondProperty().get()).replace("/s", " cmd/s") + " · "
+                        + Format.rate(throughput.bytesPerSecondProperty().get()),
+                throughput.commandsPerSecondProperty(), throughput.bytesPerSecondProperty()));
+        getChildren().addAll(address, separator(), workers, separator(), sessions, separator(), rate);
+    }
+
+    private static Label label(String id, Feather icon) {
+        Label label = new Label(null, new FontIcon(icon));
+        label.setId(id);
+        return label;
+    }
+
+    private static Separator separator() {
+        return new Separator(Orientation.VERTICAL);
+    }
+
+    private static String describe(PoolController controller) {
+        InetSocketAddress address = controller.addressProperty().get();
+        return switch (controller.statusProperty().get()) {
+            case STOPPED -> "Stopped";
+            case STARTING -> "Starting…";
+            case RUNNING -> address == null ? "Running" : "Listening on " + address.getHostString() + ":" + address.getPort();
+            case STOPPING -> "Stopping…";
+        };
+    }
+}
