@@ -56,6 +56,7 @@ public final class TransferBenchmark {
                 sha = Math.max(sha, rate(size, () -> sha256(file)));
                 sendfile = Math.max(sendfile, rate(size, () -> rawSendfile(file)));
                 String name = "payload-" + r + ".bin";
+                stamp(file, r); // new content each round: the server would otherwise offer an instant upload
                 upload = Math.max(upload, rate(size, () -> serverUpload(port, file, size, name)));
                 download = Math.max(download, rate(size, () -> rawDownload(port, name, size)));
                 Path back = dir.resolve("back.bin");
@@ -94,6 +95,12 @@ public final class TransferBenchmark {
                 random.nextBytes(block);
                 ch.write(ByteBuffer.wrap(block, 0, (int) Math.min(CHUNK, size - done)));
             }
+        }
+    }
+
+    private static void stamp(Path file, long round) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).putLong(0, round), 0);
         }
     }
 
