@@ -1,6 +1,6 @@
 package io.pooldisk.console;
 
-import io.pooldisk.clientgui.EchoPane;
+import io.pooldisk.clientgui.ClientPane;
 import java.nio.file.Path;
 import java.time.Instant;
 import javafx.animation.KeyFrame;
@@ -39,7 +39,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
 
     private final PoolController controller;
     private final SettingsModel settings;
-    private final EchoPane echo;
+    private final ClientPane client;
     private final UsersModel users;
     private final TabPane tabs = new TabPane();
     private final Timeline ticker;
@@ -47,10 +47,10 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
     ConsoleView(PoolController controller, SettingsModel settings) {
         this.controller = controller;
         this.settings = settings;
-        echo = new EchoPane(settings.hostProperty().get(), settings.portProperty().get());
+        client = new ClientPane(settings.hostProperty().get(), settings.portProperty().get());
         controller.addressProperty().addListener((property, before, now) -> {
             if (now != null) {
-                echo.target(now.getHostString(), now.getPort());
+                client.target(now.getHostString(), now.getPort());
             }
         });
         users = new UsersModel(() -> Path.of(settings.dataDirProperty().get().strip()));
@@ -68,7 +68,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
                 tab("Sessions", Feather.USERS, new SessionsView(controller)),
                 tab("Log", Feather.FILE_TEXT, new LogView(controller)),
                 usersTab,
-                tab("Client", Feather.MESSAGE_SQUARE, echo),
+                tab("Client", Feather.MESSAGE_SQUARE, client),
                 tab("Settings", Feather.SETTINGS, new SettingsView(settings, notStopped)));
         setTop(new VBox(toolbar(notStopped), failureBanner()));
         setCenter(tabs);
@@ -160,6 +160,6 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
     public void close() {
         ticker.stop();
         users.close();
-        echo.close();
+        client.close();
     }
 }

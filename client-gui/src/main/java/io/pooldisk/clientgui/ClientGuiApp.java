@@ -1,12 +1,14 @@
 package io.pooldisk.clientgui;
 
+import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
- * The echo client in a window of its own, aimed at 127.0.0.1:8080 (editable in the window).
- * {@code main} stays outside the {@link Application} subclass so the class also starts from a plain class path.
+ * The client in a window of its own. Arguments (optional): {@code [host [port]]}; without them the pane starts at the
+ * server used last, or 127.0.0.1:8080. {@code main} stays outside the {@link Application} subclass so the class also
+ * starts from a plain class path and a shaded jar.
  */
 public final class ClientGuiApp {
 
@@ -20,19 +22,22 @@ public final class ClientGuiApp {
     /** The JavaFX application itself. */
     public static final class Window extends Application {
 
-        private EchoPane echo;
+        private ClientPane client;
 
         @Override
         public void start(Stage stage) {
-            echo = new EchoPane("127.0.0.1", 8080);
-            stage.setTitle("PoolDisk client");
-            stage.setScene(new Scene(echo, 640, 420));
+            Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+            java.util.List<String> args = getParameters().getUnnamed();
+            client = args.isEmpty() ? new ClientPane()
+                    : new ClientPane(args.get(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : 8080);
+            stage.setTitle("PoolDisk");
+            stage.setScene(new Scene(client, 1180, 760));
             stage.show();
         }
 
         @Override
         public void stop() {
-            echo.close();
+            client.close();
         }
     }
 }

@@ -1,0 +1,334 @@
+package io.pooldisk.clientgui;
+
+import io.pooldisk.client.DiskClient;
+import io.pooldisk.client.DiskClientException;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/**
+ * The client's connection to one server: who to connect as, and the connection used to browse and echo, which lives
+ * on a thread of its own. A connection that drops is opened again (with a back-off) and the command that noticed it
+ * runs again when repeating it is harmless. Transfers open connections of their own with {@link #openClient()}.
+ * Properties change on the UI executor only.
+ */
+public final class ClientSession implements AutoCloseable {
+
+    public enum State { DISCONNECTED, CONNECTING, CONNECTED, RECONNECTING }
+
+    /** One command to run with the session's connection. */
+    @FunctionalInterface
+    public interface Command<T> {
+        T run(DiskClient client) throws IOException;
+    }
+
+    /** Where to connect and as whom; {@code user} empty for a connection that only echoes. */
+    record Target(String host, int port, String user, char[] password) {
+        boolean anonymous() {
+            return user.isEmpty();
+        }
+
+        String label() {
+            return (anonymous() ? "" : user + "@") + host + ":" + port;
+        }
+    }
+
+    /** Pauses between attempts to reconnect, in milliseconds. */
+    static final long[] BACK_OFF = {0, 250, 500, 1000, 2000, 4000, 8000};
+
+    private final Executor ui;
+    private final Notifier notifier;
+    private final RecentServers recents;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "pooldisk-session");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ObjectProperty<State> state = new SimpleObjectProperty<>(this, "state", State.DISCONNECTED);
+    private final StringProperty status = new SimpleStringProperty(this, "status", "Not connected");
+    private final StringProperty user = new SimpleStringProperty(this, "user", "");
+    private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onDisconnected = new CopyOnWriteArrayList<>();
+
+    private volatile Target target;
+    private volatile int generation;
+    /** The browsing connection: touched on {@link #thread} only. */
+    private DiskClient client;
+
+    /**
+     * @param ui       runs property changes: {@code Platform::runLater} in the application, {@code Runnable::run} in a
+     *                 test without a UI thread
+     * @param notifier where failures are told
+     * @param recents  where a successful connection is remembered, or null
+     */
+    public ClientSession(Executor ui, Notifier notifier, RecentServers recents) {
+        this.ui = ui;
+        this.notifier = notifier;
+        this.recents = recents;
+    }
+
+    // ---------------------------------------------------------------- connecting
+
+    /**
+     * Connects to host:port and logs in as {@code user} ({@code user} empty: connects without logging in, enough to
+     * echo). Replaces any earlier connection. The password stays in memory for reconnects, never on disk.
+     */
+    public void connect(String host, int port, String user, char[] password) {
+        Target next = new Target(host.strip(), port, user.strip(), password == null ? new char[0] : password.clone());
+        int gen = ++generation;
+        setState(State.CONNECTING, "Connecting to " + next.label() + "…");
+        thread.execute(() -> {
+            if (gen != generation) {
+                return;
+            }
+            closeClient();
+            try {
+                client = open(next);
+            } catch (IOException | RuntimeException e) {
+                if (gen == generation) {
+                    target = null;
+                    String why = Errors.connecting(e, next.host(), next.port());
+                    ui.execute(() -> {
+                        this.user.set("");
+                        state.set(State.DISCONNECTED);
+                        status.set(why);
+                        notifier.error(why);
+                    });
+                }
+                return;
+            }
+            if (gen != generation) { // disconnected, or connected elsewhere, meanwhile
+                closeClient();
+                return;
+            }
+            target = next;
+            if (recents != null) {
+                recents.remember(new RecentServers.Server(next.host(), next.port(), next.user()));
+            }
+            ui.execute(() -> {
+                this.user.set(next.user());
+                state.set(State.CONNECTED);
+                status.set(connectedText(next));
+                onConnected.forEach(Runnable::run);
+            });
+        });
+    }
+
+    /** Ends the connection and forgets the password; transfers in flight are stopped by their queue. */
+    public void disconnect() {
+        ++generation;
+        target = null;
+        thread.execute(this::quitClient);
+        user.set("");
+        setState(State.DISCONNECTED, "Not connected");
+        onDisconnected.forEach(Runnable::run);
+    }
+
+    /** A new connection, logged in as the session's user: for a transfer, which needs one of its own. */
+    public DiskClient openClient() throws IOException {
+        Target t = target;
+        if (t == null) {
+            throw new Errors.NotConnectedException();
+        }
+        return open(t);
+    }
+
+    private static DiskClient open(Target t) throws IOException {
+        DiskClient c = DiskClient.connect(t.host(), t.port());
+        try {
+            if (!t.anonymous()) {
+                c.login(t.user(), t.password());
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // failing already
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /**
+     * Runs {@code command} on the session's thread with its connection; then {@code done} or {@code failed} on the UI
+     * executor. When the connection turns out to have dropped, connects again; {@code repeatable} commands (reading,
+     * echo) then run again, others report the drop so the person can look before doing it again.
+     */
+    public <T> void run(Command<T> command, boolean repeatable, Consumer<T> done, Consumer<IOException> failed) {
+        thread.execute(() -> {
+            int gen = generation;
+            Target t = target;
+            try {
+                if (t == null) {
+                    throw new Errors.NotConnectedException();
+                }
+                if (client == null) {
+                    client = open(t);
+                }
+                T result = command.run(client);
+                ui.execute(() -> done.accept(result));
+            } catch (IOException e) {
+                if (t == null || !Errors.dropped(e) || gen != generation) {
+                    ui.execute(() -> failed.accept(e));
+                    return;
+                }
+                closeClient();
+                if (!reconnect(t, gen)) {
+                    ui.execute(() -> failed.accept(e));
+                    return;
+                }
+                if (!repeatable) {
+                    ui.execute(() -> failed.accept(new DiskClientException(0, "the connection dropped during the "
+                            + "command and was opened again; look whether it was done, then try again if not")));
+                    return;
+                }
+                try {
+                    T result = command.run(client);
+                    ui.execute(() -> done.accept(result));
+                } catch (IOException again) {
+                    ui.execute(() -> failed.accept(again));
+                }
+            } catch (RuntimeException e) {
+                ui.execute(() -> failed.accept(new IOException(e.toString(), e)));
+            }
+        });
+    }
+
+    /** On the session thread: opens the connection again, backing off; false when it gave up. */
+    private boolean reconnect(Target t, int gen) {
+        ui.execute(() -> setState(State.RECONNECTING, "Connection lost; reconnecting to " + t.label() + "…"));
+        IOException last = null;
+        for (long pause : BACK_OFF) {
+            if (gen != generation) {
+                return false;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                client = open(t);
+                if (gen != generation) {
+                    closeClient();
+                    return false;
+                }
+                ui.execute(() -> setState(State.CONNECTED, connectedText(t) + " (reconnected)"));
+                return true;
+            } catch (IOException e) {
+                last = e;
+                if (e instanceof DiskClientException d && (d.code() == 401 || d.code() == 429)) {
+                    break; // the password stopped working: trying again will not help
+                }
+            }
+        }
+        if (gen == generation) {
+            target = null;
+            String why = "Could not reconnect: " + Errors.connecting(last, t.host(), t.port());
+            ui.execute(() -> {
+                user.set("");
+                setState(State.DISCONNECTED, why);
+                notifier.error(why);
+                onDisconnected.forEach(Runnable::run);
+            });
+        }
+        return false;
+    }
+
+    private static String connectedText(Target t) {
+        return t.anonymous() ? "Connected to " + t.host() + ":" + t.port() + " (echo only: no user)"
+                : "Connected to " + t.host() + ":" + t.port() + " as " + t.user();
+    }
+
+    private void setState(State s, String text) {
+        state.set(s);
+        status.set(text);
+    }
+
+    private void quitClient() {
+        if (client != null) {
+            try {
+                client.quit();
+            } catch (IOException gone) {
+                // it is closed either way
+            }
+            client = null;
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+            client = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- observing
+
+    public ReadOnlyObjectProperty<State> stateProperty() {
+        return state;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** What the session is doing, in a sentence. */
+    public ReadOnlyStringProperty statusProperty() {
+        return status;
+    }
+
+    /** The user logged in, "" when none. */
+    public ReadOnlyStringProperty userProperty() {
+        return user;
+    }
+
+    public boolean loggedIn() {
+        return !user.get().isEmpty() && (state.get() == State.CONNECTED || state.get() == State.RECONNECTING);
+    }
+
+    /** Runs on the UI executor after each successful {@link #connect}. */
+    public void onConnected(Runnable r) {
+        onConnected.add(r);
+    }
+
+    /** Runs on the UI executor after a disconnect, asked for or given up on. */
+    public void onDisconnected(Runnable r) {
+        onDisconnected.add(r);
+    }
+
+    /** Says QUIT and ends the session's thread. */
+    @Override
+    public void close() {
+        ++generation;
+        Target t = target;
+        target = null;
+        if (t != null) {
+            Arrays.fill(t.password(), '\0');
+        }
+        thread.execute(this::quitClient);
+        thread.shutdown();
+    }
+}
