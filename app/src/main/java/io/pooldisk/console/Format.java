@@ -1,5 +1,7 @@
 package io.pooldisk.console;
 
+import io.pooldisk.client.ByteSizes;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,20 +12,13 @@ import java.util.Locale;
 final class Format {
 
     static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     private Format() {
     }
 
     /** 1536 gives "1.5 KiB". */
     static String bytes(double bytes) {
-        int unit = 0;
-        while (bytes >= 1024 && unit < UNITS.length - 1) {
-            bytes /= 1024;
-            unit++;
-        }
-        return unit == 0 ? String.format(Locale.ROOT, "%.0f B", bytes)
-                : String.format(Locale.ROOT, "%.1f %s", bytes, UNITS[unit]);
+        return ByteSizes.human((long) bytes);
     }
 
     static String rate(double bytesPerSecond) {

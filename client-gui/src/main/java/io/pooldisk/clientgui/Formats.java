@@ -1,5 +1,7 @@
 package io.pooldisk.clientgui;
 
+import io.pooldisk.client.ByteSizes;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,26 +12,16 @@ import java.util.Locale;
 final class Formats {
 
     private static final DateTimeFormatter MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
-    private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB"};
 
     private Formats() {
     }
 
-    /** 0 B, 999 B, 1.5 KB, 23.4 MB: powers of 1024, one decimal above bytes. */
+    /** 0 B, 999 B, 1.5 KiB, 23.4 MiB: powers of 1024, one decimal above bytes. */
     static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return ByteSizes.human(bytes);
     }
 
-    /** "40.0 of 200.0 MB", or "512 KB of 3.0 MB" when the units differ. */
+    /** "40.0 of 200.0 MiB", or "512.0 KiB of 3.0 MiB" when the units differ. */
     static String sizeOf(long done, long total) {
         String d = size(done);
         String t = size(total);

@@ -152,7 +152,7 @@ class ClientPaneTest {
         assertThat(queue()).singleElement()
                 .satisfies(t -> assertThat(t.state()).isEqualTo(Transfer.State.DONE));
         waitFor(PATIENCE, TimeUnit.SECONDS,
-                () -> cellTexts(robot, "#files").containsAll(List.of("report 2026.bin", "2.9 MB", "BIN file")));
+                () -> cellTexts(robot, "#files").containsAll(List.of("report 2026.bin", "2.9 MiB", "BIN file")));
 
         Path into = Files.createDirectories(tmp.resolve("downloads"));
         chooser.downloadTo = into;

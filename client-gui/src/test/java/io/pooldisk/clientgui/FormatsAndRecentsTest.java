@@ -13,9 +13,9 @@ class FormatsAndRecentsTest {
     void sizesSpeedsAndTimesReadNaturally() {
         assertThat(Formats.size(0)).isEqualTo("0 B");
         assertThat(Formats.size(1023)).isEqualTo("1023 B");
-        assertThat(Formats.size(3_000_000)).isEqualTo("2.9 MB");
-        assertThat(Formats.sizeOf(40L << 20, 200L << 20)).isEqualTo("40.0 of 200.0 MB");
-        assertThat(Formats.sizeOf(512 << 10, 3 << 20)).isEqualTo("512.0 KB of 3.0 MB");
+        assertThat(Formats.size(3_000_000)).isEqualTo("2.9 MiB");
+        assertThat(Formats.sizeOf(40L << 20, 200L << 20)).isEqualTo("40.0 of 200.0 MiB");
+        assertThat(Formats.sizeOf(512 << 10, 3 << 20)).isEqualTo("512.0 KiB of 3.0 MiB");
         assertThat(Formats.speed(0)).isEmpty();
         assertThat(Formats.timeLeft(-1)).isEmpty();
         assertThat(Formats.timeLeft(125)).isEqualTo("2 min 05 s");

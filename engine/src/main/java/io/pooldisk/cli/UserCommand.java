@@ -1,6 +1,7 @@
 package io.pooldisk.cli;
 
 import io.pooldisk.auth.Accounts;
+import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.DataDirs;
@@ -159,7 +160,7 @@ final class UserCommand {
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             out.printf("%-24s %12s %12s  %s%n", "NAME", "QUOTA", "USED", "ADDED");
             for (Accounts.UserInfo u : accounts.list()) {
-                out.printf("%-24s %12s %12s  %s%n", u.name(), Sizes.quota(u.quotaBytes()), Sizes.human(u.usedBytes()),
+                out.printf("%-24s %12s %12s  %s%n", u.name(), Sizes.quota(u.quotaBytes()), ByteSizes.human(u.usedBytes()),
                         CREATED.format(u.created()));
             }
         }
@@ -235,16 +236,7 @@ final class UserCommand {
         }
 
         static String quota(long bytes) {
-            return bytes == 0 ? "unlimited" : human(bytes);
-        }
-
-        /** Bytes in binary units, with one decimal. */
-        static String human(long bytes) {
-            if (bytes < 1024) {
-                return bytes + " B";
-            }
-            int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
-            return String.format(Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, unit), UNITS.charAt(unit - 1));
+            return bytes == 0 ? "unlimited" : ByteSizes.human(bytes);
         }
     }
 }

@@ -41,20 +41,11 @@ public final class ProgressBar implements TransferListener {
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         String left = speed > 0 && done < total ? formatDuration((long) ((total - done) / speed)) : "--:--";
         out.printf("\r%-20.20s [%s%s] %3d%% %9s %9s/s %s left ", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-                total == 0 ? 100 : (int) (100 * done / total), formatBytes(done), formatBytes((long) speed), left);
+                total == 0 ? 100 : (int) (100 * done / total), ByteSizes.human(done), ByteSizes.human((long) speed), left);
         if (done >= total) {
             out.println();
         }
         out.flush();
-    }
-
-    public static String formatBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String units = "KMGTPE";
-        int u = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
-        return String.format("%.1f %siB", bytes / Math.pow(1024, u), units.charAt(u - 1));
     }
 
     static String formatDuration(long seconds) {

@@ -140,7 +140,7 @@ class UserCommandTest {
         assertThatThrownBy(() -> sizes.convert("-1G")).isInstanceOf(TypeConversionException.class);
         assertThatThrownBy(() -> sizes.convert("9999999P")).isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("too large");
-        assertThat(UserCommand.Sizes.human(1536)).isEqualTo("1.5 KiB");
+        assertThat(io.pooldisk.client.ByteSizes.human(1536)).isEqualTo("1.5 KiB");
         assertThat(UserCommand.Sizes.quota(0)).isEqualTo("unlimited");
     }
 
