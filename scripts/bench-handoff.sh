@@ -33,8 +33,8 @@ wait_port $c_port
 wait_port $p_port
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 
-"$out/loadgen" 127.0.0.1 $c_port 4 3 >/dev/null                       # warm-up
-"$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 3 >/dev/null   # warm-up (JIT)
+"$out/loadgen" 127.0.0.1 $c_port 4 3 >/dev/null                        # warm-up
+"$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 15 >/dev/null   # warm-up: JIT in the master and 4 workers
 
 printf '%-8s %-6s %10s %8s %8s\n' server round conns/s p50_ms p99_ms
 for r in $(seq "$rounds"); do

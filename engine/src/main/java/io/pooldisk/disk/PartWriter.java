@@ -7,6 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes an upload's part file at its end, hashing every byte on the way, so that committing needs no second read.
@@ -20,6 +24,20 @@ public final class PartWriter implements AutoCloseable {
     private final FileLock lock;
     private final MessageDigest digest;
     private long position;
+    /** Where the last background flush began, and that flush while it runs. */
+    private long flushedTo;
+    private Future<?> flushing;
+
+    /**
+     * Dirty bytes past which writing-back starts in the background: the commit's final fsync then finds little left,
+     * so writing to disk overlaps receiving instead of following it.
+     */
+    private static final long FLUSH_EVERY = 64L << 20;
+    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pooldisk-part-flusher");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PartWriter(Uploads.Ticket ticket, FileChannel channel, FileLock lock, MessageDigest digest,
             long position) {
@@ -90,16 +108,42 @@ public final class PartWriter implements AutoCloseable {
         } finally {
             digest.update(written.limit(src.position())); // exactly the bytes now in the part, even after a failure
         }
+        if (position - flushedTo >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+            flushedTo = position;
+            flushing = FLUSHER.submit(this::flushQuietly);
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            channel.force(false);
+        } catch (IOException ignored) {
+            // only an early start: finish() flushes for real and reports failures
+        }
+    }
+
+    private void awaitFlush() {
+        if (flushing != null) {
+            try {
+                flushing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // flushQuietly throws nothing
+            }
+        }
     }
 
     /** The SHA-256 of everything written, flushed to disk first. Ends the hashing: call once. */
     String finish() throws IOException {
+        awaitFlush();
         channel.force(true);
         return Sha256.hex(digest.digest());
     }
 
     @Override
     public void close() {
+        awaitFlush();
         try {
             lock.release();
         } catch (IOException ignored) {
