@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Writes an upload's part file at its end, hashing every byte on the way, so that committing needs no second read.
+ * Writes an upload's part file at its end, hashing every byte on the way (on a {@link PartHasher}'s thread that
+ * follows the writer), so that committing needs no second pass over the file.
  * Holds an exclusive lock on the part: one session at a time writes an upload, whichever process it runs in.
  * Opened by {@link Uploads#openPart}, closed by {@link Uploads#commit(PartWriter)} or {@link #close()}.
  */
@@ -22,7 +23,7 @@ public final class PartWriter implements AutoCloseable {
     private final Uploads.Ticket ticket;
     private final FileChannel channel;
     private final FileLock lock;
-    private final MessageDigest digest;
+    private final PartHasher hasher;
     private long position;
     /** Where the last background flush began, and that flush while it runs. */
     private long flushedTo;
@@ -44,7 +45,7 @@ public final class PartWriter implements AutoCloseable {
         this.ticket = ticket;
         this.channel = channel;
         this.lock = lock;
-        this.digest = digest;
+        this.hasher = new PartHasher(channel, digest, position);
         this.position = position;
     }
 
@@ -98,7 +99,6 @@ public final class PartWriter implements AutoCloseable {
             throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
                     + " announced for " + ticket.path());
         }
-        ByteBuffer written = src.duplicate();
         try {
             while (src.hasRemaining()) {
                 position += channel.write(src, position);
@@ -106,7 +106,7 @@ public final class PartWriter implements AutoCloseable {
         } catch (IOException e) {
             throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), e);
         } finally {
-            digest.update(written.limit(src.position())); // exactly the bytes now in the part, even after a failure
+            hasher.writtenTo(position); // exactly the bytes now in the part, even after a failure
         }
         if (position - flushedTo >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
             flushedTo = position;
@@ -136,13 +136,15 @@ public final class PartWriter implements AutoCloseable {
 
     /** The SHA-256 of everything written, flushed to disk first. Ends the hashing: call once. */
     String finish() throws IOException {
+        String sha256 = Sha256.hex(hasher.finish());
         awaitFlush();
         channel.force(true);
-        return Sha256.hex(digest.digest());
+        return sha256;
     }
 
     @Override
     public void close() {
+        hasher.stop();
         awaitFlush();
         try {
             lock.release();
