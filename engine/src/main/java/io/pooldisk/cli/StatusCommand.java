@@ -71,14 +71,13 @@ final class StatusCommand implements Callable<Integer> {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ch.write(ByteBuffer.wrap("STATUS\n".getBytes(StandardCharsets.UTF_8)));
             ch.shutdownOutput();
-            StringBuilder sb = new StringBuilder();
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             while (ch.read(buf) >= 0) {
                 bytes.write(buf.array(), 0, buf.position());
                 buf.clear();
             }
-            return sb.append(bytes.toString(StandardCharsets.UTF_8)).toString();
+            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 

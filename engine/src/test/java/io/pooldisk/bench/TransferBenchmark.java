@@ -5,6 +5,7 @@ import io.pooldisk.client.TransferListener;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
+import io.pooldisk.testing.TestServers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -176,16 +177,10 @@ public final class TransferBenchmark {
     }
 
     private static void login(LineIo io) throws Exception {
-        com.ongres.scram.client.ScramClient scram = com.ongres.scram.client.ScramClient.builder()
-                .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256")).username("bench")
-                .password("bench".toCharArray()).build();
-        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-        io.send("LOGIN " + b64.encodeToString(scram.clientFirstMessage().toString().getBytes(StandardCharsets.UTF_8)));
-        String challenge = io.line();
-        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13)),
-                StandardCharsets.UTF_8));
-        io.send("PROOF " + b64.encodeToString(scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8)));
-        expect(io.line(), "OK WELCOME");
+        TestServers.login(line -> {
+            io.send(line);
+            return io.line();
+        }, "bench", "bench");
     }
 
     private static void expect(String line, String prefix) throws IOException {

@@ -27,16 +27,32 @@ public final class TestServers {
 
     /** Logs in on a raw line connection with SCRAM-SHA-256, as docs/PROTOCOL.md describes. */
     public static void login(LineClient raw, String user, String password) throws Exception {
+        login(raw::request, user, password);
+    }
+
+    /** A connection that sends one request line and returns the reply line. */
+    @FunctionalInterface
+    public interface LineRequest {
+        String request(String line) throws java.io.IOException;
+    }
+
+    /** The SCRAM-SHA-256 exchange of docs/PROTOCOL.md over any line connection. */
+    public static void login(LineRequest raw, String user, String password) throws Exception {
         com.ongres.scram.client.ScramClient scram = com.ongres.scram.client.ScramClient.builder()
                 .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256")).username(user)
                 .password(password.toCharArray()).build();
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-        String challenge = raw.request("LOGIN " + b64.encodeToString(scram.clientFirstMessage().toString().getBytes()));
-        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13))));
-        String welcome = raw.request("PROOF " + b64.encodeToString(scram.clientFinalMessage().toString().getBytes()));
+        String challenge = raw.request("LOGIN " + b64.encodeToString(bytes(scram.clientFirstMessage().toString())));
+        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13)),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String welcome = raw.request("PROOF " + b64.encodeToString(bytes(scram.clientFinalMessage().toString())));
         if (!welcome.startsWith("OK WELCOME ")) {
             throw new AssertionError("login failed: " + welcome);
         }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public static PoolConfig.Builder config(Path dataDir, int workers) {
