@@ -8,7 +8,13 @@ import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.worker.ControlMessage;
-import io.pooldisk.worker.ControlMessage.Type;
+import io.pooldisk.worker.ControlMessage.Close;
+import io.pooldisk.worker.ControlMessage.Counters;
+import io.pooldisk.worker.ControlMessage.Hello;
+import io.pooldisk.worker.ControlMessage.Park;
+import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.Stop;
 import io.pooldisk.worker.SessionState;
 
 import java.io.IOException;
@@ -34,7 +40,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Master implements Runnable {
 
     private static final int TICK_MILLIS = 100;
-    private static final int ACCEPT_BATCH = 256;
     private static final int MAX_BOOT_FAILURES = 5;
     private static final long BOOT_TIMEOUT_MILLIS = 60_000;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
@@ -100,6 +105,9 @@ final class Master implements Runnable {
         this.epoll = new Epoll(1024);
         this.workerEnvironment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         epoll.add(listenerFd, Epoll.IN);
+        // Accepted connections inherit the listener's receive time-out: a worker's read on a session then waits at
+        // most the linger before it hands the session back, without a setsockopt per hand-off. (0 would mean never.)
+        Native.setReceiveTimeout(listenerFd, Math.max(1, config.linger().toMillis()));
     }
 
     /** Runs {@code command} on the master thread soon. Safe from any thread. */
@@ -140,7 +148,7 @@ final class Master implements Runnable {
 
     private void onEvent(int fd, int events) {
         if (fd == listenerFd) {
-            acceptConnections();
+            acceptConnection();
             return;
         }
         Worker worker = workersByFd.get(fd);
@@ -191,19 +199,20 @@ final class Master implements Runnable {
 
     // ---------------------------------------------------------------- connections and sessions
 
-    /** The seed's accept: take every waiting connection (up to a batch), give each a session. */
-    private void acceptConnections() {
-        for (int i = 0; i < ACCEPT_BATCH && listening; i++) {
-            Native.Accepted connection;
-            try {
-                connection = Native.accept(listenerFd, sockaddr);
-            } catch (NativeException e) {
-                emit(Level.WARN, Kind.SERVER, "accept failed: " + e.getMessage());
-                return;
-            }
-            if (connection == null) {
-                return;
-            }
+    /**
+     * The seed's accept: one connection per readiness event, as nginx does by default (multi_accept off). The
+     * listener is level-triggered, so the next wait reports any other waiting connection; accepting until EAGAIN
+     * would cost a failing accept4 for nearly every connection.
+     */
+    private void acceptConnection() {
+        Native.Accepted connection;
+        try {
+            connection = Native.accept(listenerFd, sockaddr);
+        } catch (NativeException e) {
+            emit(Level.WARN, Kind.SERVER, "accept failed: " + e.getMessage());
+            return;
+        }
+        if (connection != null) {
             accepted++;
             openSession(connection.fd(), connection.peer());
         }
@@ -320,9 +329,8 @@ final class Master implements Runnable {
 
     /** The seed's sendfd: the client's descriptor and the session's state go to the worker in one message. */
     private void handOff(Session session, Worker worker) {
-        Map<String, String> fields = session.state.toFields();
         try {
-            worker.socket.send(new ControlMessage(Type.SERVE, session.id, fields).encode(), session.fd);
+            worker.socket.send(new Serve(session.id, session.state).encode(), session.fd);
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
             workerGone(worker, "hand-off failed");
@@ -380,8 +388,16 @@ final class Master implements Runnable {
         }
     }
 
-    /** Closes the master's copy of a session, after telling the client why when {@code farewell} is given. */
+    /**
+     * Closes the master's copy of a session, after telling the client why when {@code farewell} is given (and
+     * draining unread input, so that the client gets the last reply rather than a reset).
+     */
     private void closeSession(Session session, String reason, String farewell) {
+        closeSession(session, reason, farewell, false);
+    }
+
+    /** As above; a broken connection (failed, or closed by the client) is closed at once, without a farewell. */
+    private void closeSession(Session session, String reason, String farewell, boolean connectionBroken) {
         if (session.closed) {
             return;
         }
@@ -391,7 +407,7 @@ final class Master implements Runnable {
         }
         sessionsByFd.remove(session.fd);
         sessions.remove(session.id);
-        if (reason.equals("client closed")) {
+        if (connectionBroken) {
             Native.close(session.fd);
         } else {
             sayAndClose(session.fd, farewell);
@@ -451,7 +467,7 @@ final class Master implements Runnable {
             received = worker.socket.receive(true);
             if (received != null && !received.endOfStream()) {
                 Native.close(received.fd()); // workers never send descriptors
-                onWorkerMessage(worker, ControlMessage.decode(received.data()));
+                onWorkerMessage(worker, ControlMessage.decode(received.data()), now());
                 return;
             }
         } catch (NativeException | IllegalArgumentException e) {
@@ -464,46 +480,68 @@ final class Master implements Runnable {
         }
     }
 
-    private void onWorkerMessage(Worker w, ControlMessage m) {
-        long now = now();
-        switch (m.type()) {
-            case HELLO -> {
-                w.state = WorkerState.IDLE;
-                w.idleSince = now;
-                bootFailures = 0;
-                emit(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
+    private void onWorkerMessage(Worker w, ControlMessage m, long now) {
+        if (m instanceof Progress p) {
+            countProgress(w, p.counters(), p.running(), p.runningBytes());
+            w.lastProgress = now;
+        } else if (m instanceof Park p) {
+            Session s = sessionReturned(w, p.sessionId(), p.counters(), now);
+            if (s != null) {
+                s.state = p.state();
                 if (stopDeadline >= 0) {
-                    retire(w);
+                    closeSession(s, "server stopping", null);
                 } else {
-                    lifecycle.workerReady(count(WorkerState.IDLE) + count(WorkerState.BUSY) >= wanted);
-                    dispatchQueued();
+                    debug(Kind.HANDOFF, () -> s + " parked by " + w);
+                    park(s);
                 }
             }
-            case PROGRESS -> {
-                countProgress(w, m);
-                w.lastProgress = now;
+            workerIdle(w, now);
+        } else if (m instanceof Close c) {
+            Session s = sessionReturned(w, c.sessionId(), c.counters(), now);
+            if (s != null) {
+                closeSession(s, c.reason(), null, c.connectionBroken());
             }
-            case PARK, CLOSE -> sessionReturned(w, m, now);
-            default -> throw new IllegalArgumentException("unexpected " + m.type());
+            workerIdle(w, now);
+        } else if (m instanceof Hello) {
+            workerReady(w, now);
+        } else {
+            throw new IllegalArgumentException("unexpected " + m);
         }
         notifier.changed();
     }
 
+    /** A worker said hello: it serves from now on (a worker retired while it started leaves on the STOP it has). */
+    private void workerReady(Worker w, long now) {
+        if (w.state != WorkerState.STARTING) {
+            return;
+        }
+        w.state = WorkerState.IDLE;
+        w.idleSince = now;
+        bootFailures = 0;
+        emit(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
+        if (stopDeadline >= 0) {
+            retire(w);
+        } else {
+            lifecycle.workerReady(count(WorkerState.IDLE) + count(WorkerState.BUSY) >= wanted);
+            dispatchQueued();
+        }
+    }
+
     /** Takes a worker's report: commands done since the last one, bytes moved, the command running now. */
-    private void countProgress(Worker w, ControlMessage m) {
-        long done = m.getLong("commands");
+    private void countProgress(Worker w, Counters c, String running, long runningBytes) {
+        int done = c.commands();
         w.requests += done;
         requestsServed += done;
-        slowCommands += m.getLong("slow");
-        if (!m.get("lastCommand").isEmpty()) {
-            w.lastCommand = m.get("lastCommand");
+        slowCommands += c.slow();
+        if (!c.lastCommand().isEmpty()) {
+            w.lastCommand = c.lastCommand();
         }
-        w.command = m.get("running");
-        w.commandBytes = m.getLong("bytes");
+        w.command = running;
+        w.commandBytes = runningBytes;
         if (w.session != null) {
             long inBefore = w.session.bytesIn;
             long outBefore = w.session.bytesOut;
-            w.session.countBytes(m);
+            w.session.countBytes(c);
             bytesIn += w.session.bytesIn - inBefore;
             bytesOut += w.session.bytesOut - outBefore;
             if (done > 0) {
@@ -514,25 +552,18 @@ final class Master implements Runnable {
         }
     }
 
-    private void sessionReturned(Worker w, ControlMessage m, long now) {
-        countProgress(w, m);
+    /** A worker gave its session back (parked or closed): the session, or null if it is no longer open here. */
+    private Session sessionReturned(Worker w, long sessionId, Counters counters, long now) {
+        countProgress(w, counters, "", 0);
         Session s = w.session;
         w.session = null;
         w.command = "";
-        if (s != null && s.id == m.sessionId() && !s.closed) {
-            s.worker = null;
-            s.lastActive = now;
-            s.state = SessionState.fromFields(m.fields());
-            if (m.type() == Type.CLOSE) {
-                closeSession(s, m.get("reason"), null);
-            } else if (stopDeadline >= 0) {
-                closeSession(s, "server stopping", null);
-            } else {
-                debug(Kind.HANDOFF, () -> s + " parked by " + w);
-                park(s);
-            }
+        if (s == null || s.id != sessionId || s.closed) {
+            return null;
         }
-        workerIdle(w, now);
+        s.worker = null;
+        s.lastActive = now;
+        return s;
     }
 
     /** A worker finished with its session: it serves again, or leaves if it is due to. */
@@ -682,7 +713,7 @@ final class Master implements Runnable {
             w.state = WorkerState.STOPPING;
             w.lastProgress = now();
             try {
-                w.socket.send(ControlMessage.of(Type.STOP, 0).encode(), -1);
+                w.socket.send(new Stop().encode(), -1);
             } catch (NativeException e) {
                 killWorker(w, "could not tell it to stop: " + e.getMessage());
             }

@@ -87,7 +87,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
     /** What each worker process is told on its command line. */
     public io.pooldisk.worker.WorkerOptions workerOptions(int masterPid) {
         Duration stall = requestTimeout.isZero() ? Duration.ofMinutes(1) : requestTimeout;
-        return new io.pooldisk.worker.WorkerOptions(masterPid, linger, dataDir, stall, loginMaxFailures, loginWindow,
+        return new io.pooldisk.worker.WorkerOptions(masterPid, dataDir, stall, loginMaxFailures, loginWindow,
                 loginBan);
     }
 

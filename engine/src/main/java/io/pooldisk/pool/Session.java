@@ -39,10 +39,10 @@ final class Session {
         handOffOut = bytesOut;
     }
 
-    /** Takes the worker's byte counters for this hand-off from an END, PARK or CLOSE message. */
-    void countBytes(io.pooldisk.worker.ControlMessage m) {
-        bytesIn = handOffIn + m.getLong("bytesIn");
-        bytesOut = handOffOut + m.getLong("bytesOut");
+    /** Takes the worker's byte counters for this hand-off (they count from its start) from a report. */
+    void countBytes(io.pooldisk.worker.ControlMessage.Counters c) {
+        bytesIn = handOffIn + c.bytesIn();
+        bytesOut = handOffOut + c.bytesOut();
     }
 
     String client() {

@@ -30,15 +30,11 @@ final class ClientConnection {
 
     /**
      * Takes on a session's connection, with the input bytes an earlier worker read but no command took. Reads on it
-     * wait at most {@code quietMillis} (the linger) before {@link #fill} answers {@link Fill#QUIET}.
+     * wait at most the linger before {@link #fill} answers {@link Fill#QUIET}: the connection inherited that receive
+     * time-out from the listening socket, which the master set up (see {@code PoolServer}).
      */
-    void open(int descriptor, byte[] pending, long quietMillis) throws BrokenConnectionException {
+    void open(int descriptor, byte[] pending) {
         fd = descriptor;
-        try {
-            Native.setReceiveTimeout(fd, quietMillis);
-        } catch (NativeException e) {
-            throw new BrokenConnectionException(e);
-        }
         in.clear();
         in.put(pending);
         scanned = 0;
@@ -74,7 +70,7 @@ final class ClientConnection {
     /** What a {@link #fill} found. */
     enum Fill { DATA, END_OF_STREAM, QUIET }
 
-    /** Reads what the client sent, waiting at most the receive time-out given to {@link #open}. */
+    /** Reads what the client sent, waiting at most the connection's receive time-out (the linger). */
     Fill fill() throws BrokenConnectionException {
         if (!in.hasRemaining()) {
             return Fill.DATA; // a full buffer always holds an over-long line; lineTooLong() reports it

@@ -5,10 +5,12 @@ import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.worker.ControlMessage.Type;
+import io.pooldisk.worker.ControlMessage.Close;
+import io.pooldisk.worker.ControlMessage.Counters;
+import io.pooldisk.worker.ControlMessage.Park;
+import io.pooldisk.worker.ControlMessage.Progress;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 
 /**
  * Serves one borrowed session: runs its commands while the client keeps the worker busy, and hands the session back
@@ -20,11 +22,11 @@ final class SessionRunner {
 
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
+    private static final String CLIENT_CLOSED = "client closed";
 
     private final MessageSocket master;
     private final CommandHandler commands;
     private final WorkerServices services;
-    private final int lingerMillis;
     private final ClientConnection conn = new ClientConnection();
     private int unreportedCommands;
     private int slowCommands;
@@ -35,7 +37,6 @@ final class SessionRunner {
         this.master = master;
         this.commands = commands;
         this.services = services;
-        this.lingerMillis = (int) services.options.linger().toMillis();
     }
 
     ControlMessage serve(long sessionId, int fd, SessionState state) throws NativeException {
@@ -43,23 +44,22 @@ final class SessionRunner {
         SessionContext ctx = new SessionContext(state, conn, services, (command, bytes) -> progress(sessionId,
                 command, bytes));
         String reason;
+        boolean broken = false;
         try {
-            conn.open(fd, state.pending(), Math.max(1, lingerMillis)); // a receive time-out of 0 would mean none
+            conn.open(fd, state.pending());
             reason = run(sessionId, ctx);
         } catch (BrokenConnectionException e) {
             reason = "connection failed: " + e.getMessage();
+            broken = true;
         } catch (MasterGoneException e) {
             throw e.cause;
         } finally {
             conn.close();
         }
-        boolean parked = reason == null;
-        Map<String, String> fields = ctx.state.withPending(parked ? conn.pending() : new byte[0]).toFields();
-        addCounters(fields);
-        if (!parked) {
-            fields.put("reason", reason);
+        if (reason == null) {
+            return new Park(sessionId, counters(), ctx.state.withPending(conn.pending()));
         }
-        return new ControlMessage(parked ? Type.PARK : Type.CLOSE, sessionId, fields);
+        return new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED));
     }
 
     /** Runs commands until the session goes quiet (returns null) or ends (returns why). */
@@ -83,7 +83,7 @@ final class SessionRunner {
                     return null;
                 }
                 case END_OF_STREAM -> {
-                    return "client closed";
+                    return CLIENT_CLOSED;
                 }
                 default -> {
                     // more input: loop to split it into lines
@@ -113,26 +113,18 @@ final class SessionRunner {
 
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
     private void reportIfDue(long sessionId) throws NativeException {
-        long now = now();
-        if (now - lastReport >= REPORT_INTERVAL_MILLIS) {
-            Map<String, String> fields = new java.util.LinkedHashMap<>();
-            addCounters(fields);
-            master.send(new ControlMessage(Type.PROGRESS, sessionId, fields).encode(), -1);
+        if (now() - lastReport >= REPORT_INTERVAL_MILLIS) {
+            master.send(new Progress(sessionId, counters(), "", 0).encode(), -1);
         }
     }
 
     /** A long command's progress, reported at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
     private void progress(long sessionId, String command, long bytes) throws BrokenConnectionException {
-        long now = now();
-        if (now - lastReport < PROGRESS_INTERVAL_MILLIS) {
+        if (now() - lastReport < PROGRESS_INTERVAL_MILLIS) {
             return;
         }
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        addCounters(fields);
-        fields.put("running", command);
-        fields.put("bytes", Long.toString(bytes));
         try {
-            master.send(new ControlMessage(Type.PROGRESS, sessionId, fields).encode(), -1);
+            master.send(new Progress(sessionId, counters(), command, bytes).encode(), -1);
         } catch (NativeException e) {
             throw new MasterGoneException(e);
         }
@@ -148,15 +140,13 @@ final class SessionRunner {
         }
     }
 
-    private void addCounters(Map<String, String> fields) {
-        fields.put("commands", Integer.toString(unreportedCommands));
-        fields.put("slow", Integer.toString(slowCommands));
-        fields.put("lastCommand", lastCommand);
-        fields.put("bytesIn", Long.toString(conn.bytesIn()));
-        fields.put("bytesOut", Long.toString(conn.bytesOut()));
+    /** The counters since the last report, which this report now carries: they start again from zero. */
+    private Counters counters() {
+        Counters c = new Counters(unreportedCommands, slowCommands, lastCommand, conn.bytesIn(), conn.bytesOut());
         unreportedCommands = 0;
         slowCommands = 0;
         lastReport = now();
+        return c;
     }
 
     private static long now() {

@@ -1,6 +1,5 @@
 package io.pooldisk.worker;
 
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,38 +16,12 @@ import java.util.Map;
  */
 public record SessionState(String client, String user, String cwd, byte[] pending, Map<String, String> exchanges) {
 
-    private static final String EXCHANGE_PREFIX = "x.";
-
     public SessionState {
         exchanges = Map.copyOf(exchanges);
     }
 
     public static SessionState fresh(String client) {
         return new SessionState(client, "", "/", new byte[0], Map.of());
-    }
-
-    public static SessionState fromFields(Map<String, String> fields) {
-        Map<String, String> exchanges = new LinkedHashMap<>();
-        fields.forEach((k, v) -> {
-            if (k.startsWith(EXCHANGE_PREFIX)) {
-                exchanges.put(k.substring(EXCHANGE_PREFIX.length()), v);
-            }
-        });
-        return new SessionState(fields.getOrDefault("client", ""), fields.getOrDefault("user", ""),
-                fields.getOrDefault("cwd", "/"), Base64.getDecoder().decode(fields.getOrDefault("pending", "")),
-                exchanges);
-    }
-
-    public Map<String, String> toFields() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("client", client);
-        m.put("user", user);
-        m.put("cwd", cwd);
-        if (pending.length > 0) {
-            m.put("pending", Base64.getEncoder().encodeToString(pending));
-        }
-        exchanges.forEach((k, v) -> m.put(EXCHANGE_PREFIX + k, v));
-        return m;
     }
 
     public SessionState withPending(byte[] bytes) {

@@ -3,7 +3,9 @@ package io.pooldisk.worker;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.worker.ControlMessage.Type;
+import io.pooldisk.worker.ControlMessage.Hello;
+import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.Stop;
 
 /**
  * A worker process. The master spawned it with its end of a socketpair on descriptor 3; it says hello, then loops as
@@ -36,7 +38,7 @@ public final class WorkerMain {
     }
 
     private static void serveForever(MessageSocket master, WorkerServices services) throws NativeException {
-        master.send(ControlMessage.of(Type.HELLO, 0, "pid", Integer.toString(Native.getpid())).encode(), -1);
+        master.send(new Hello(Native.getpid()).encode(), -1);
         SessionRunner runner = new SessionRunner(master, new CommandHandler(), services);
         while (true) {
             MessageSocket.Received received = master.receive(false);
@@ -44,17 +46,15 @@ public final class WorkerMain {
                 return; // the master's end closed
             }
             ControlMessage message = ControlMessage.decode(received.data());
-            if (message.type() == Type.STOP) {
+            if (message instanceof Stop) {
                 Native.close(received.fd());
                 return;
             }
-            if (message.type() != Type.SERVE || received.fd() < 0) {
+            if (!(message instanceof Serve serve) || received.fd() < 0) {
                 Native.close(received.fd());
-                throw new IllegalStateException("unexpected message from master: " + message.type());
+                throw new IllegalStateException("unexpected message from master: " + message);
             }
-            ControlMessage answer = runner.serve(message.sessionId(), received.fd(),
-                    SessionState.fromFields(message.fields()));
-            master.send(answer.encode(), -1);
+            master.send(runner.serve(serve.sessionId(), received.fd(), serve.state()).encode(), -1);
         }
     }
 }

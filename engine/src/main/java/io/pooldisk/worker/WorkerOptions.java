@@ -9,19 +9,18 @@ import java.util.List;
  * What a worker process is told on its command line by the master.
  *
  * @param masterPid         the master's pid: a worker whose parent is another process leaves at once
- * @param linger            how long to wait for a session's next command before handing it back
  * @param dataDir           the data directory (storage, accounts); null for a pool without a disk
  * @param stall             a transfer that moves no byte for this long is abandoned
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
  * @param loginWindow       the window failed logins are counted in
  * @param loginBan          how long an address that failed too often is refused
  */
-public record WorkerOptions(int masterPid, Duration linger, Path dataDir, Duration stall, int loginMaxFailures,
+public record WorkerOptions(int masterPid, Path dataDir, Duration stall, int loginMaxFailures,
                             Duration loginWindow, Duration loginBan) {
 
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
-                "--linger-ms", Long.toString(linger.toMillis()), "--stall-ms", Long.toString(stall.toMillis()),
+                "--stall-ms", Long.toString(stall.toMillis()),
                 "--login-max-failures", Integer.toString(loginMaxFailures),
                 "--login-window-ms", Long.toString(loginWindow.toMillis()),
                 "--login-ban-ms", Long.toString(loginBan.toMillis())));
@@ -34,7 +33,6 @@ public record WorkerOptions(int masterPid, Duration linger, Path dataDir, Durati
     public static WorkerOptions parse(String[] args) {
         return new WorkerOptions(
                 (int) number(args, "--master-pid", -1),
-                Duration.ofMillis(number(args, "--linger-ms", 50)),
                 text(args, "--data") == null ? null : Path.of(text(args, "--data")),
                 Duration.ofMillis(number(args, "--stall-ms", 60_000)),
                 (int) number(args, "--login-max-failures", 5),

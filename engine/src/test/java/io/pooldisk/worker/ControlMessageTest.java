@@ -1,7 +1,15 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.worker.ControlMessage.Close;
+import io.pooldisk.worker.ControlMessage.Counters;
+import io.pooldisk.worker.ControlMessage.Hello;
+import io.pooldisk.worker.ControlMessage.Park;
+import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.Stop;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,29 +17,51 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ControlMessageTest {
 
+    private static final SessionState STATE = new SessionState("[::1]:5", "张三", "/a b/\\c\nd\re 😀",
+            new byte[] {'E', 'C', (byte) 0xff}, Map.of("scram", "r=abc,s=x", "proof", ""));
+    private static final Counters COUNTERS = new Counters(3, 1, "PUT", 5L << 32, 7);
+
     @Test
-    void fieldsWithLineBreaksAndBackslashesSurviveTheRoundTrip() {
-        ControlMessage m = new ControlMessage(ControlMessage.Type.PARK, 42,
-                Map.of("cwd", "/a b/\\c\nd\re", "user", "张三", "empty", ""));
-        ControlMessage back = ControlMessage.decode(m.encode());
-        assertThat(back).isEqualTo(m);
-        assertThat(back.getLong("missing")).isZero();
+    void everyMessageSurvivesTheRoundTrip() {
+        for (ControlMessage m : new ControlMessage[] {new Hello(4242), new Stop(),
+                new Progress(9, COUNTERS, "GET", 1L << 40), new Close(9, COUNTERS, "client closed", true),
+                new Close(10, new Counters(0, 0, "", 0, 0), "", false)}) {
+            assertThat(ControlMessage.decode(m.encode())).isEqualTo(m);
+        }
     }
 
     @Test
-    void sessionStateCarriesPendingBytesAndExchanges() {
-        SessionState s = new SessionState("127.0.0.1:5", "ann", "/docs", new byte[] {'E', 'C', (byte) 0xff},
-                Map.of("scram", "r=abc,s=x"));
-        SessionState back = SessionState.fromFields(s.toFields());
-        assertThat(back.pending()).containsExactly('E', 'C', (byte) 0xff);
-        assertThat(back.user()).isEqualTo("ann");
-        assertThat(back.exchange("scram")).isEqualTo("r=abc,s=x");
-        assertThat(back.withExchange("scram", null).exchanges()).isEmpty();
+    void sessionStateCarriesNamesPendingBytesAndExchanges() {
+        Serve serve = (Serve) ControlMessage.decode(new Serve(42, STATE).encode());
+        Park park = (Park) ControlMessage.decode(new Park(43, COUNTERS, STATE).encode());
+        for (SessionState back : new SessionState[] {serve.state(), park.state()}) {
+            assertThat(back.client()).isEqualTo("[::1]:5");
+            assertThat(back.user()).isEqualTo("张三");
+            assertThat(back.cwd()).isEqualTo(STATE.cwd());
+            assertThat(back.pending()).containsExactly('E', 'C', (byte) 0xff);
+            assertThat(back.exchanges()).isEqualTo(STATE.exchanges());
+        }
+        assertThat(serve.sessionId()).isEqualTo(42);
+        assertThat(park.counters()).isEqualTo(COUNTERS);
+        assertThat(park.state().withExchange("scram", null).exchanges()).containsOnlyKeys("proof");
     }
 
     @Test
     void garbageIsRefused() {
-        assertThatThrownBy(() -> ControlMessage.decode("NOPE".getBytes())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ControlMessage.decode("SERVE x".getBytes())).isInstanceOf(NumberFormatException.class);
+        byte[] whole = new Serve(1, STATE).encode();
+        assertThatThrownBy(() -> ControlMessage.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ControlMessage.decode(new byte[] {99})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown");
+        for (int cut = 1; cut < whole.length; cut += 7) {
+            byte[] truncated = Arrays.copyOf(whole, cut);
+            assertThatThrownBy(() -> ControlMessage.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+        assertThatThrownBy(() -> ControlMessage.decode(longer)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stray");
+        byte[] close = new Close(1, COUNTERS, "x", false).encode();
+        close[close.length - 6] = (byte) 0x7f; // the reason now claims 2 GB: refused before anything is allocated
+        assertThatThrownBy(() -> ControlMessage.decode(close)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a field of 2130706433 bytes");
     }
 }

@@ -1,0 +1,164 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.worker.ControlMessage.Close;
+import io.pooldisk.worker.ControlMessage.Counters;
+import io.pooldisk.worker.ControlMessage.Hello;
+import io.pooldisk.worker.ControlMessage.Park;
+import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.Stop;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The wire form of {@link ControlMessage}: one type byte, then the record's components in order; numbers big-endian,
+ * strings and byte arrays as an int length and the bytes (strings in UTF-8).
+ */
+final class ControlCodec {
+
+    private static final byte HELLO = 1;
+    private static final byte SERVE = 2;
+    private static final byte STOP = 3;
+    private static final byte PROGRESS = 4;
+    private static final byte PARK = 5;
+    private static final byte CLOSE = 6;
+
+    private ControlCodec() {
+    }
+
+    static byte[] encode(ControlMessage message) {
+        Writer w = new Writer();
+        if (message instanceof Hello m) {
+            w.type(HELLO).putInt(m.pid());
+        } else if (message instanceof Serve m) {
+            w.type(SERVE).putLong(m.sessionId()).putState(m.state());
+        } else if (message instanceof Stop) {
+            w.type(STOP);
+        } else if (message instanceof Progress m) {
+            w.type(PROGRESS).putLong(m.sessionId()).putCounters(m.counters()).putString(m.running())
+                    .putLong(m.runningBytes());
+        } else if (message instanceof Park m) {
+            w.type(PARK).putLong(m.sessionId()).putCounters(m.counters()).putState(m.state());
+        } else if (message instanceof Close m) {
+            w.type(CLOSE).putLong(m.sessionId()).putCounters(m.counters()).putString(m.reason())
+                    .putByte(m.connectionBroken() ? 1 : 0);
+        }
+        return w.bytes();
+    }
+
+    static ControlMessage decode(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            byte type = in.get();
+            ControlMessage m = switch (type) {
+                case HELLO -> new Hello(in.getInt());
+                case SERVE -> new Serve(in.getLong(), getState(in));
+                case STOP -> new Stop();
+                case PROGRESS -> new Progress(in.getLong(), getCounters(in), getString(in), in.getLong());
+                case PARK -> new Park(in.getLong(), getCounters(in), getState(in));
+                case CLOSE -> new Close(in.getLong(), getCounters(in), getString(in), in.get() != 0);
+                default -> throw new IllegalArgumentException("unknown control message type " + type);
+            };
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " stray bytes after " + m);
+            }
+            return m;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("truncated control message of " + bytes.length + " bytes");
+        }
+    }
+
+    private static Counters getCounters(ByteBuffer in) {
+        return new Counters(in.getInt(), in.getInt(), getString(in), in.getLong(), in.getLong());
+    }
+
+    private static SessionState getState(ByteBuffer in) {
+        String client = getString(in);
+        String user = getString(in);
+        String cwd = getString(in);
+        byte[] pending = getBytes(in);
+        int exchanges = in.getInt();
+        Map<String, String> map = exchanges == 0 ? Map.of() : new LinkedHashMap<>();
+        for (int i = 0; i < exchanges; i++) {
+            map.put(getString(in), getString(in));
+        }
+        return new SessionState(client, user, cwd, pending, map);
+    }
+
+    private static String getString(ByteBuffer in) {
+        return new String(getBytes(in), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] getBytes(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("a field of " + length + " bytes in a message of " + in.limit());
+        }
+        byte[] b = new byte[length];
+        in.get(b);
+        return b;
+    }
+
+    /** Builds one message; grows as needed (the socket refuses what exceeds its datagram limit). */
+    private static final class Writer {
+        private ByteBuffer out = ByteBuffer.allocate(256);
+
+        private Writer type(byte type) {
+            return putByte(type);
+        }
+
+        private Writer putByte(int b) {
+            room(1).put((byte) b);
+            return this;
+        }
+
+        private Writer putInt(int v) {
+            room(4).putInt(v);
+            return this;
+        }
+
+        private Writer putLong(long v) {
+            room(8).putLong(v);
+            return this;
+        }
+
+        private Writer putBytes(byte[] b) {
+            room(4 + b.length).putInt(b.length).put(b);
+            return this;
+        }
+
+        private Writer putString(String s) {
+            return putBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private Writer putCounters(Counters c) {
+            return putInt(c.commands()).putInt(c.slow()).putString(c.lastCommand()).putLong(c.bytesIn())
+                    .putLong(c.bytesOut());
+        }
+
+        private Writer putState(SessionState s) {
+            putString(s.client()).putString(s.user()).putString(s.cwd()).putBytes(s.pending());
+            putInt(s.exchanges().size());
+            s.exchanges().forEach((k, v) -> putString(k).putString(v));
+            return this;
+        }
+
+        private ByteBuffer room(int n) {
+            if (out.remaining() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + n));
+                out = bigger.put(out.flip());
+            }
+            return out;
+        }
+
+        private byte[] bytes() {
+            byte[] b = new byte[out.position()];
+            out.get(0, b);
+            return b;
+        }
+    }
+}
