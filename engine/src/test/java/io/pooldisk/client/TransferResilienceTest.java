@@ -138,6 +138,31 @@ class TransferResilienceTest {
         assertThat(firstReported.get()).isGreaterThanOrEqualTo(4_000_000);
     }
 
+    @Test
+    void bytesSentWithThePutLineCountAndAStalledSenderKeepsEveryByteThatArrived() throws Exception {
+        server.close();
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
+                .requestTimeout(Duration.ofSeconds(2)).build()); // the stall limit
+        Path file = randomFile("stalled.bin", 3_000_000, 6);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] put = ("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " stalled.bin\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (LineClient raw = rawLoggedIn()) {
+            byte[] lineThenBytes = java.util.Arrays.copyOf(put, put.length + 10_001); // already buffered with the line
+            System.arraycopy(bytes, 0, lineThenBytes, put.length, 10_001);
+            raw.sendRaw(lineThenBytes);
+            assertThat(raw.readLine()).isEqualTo("OK SEND 0");
+            raw.sendRaw(java.util.Arrays.copyOfRange(bytes, 10_001, 1_500_003));
+            assertThat(raw.readLine()).as("the server gives up on a silent sender").isNull();
+        }
+        assertThat(heldOf(file, "stalled.bin")).isEqualTo(1_500_003);
+        try (DiskClient c = client()) {
+            c.upload(file, "stalled.bin", TransferListener.NONE);
+            Path back = c.download("stalled.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+    }
+
     private WorkerInfo uploadingWorker() {
         return server.snapshot().workers().stream().filter(w -> w.command().equals("PUT")).findFirst().orElse(null);
     }
