@@ -12,7 +12,7 @@ final class AlignedBuffers {
     /** Covers the block size of the filesystems PartWriter writes directly to (it checks). */
     static final int ALIGNMENT = 4096;
     /** Buffers kept at most; more come and go with the garbage collector. */
-    private static final int KEPT = 8;
+    private static final int KEPT = 4;
     private static final ConcurrentLinkedQueue<ByteBuffer> FREE = new ConcurrentLinkedQueue<>();
 
     private AlignedBuffers() {

@@ -22,9 +22,9 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class PartWriter implements AutoCloseable {
 
-    /** Bytes a block holds: large reads and large direct writes. */
-    private static final int BLOCK_BYTES = 1 << 20;
-    /** Blocks in use at once: some being received, hashed and written while the next is filled. */
+    /** Bytes a block holds: large reads, and large direct writes (1 MiB blocks cost the writer 60% more CPU). */
+    private static final int BLOCK_BYTES = 2 << 20;
+    /** Blocks in use at most: some being hashed and written while the next is filled. A small upload needs one. */
     private static final int BLOCKS = 4;
 
     private final Uploads.Ticket ticket;
@@ -47,11 +47,6 @@ public final class PartWriter implements AutoCloseable {
         this.lock = lock;
         this.position = position;
         this.nextOffset = position - position % AlignedBuffers.ALIGNMENT;
-        for (int i = 0; i < BLOCKS; i++) {
-            Block b = new Block(AlignedBuffers.take(BLOCK_BYTES), free);
-            blocks.add(b);
-            free.add(b);
-        }
         this.hasher = new PartHasher(digest);
         this.writer = new BlockWriter(channel, ticket.partFile(), position);
     }
@@ -148,9 +143,15 @@ public final class PartWriter implements AutoCloseable {
     }
 
     private Block nextBlock() throws DiskException {
-        Block b;
+        Block b = free.poll();
+        if (b == null && blocks.size() < BLOCKS) {
+            b = new Block(AlignedBuffers.take(BLOCK_BYTES), free);
+            blocks.add(b);
+        }
         try {
-            b = free.take(); // the stages release every block, even after a failure
+            if (b == null) {
+                b = free.take(); // the stages release every block, even after a failure
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DiskException(DiskException.STORAGE_FAILURE, "interrupted writing " + ticket.path());

@@ -91,7 +91,7 @@ class UploadsTest {
     void writesTheSameBytesWithDirectIoAndThroughThePageCache() throws Exception {
         byte[] content = Content.bytes(3 * 1024 * 1024 + 5, 22);
         String sha = Content.sha256(content);
-        int[] stops = {4095, 1024 * 1024 + 1, 2 * 1024 * 1024 + 4096}; // inside, past and on a block boundary
+        int[] stops = {4095, 1024 * 1024 + 1, 2 * 1024 * 1024 + 4096}; // in a page, in a block, past a block
         for (boolean direct : new boolean[] {true, false}) {
             System.setProperty(BlockWriter.DIRECT_IO_PROPERTY, String.valueOf(direct));
             try {
