@@ -7,48 +7,46 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Writes an upload's part file at its end. Received bytes go into blocks that it lends ({@link #room}, then
- * {@link #filled}); each full block is hashed ({@link PartHasher}) and written ({@link BlockWriter}) on threads of
- * their own while the next ones are received, so that committing needs no second pass over the file.
+ * Writes an upload's part file at its end, hashing every byte on the way (on a {@link PartHasher}'s thread that
+ * follows the writer), so that committing needs no second pass over the file.
  * Holds an exclusive lock on the part: one session at a time writes an upload, whichever process it runs in.
- * Opened by {@link Uploads#openPart}, closed by {@link Uploads#commit(PartWriter)} or {@link #close()}; closing
- * writes every byte received, so a resumed upload goes on at the byte after them.
+ * Opened by {@link Uploads#openPart}, closed by {@link Uploads#commit(PartWriter)} or {@link #close()}.
  */
 public final class PartWriter implements AutoCloseable {
-
-    /** Bytes a block holds: large reads, and large direct writes (1 MiB blocks cost the writer 60% more CPU). */
-    private static final int BLOCK_BYTES = 2 << 20;
-    /** Blocks in use at most: some being hashed and written while the next is filled. A small upload needs one. */
-    private static final int BLOCKS = 4;
 
     private final Uploads.Ticket ticket;
     private final FileChannel channel;
     private final FileLock lock;
     private final PartHasher hasher;
-    private final BlockWriter writer;
-    private final BlockingQueue<Block> free = new ArrayBlockingQueue<>(BLOCKS);
-    private final List<Block> blocks = new ArrayList<>(BLOCKS);
-    /** The block being filled, or null. */
-    private Block current;
-    /** Where the next block starts in the part: always aligned. */
-    private long nextOffset;
     private long position;
+    /** Where the last background flush began, and that flush while it runs. */
+    private long flushedTo;
+    private Future<?> flushing;
+
+    /**
+     * Dirty bytes past which writing-back starts in the background: the commit's final fsync then finds little left,
+     * so writing to disk overlaps receiving instead of following it.
+     */
+    private static final long FLUSH_EVERY = 64L << 20;
+    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pooldisk-part-flusher");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PartWriter(Uploads.Ticket ticket, FileChannel channel, FileLock lock, MessageDigest digest,
             long position) {
         this.ticket = ticket;
         this.channel = channel;
         this.lock = lock;
+        this.hasher = new PartHasher(channel, digest, position);
         this.position = position;
-        this.nextOffset = position - position % AlignedBuffers.ALIGNMENT;
-        this.hasher = new PartHasher(digest);
-        this.writer = new BlockWriter(channel, ticket.partFile(), position);
     }
 
     /** Locks the part and hashes what it already holds (a resumed upload's first bytes). */
@@ -90,41 +88,9 @@ public final class PartWriter implements AutoCloseable {
         return ticket;
     }
 
-    /** Bytes received: where the next byte goes. */
+    /** Bytes the part holds: where the next write goes. */
     public long position() {
         return position;
-    }
-
-    /** True when whole blocks bypass the page cache (direct I/O); false where the filesystem refused it. */
-    public boolean writesDirectly() {
-        return writer.writesDirectly();
-    }
-
-    /**
-     * Room for the next bytes of the upload: a buffer to fill from its position, up to its limit, which is never past
-     * the size the upload announced. Call {@link #filled} after putting bytes in it; do not keep it after that.
-     * Waits while every block is still being hashed or written.
-     */
-    public ByteBuffer room() throws DiskException {
-        checkStages();
-        if (current == null) {
-            current = nextBlock();
-        }
-        ByteBuffer b = current.buffer;
-        b.limit((int) Math.min(b.capacity(), current.fill + (ticket.size() - position)));
-        return b.position(current.fill);
-    }
-
-    /** Counts the bytes put in the buffer {@link #room} lent, up to its position; a full block goes on to the disk. */
-    public void filled(ByteBuffer room) throws DiskException {
-        if (room != current.buffer || room.position() < current.fill) {
-            throw new IllegalStateException("filled() takes the buffer room() lent, after adding bytes to it");
-        }
-        position += room.position() - current.fill;
-        current.fill = room.position();
-        if (current.fill == room.capacity() || position == ticket.size()) {
-            dispatch();
-        }
     }
 
     /** Writes all of {@code src}'s remaining bytes; refuses to go past the size the upload announced. */
@@ -133,106 +99,59 @@ public final class PartWriter implements AutoCloseable {
             throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
                     + " announced for " + ticket.path());
         }
-        while (src.hasRemaining()) {
-            ByteBuffer room = room();
-            int n = Math.min(room.remaining(), src.remaining());
-            room.put(src.slice(src.position(), n));
-            src.position(src.position() + n);
-            filled(room);
-        }
-    }
-
-    private Block nextBlock() throws DiskException {
-        Block b = free.poll();
-        if (b == null && blocks.size() < BLOCKS) {
-            b = new Block(AlignedBuffers.take(BLOCK_BYTES), free);
-            blocks.add(b);
-        }
         try {
-            if (b == null) {
-                b = free.take(); // the stages release every block, even after a failure
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DiskException(DiskException.STORAGE_FAILURE, "interrupted writing " + ticket.path());
+        } catch (IOException e) {
+            throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), e);
+        } finally {
+            hasher.writtenTo(position); // exactly the bytes now in the part, even after a failure
         }
-        b.offset = nextOffset;
-        b.from = (int) (position - nextOffset);
-        b.fill = b.from;
-        nextOffset += b.buffer.capacity();
-        if (b.from > 0) { // the part ends inside this block: its first bytes come from the file
+        if (position - flushedTo >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+            flushedTo = position;
+            flushing = FLUSHER.submit(this::flushQuietly);
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            channel.force(false);
+        } catch (IOException ignored) {
+            // only an early start: finish() flushes for real and reports failures
+        }
+    }
+
+    private void awaitFlush() {
+        if (flushing != null) {
             try {
-                ByteBuffer head = b.bytes(0, b.from);
-                while (head.hasRemaining()) {
-                    if (channel.read(head, b.offset + head.position()) < 0) {
-                        throw new IOException("the part file is shorter than it was");
-                    }
-                }
-            } catch (IOException e) {
-                free.add(b);
-                throw Uploads.storageFailure("cannot read the part file of " + ticket.path(), e);
+                flushing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // flushQuietly throws nothing
             }
         }
-        return b;
     }
 
-    private void dispatch() {
-        Block b = current;
-        current = null;
-        if (b.fill == b.from) {
-            free.add(b); // nothing received in it
-            return;
-        }
-        b.handTo(2);
-        hasher.submit(b);
-        writer.submit(b);
-    }
-
-    private void checkStages() throws DiskException {
-        IOException failure = writer.failure() != null ? writer.failure() : hasher.failure();
-        if (failure != null) {
-            throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), failure);
-        }
-    }
-
-    /** The SHA-256 of everything received, written and flushed to disk first. Ends the writing: call once. */
+    /** The SHA-256 of everything written, flushed to disk first. Ends the hashing: call once. */
     String finish() throws IOException {
-        if (current != null) {
-            dispatch();
-        }
-        byte[] digest = hasher.finish();
-        writer.finish();
-        return Sha256.hex(digest);
+        String sha256 = Sha256.hex(hasher.finish());
+        awaitFlush();
+        channel.force(true);
+        return sha256;
     }
 
     @Override
     public void close() {
-        if (current != null) {
-            dispatch(); // the part keeps every byte received
-        }
-        hasher.drain();
-        writer.stop();
-        if (writer.failure() != null) {
-            truncateQuietly(writer.writtenTo()); // what a failed write left past the bytes before it
-        }
-        for (Block b : blocks) {
-            AlignedBuffers.give(b.buffer);
-        }
-        blocks.clear();
+        hasher.stop();
+        awaitFlush();
         try {
             lock.release();
         } catch (IOException ignored) {
             // closing the channel releases it too
         }
         closeQuietly(channel);
-    }
-
-    private void truncateQuietly(long size) {
-        try {
-            channel.truncate(size);
-        } catch (IOException ignored) {
-            // a resume then starts after bytes that may be wrong; the hash check refuses them at the commit
-        }
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -16,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 final class ClientConnection {
 
     private static final int BUFFER = 64 * 1024;
+    /** Uploads move through this: large reads, few system calls, hashing in big strides. */
+    private static final int BULK = 1024 * 1024;
 
     /** Bytes read and not yet taken, between 0 and position (write mode). */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    private ByteBuffer bulk;
     private int fd = -1;
     private int scanned;
     private long bytesIn;
@@ -109,23 +112,25 @@ final class ClientConnection {
 
     /**
      * Moves exactly {@code count} bytes of the client's input into {@code sink}: first what is already buffered, then
-     * straight from the socket into the sink's own buffers, in large reads. The sink sees every byte once, in order.
+     * straight from the socket in large reads. The sink sees every byte once, in order.
      */
     void receive(long count, Sink sink, Progress progress) throws BrokenConnectionException, DiskException {
-        long done = Math.min(count, in.position());
-        if (done > 0) {
-            in.flip().limit((int) done);
-            sink.write(in);
+        long done = 0;
+        int buffered = (int) Math.min(count, in.position());
+        if (buffered > 0) {
+            in.flip().limit(buffered);
+            sink.accept(in);
             in.limit(in.capacity());
             in.compact();
             scanned = 0;
+            done = buffered;
         }
+        ByteBuffer bulk = bulk();
         while (done < count) {
-            ByteBuffer room = sink.room();
-            room.limit((int) Math.min(room.limit(), room.position() + (count - done)));
+            bulk.clear().limit((int) Math.min(bulk.capacity(), count - done));
             int n;
             try {
-                n = Native.read(fd, room);
+                n = Native.read(fd, bulk);
             } catch (NativeException e) {
                 if (e.errno() == Native.EAGAIN) {
                     progress.advanced(done, true); // quiet for a receive time-out
@@ -139,24 +144,14 @@ final class ClientConnection {
             }
             bytesIn += n;
             done += n;
-            sink.filled(room);
+            sink.accept(bulk.flip());
             progress.advanced(done, false);
         }
     }
 
-    /**
-     * Where received bytes go: into buffers it lends, so that they are read from the socket once, straight to where
-     * they are kept.
-     */
+    /** Where received bytes go. */
     interface Sink {
-        /** A buffer to put the next bytes in, from its position up to its limit. */
-        ByteBuffer room() throws DiskException;
-
-        /** The bytes put in the buffer {@link #room} lent, up to its position, are in. */
-        void filled(ByteBuffer room) throws DiskException;
-
-        /** Takes a copy of {@code bytes} (those received before the transfer began). */
-        void write(ByteBuffer bytes) throws DiskException;
+        void accept(ByteBuffer bytes) throws DiskException;
     }
 
     /** Sends {@code count} bytes of {@code file} from {@code offset} with sendfile, looping as it must. */
@@ -183,6 +178,13 @@ final class ClientConnection {
         } finally {
             Native.close(in);
         }
+    }
+
+    private ByteBuffer bulk() {
+        if (bulk == null) {
+            bulk = ByteBuffer.allocateDirect(BULK);
+        }
+        return bulk;
     }
 
     /** The buffered bytes that no command has taken yet: handed back to the master with the session. */

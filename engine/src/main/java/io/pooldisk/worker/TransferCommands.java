@@ -9,7 +9,6 @@ import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /** PUT (with resume and instant upload after a proof of possession), HASH (the proof) and GET (sendfile). */
@@ -41,7 +40,7 @@ final class TransferCommands {
             long offset = part.position();
             ctx.reply(Reply.ok("SEND " + offset));
             try {
-                ctx.conn.receive(size - offset, into(part), stallGuard(ctx, "PUT", offset));
+                ctx.conn.receive(size - offset, part::write, stallGuard(ctx, "PUT", offset));
             } catch (DiskException e) {
                 // The client is still sending: the stream cannot be read as commands any more.
                 ctx.reply(Reply.err(e.code(), e.getMessage()));
@@ -87,26 +86,6 @@ final class TransferCommands {
         long count = e.size() - offset;
         ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
         ctx.conn.sendFile(download.blob(), offset, count, stallGuard(ctx, "GET", 0));
-    }
-
-    /** Received bytes go straight into the part's blocks. */
-    private static ClientConnection.Sink into(PartWriter part) {
-        return new ClientConnection.Sink() {
-            @Override
-            public ByteBuffer room() throws DiskException {
-                return part.room();
-            }
-
-            @Override
-            public void filled(ByteBuffer room) throws DiskException {
-                part.filled(room);
-            }
-
-            @Override
-            public void write(ByteBuffer bytes) throws DiskException {
-                part.write(bytes);
-            }
-        };
     }
 
     /** Reports a transfer's progress, and gives up on a peer that has moved nothing for the stall limit. */

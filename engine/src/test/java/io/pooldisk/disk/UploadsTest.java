@@ -88,39 +88,6 @@ class UploadsTest {
     }
 
     @Test
-    void writesTheSameBytesWithDirectIoAndThroughThePageCache() throws Exception {
-        byte[] content = Content.bytes(3 * 1024 * 1024 + 5, 22);
-        String sha = Content.sha256(content);
-        int[] stops = {4095, 1024 * 1024 + 1, 2 * 1024 * 1024 + 4096}; // in a page, in a block, past a block
-        for (boolean direct : new boolean[] {true, false}) {
-            System.setProperty(BlockWriter.DIRECT_IO_PROPERTY, String.valueOf(direct));
-            try {
-                String path = "/direct-" + direct;
-                int at = 0;
-                for (int stop : stops) { // a client that goes away three times, then finishes
-                    try (PartWriter w = uploads.openPart(uploads.begin(path, content.length, sha))) {
-                        assertThat(w.position()).isEqualTo(at);
-                        w.write(ByteBuffer.wrap(content, at, stop - at));
-                    }
-                    at = stop;
-                    assertThat(Files.size(uploads.begin(path, content.length, sha).partFile())).isEqualTo(stop);
-                }
-                PartWriter w = uploads.openPart(uploads.begin(path, content.length, sha));
-                if (direct) {
-                    assertThat(w.writesDirectly()).as("direct I/O on " + data).isTrue();
-                } else {
-                    assertThat(w.writesDirectly()).isFalse();
-                }
-                w.write(ByteBuffer.wrap(content, at, content.length - at));
-                uploads.commit(w);
-                assertThat(files.openForDownload(path).blob()).hasBinaryContent(content);
-            } finally {
-                System.clearProperty(BlockWriter.DIRECT_IO_PROPERTY);
-            }
-        }
-    }
-
-    @Test
     void resumesAfterTheServerRestartsAndVerifiesAPartWrittenDirectly() throws Exception {
         byte[] content = Content.bytes(200_000, 3);
         String sha = Content.sha256(content);
