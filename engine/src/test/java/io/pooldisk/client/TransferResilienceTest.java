@@ -2,6 +2,7 @@ package io.pooldisk.client;
 
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
+import io.pooldisk.pool.WorkerLauncher;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +160,27 @@ class TransferResilienceTest {
         try (DiskClient c = client()) {
             c.upload(file, "stalled.bin", TransferListener.NONE);
             Path back = c.download("stalled.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void withoutSpliceAnUploadStillResumesAtTheByteAfterADisconnect() throws Exception {
+        server.close();
+        List<String> command = new ArrayList<>(WorkerLauncher.currentJvm().command());
+        command.add(1, "-Dpooldisk.splice=false");
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
+                .launcher(new WorkerLauncher(command)).build());
+        Path file = randomFile("plain.bin", 3_000_000, 7);
+        interruptedUpload(file, "plain.bin", 1_234_567);
+        await().atMost(PATIENCE).until(() -> heldOf(file, "plain.bin") == 1_234_567);
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> { // 409 until the asking PUT lets go of the part
+            try (DiskClient c = client()) {
+                return c.upload(file, "plain.bin", TransferListener.NONE).size() == 3_000_000;
+            }
+        });
+        try (DiskClient c = client()) {
+            Path back = c.download("plain.bin", tmp.resolve("back.bin"), TransferListener.NONE);
             assertThat(Files.mismatch(file, back)).isEqualTo(-1);
         }
     }
