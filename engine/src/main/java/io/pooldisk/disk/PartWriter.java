@@ -198,7 +198,7 @@ public final class PartWriter implements AutoCloseable {
             // closing the channel releases it too
         }
         closeQuietly(channel);
-        Native.close(spliceFd);
+        Native.close(spliceFd); // only after the lock: closing any descriptor of the file drops a POSIX lock
         spliceFd = -1;
     }
 
