@@ -134,9 +134,9 @@ final class ClientConnection {
         if (SPLICE && done < count) {
             done = spliceInto(sink, done, count, progress);
         }
-        ByteBuffer bulk = bulk();
-        while (done < count) {
-            bulk.clear().limit((int) Math.min(bulk.capacity(), count - done));
+        while (done < count) { // without splice; the buffer is made only for this
+            ByteBuffer bulk = bulk().clear();
+            bulk.limit((int) Math.min(bulk.capacity(), count - done));
             if (readSome(bulk, done, count, progress) > 0) {
                 done += bulk.position();
                 sink.accept(bulk.flip());
