@@ -1,5 +1,8 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,6 +28,9 @@ public final class PartWriter implements AutoCloseable {
     private final FileLock lock;
     private final PartHasher hasher;
     private long position;
+    /** The part opened again for splice, or -1; and whether its filesystem refused splice. */
+    private int spliceFd = -1;
+    private boolean spliceRefused;
     /** Where the last background flush began, and that flush while it runs. */
     private long flushedTo;
     private Future<?> flushing;
@@ -95,10 +101,7 @@ public final class PartWriter implements AutoCloseable {
 
     /** Writes all of {@code src}'s remaining bytes; refuses to go past the size the upload announced. */
     public void write(ByteBuffer src) throws DiskException {
-        if (src.remaining() > ticket.size() - position) {
-            throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
-                    + " announced for " + ticket.path());
-        }
+        checkRoomFor(src.remaining());
         try {
             while (src.hasRemaining()) {
                 position += channel.write(src, position);
@@ -106,8 +109,51 @@ public final class PartWriter implements AutoCloseable {
         } catch (IOException e) {
             throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), e);
         } finally {
-            hasher.writtenTo(position); // exactly the bytes now in the part, even after a failure
+            advanced();
         }
+    }
+
+    /**
+     * Moves {@code count} bytes from the pipe {@code pipeRead} into the part at its end, in the kernel (splice): the
+     * bytes are never copied through this process. Returns false, having moved nothing, when the filesystem takes
+     * no splice (EINVAL): the bytes are still in the pipe, and this part is written with {@link #write} from then on.
+     */
+    public boolean spliceFrom(int pipeRead, long count) throws DiskException {
+        checkRoomFor(count);
+        if (spliceRefused) {
+            return false;
+        }
+        long moved = 0;
+        try {
+            if (spliceFd < 0) {
+                spliceFd = Native.openForWriting(ticket.partFile());
+            }
+            while (moved < count) {
+                moved += Native.spliceToFile(pipeRead, spliceFd, position + moved, count - moved);
+            }
+            return true;
+        } catch (NativeException e) {
+            if (e.errno() == Native.EINVAL && moved == 0) {
+                spliceRefused = true;
+                return false;
+            }
+            throw Uploads.storageFailure("cannot write the part file of " + ticket.path(), e);
+        } finally {
+            position += moved;
+            advanced();
+        }
+    }
+
+    private void checkRoomFor(long count) throws DiskException {
+        if (count > ticket.size() - position) {
+            throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
+                    + " announced for " + ticket.path());
+        }
+    }
+
+    /** The part grew to {@code position}: the hasher follows, and write-back starts every {@link #FLUSH_EVERY}. */
+    private void advanced() {
+        hasher.writtenTo(position); // exactly the bytes now in the part, even after a failure
         if (position - flushedTo >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
             flushedTo = position;
             flushing = FLUSHER.submit(this::flushQuietly);
@@ -152,6 +198,8 @@ public final class PartWriter implements AutoCloseable {
             // closing the channel releases it too
         }
         closeQuietly(channel);
+        Native.close(spliceFd); // only after the lock: closing any descriptor of the file drops a POSIX lock
+        spliceFd = -1;
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -47,6 +47,11 @@ public interface LibC {
 
     long sendfile(int outFd, int inFd, LongLongByReference offset, long count);
 
+    int pipe2(@Out int[] fds, int flags);
+
+    long splice(int fdIn, @In @Out LongLongByReference offIn, int fdOut, @In @Out LongLongByReference offOut,
+            long len, int flags);
+
     int shutdown(int fd, int how);
 
     long recv(int fd, @Out ByteBuffer buf, long count, int flags);

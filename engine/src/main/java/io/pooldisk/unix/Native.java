@@ -38,6 +38,7 @@ public final class Native {
     public static final int SHUT_RDWR = 2;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
+    public static final int EINVAL = 22;
     public static final int ECHILD = 10;
     public static final int ECONNABORTED = 103;
     public static final int ESRCH = 3;
@@ -214,8 +215,12 @@ public final class Native {
 
     /** Opens a file for reading; the descriptor is close-on-exec. */
     public static int openForReading(java.nio.file.Path path) throws NativeException {
+        return open(path, O_RDONLY | O_CLOEXEC);
+    }
+
+    private static int open(java.nio.file.Path path, int flags) throws NativeException {
         while (true) {
-            int fd = C.open(path.toString(), O_RDONLY | O_CLOEXEC, 0);
+            int fd = C.open(path.toString(), flags, 0);
             if (fd >= 0) {
                 return fd;
             }
@@ -275,6 +280,54 @@ public final class Native {
             }
             if (err != EINTR) {
                 throw new NativeException("sendfile", err);
+            }
+        }
+    }
+
+    private static final int O_WRONLY = 1;
+    private static final int F_SETPIPE_SZ = 1031;
+
+    /** Opens an existing file for writing (at explicit offsets); the descriptor is close-on-exec. */
+    public static int openForWriting(java.nio.file.Path path) throws NativeException {
+        return open(path, O_WRONLY | O_CLOEXEC);
+    }
+
+    /**
+     * A close-on-exec pipe for splice, {read end, write end}, asked to hold {@code bytes} (F_SETPIPE_SZ; where the
+     * system allows less, it keeps its default and splice simply moves less a call).
+     */
+    public static int[] pipe(int bytes) throws NativeException {
+        int[] fds = new int[2];
+        check("pipe2", C.pipe2(fds, O_CLOEXEC));
+        C.fcntl(fds[1], F_SETPIPE_SZ, bytes);
+        return fds;
+    }
+
+    /**
+     * Moves up to {@code count} bytes from a socket into a pipe in the kernel, waiting as a read would (the socket's
+     * receive time-out ends the wait with EAGAIN). Returns the bytes moved, 0 at end of stream. Retries EINTR.
+     */
+    public static long spliceFromSocket(int socket, int pipeWrite, long count) throws NativeException {
+        return splice("splice from socket", socket, pipeWrite, null, count);
+    }
+
+    /**
+     * Moves up to {@code count} bytes from a pipe into a file at {@code offset} (the file's own offset is left alone).
+     * Returns the bytes moved. Retries EINTR; EINVAL means the file takes no splice.
+     */
+    public static long spliceToFile(int pipeRead, int file, long offset, long count) throws NativeException {
+        return splice("splice to file", pipeRead, file, new LongLongByReference(offset), count);
+    }
+
+    private static long splice(String call, int in, int out, LongLongByReference outOffset, long count)
+            throws NativeException {
+        while (true) {
+            long n = C.splice(in, null, out, outOffset, count, 0);
+            if (n >= 0) {
+                return n;
+            }
+            if (errno() != EINTR) {
+                throw new NativeException(call, errno());
             }
         }
     }

@@ -18,11 +18,16 @@ final class ClientConnection {
     private static final int BUFFER = 64 * 1024;
     /** Uploads move through this: large reads, few system calls, hashing in big strides. */
     private static final int BULK = 1024 * 1024;
+    /** Uploads received with splice unless this is "false" (for operators, and tests of the plain path). */
+    static final String SPLICE_PROPERTY = "pooldisk.splice";
+    private static final boolean SPLICE = !"false".equals(System.getProperty(SPLICE_PROPERTY));
 
     /** Bytes read and not yet taken, between 0 and position (write mode). */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
     private ByteBuffer bulk;
+    /** This worker's pipe for splice, {read end, write end}, made at its first upload; null until then. */
+    private int[] pipe;
     private int fd = -1;
     private int scanned;
     private long bytesIn;
@@ -107,8 +112,9 @@ final class ClientConnection {
     }
 
     /**
-     * Moves exactly {@code count} bytes of the client's input into {@code sink}: first what is already buffered, then
-     * straight from the socket in large reads. The sink sees every byte once, in order.
+     * Moves exactly {@code count} bytes of the client's input into {@code sink}, every byte once, in order: first what
+     * is already buffered, then straight from the socket with splice (socket to pipe to file, in the kernel), or, where
+     * that is switched off or the sink refuses it, in large reads.
      */
     void receive(long count, Sink sink, Progress progress) throws BrokenConnectionException, DiskException {
         long done = 0;
@@ -121,33 +127,121 @@ final class ClientConnection {
             scanned = 0;
             done = buffered;
         }
-        ByteBuffer bulk = bulk();
-        while (done < count) {
-            bulk.clear().limit((int) Math.min(bulk.capacity(), count - done));
-            int n;
+        if (SPLICE && done < count) {
+            done = spliceInto(sink, done, count, progress);
+        }
+        while (done < count) { // without splice; the buffer is made only for this
+            ByteBuffer bulk = bulk().clear();
+            bulk.limit((int) Math.min(bulk.capacity(), count - done));
+            if (readSome(bulk, done, count, progress) > 0) {
+                done += bulk.position();
+                sink.accept(bulk.flip());
+                progress.advanced(done, false);
+            }
+        }
+    }
+
+    /**
+     * Receives by splice from {@code done} up to {@code count}, or until the sink refuses splice; returns the bytes
+     * received by then. The pipe is this worker's, made once and kept while it is left empty.
+     */
+    private long spliceInto(Sink sink, long done, long count, Progress progress)
+            throws BrokenConnectionException, DiskException {
+        if (pipe == null) {
             try {
-                n = Native.read(fd, bulk);
+                pipe = Native.pipe(BULK);
             } catch (NativeException e) {
-                if (e.errno() == Native.EAGAIN) {
-                    progress.advanced(done, true); // quiet for a receive time-out
-                    continue;
+                return done; // no pipe to be had: plain reads still work
+            }
+        }
+        boolean emptied = false;
+        try {
+            while (done < count) {
+                long n;
+                try {
+                    n = Native.spliceFromSocket(fd, pipe[1], Math.min(BULK, count - done));
+                } catch (NativeException e) {
+                    if (e.errno() == Native.EAGAIN) {
+                        progress.advanced(done, true); // quiet for a receive time-out
+                        continue;
+                    }
+                    throw new BrokenConnectionException(e);
                 }
+                if (n == 0) {
+                    throw closedAfter(done, count);
+                }
+                bytesIn += n;
+                boolean spliced = sink.spliceFrom(pipe[0], n);
+                if (!spliced) {
+                    takeBackFromPipe(n, sink);
+                }
+                done += n;
+                progress.advanced(done, false);
+                if (!spliced) {
+                    break;
+                }
+            }
+            emptied = true;
+            return done;
+        } finally {
+            if (!emptied) { // bytes of a failed transfer may be left in it
+                Native.close(pipe[0]);
+                Native.close(pipe[1]);
+                pipe = null;
+            }
+        }
+    }
+
+    /** Reads the {@code count} bytes a sink did not take out of the pipe, and gives them to it as a copy. */
+    private void takeBackFromPipe(long count, Sink sink) throws BrokenConnectionException, DiskException {
+        ByteBuffer bulk = bulk();
+        for (long left = count; left > 0; ) {
+            bulk.clear().limit((int) Math.min(bulk.capacity(), left));
+            try {
+                while (bulk.hasRemaining()) {
+                    Native.read(pipe[0], bulk);
+                }
+            } catch (NativeException e) {
                 throw new BrokenConnectionException(e);
             }
-            if (n == 0) {
-                throw new BrokenConnectionException("the client closed the connection after " + done + " of "
-                        + count + " bytes");
-            }
-            bytesIn += n;
-            done += n;
+            left -= bulk.position();
             sink.accept(bulk.flip());
-            progress.advanced(done, false);
         }
+    }
+
+    /** One read into {@code buf}: the bytes read, or 0 when the receive time-out passed first. */
+    private int readSome(ByteBuffer buf, long done, long count, Progress progress) throws BrokenConnectionException {
+        int n;
+        try {
+            n = Native.read(fd, buf);
+        } catch (NativeException e) {
+            if (e.errno() == Native.EAGAIN) {
+                progress.advanced(done, true); // quiet for a receive time-out
+                return 0;
+            }
+            throw new BrokenConnectionException(e);
+        }
+        if (n == 0) {
+            throw closedAfter(done, count);
+        }
+        bytesIn += n;
+        return n;
+    }
+
+    private static BrokenConnectionException closedAfter(long done, long count) {
+        return new BrokenConnectionException("the client closed the connection after " + done + " of " + count
+                + " bytes");
     }
 
     /** Where received bytes go. */
     interface Sink {
         void accept(ByteBuffer bytes) throws DiskException;
+
+        /**
+         * Moves {@code count} bytes out of the pipe {@code pipeRead} in the kernel. False, with the bytes left in the
+         * pipe, when the destination cannot take a splice.
+         */
+        boolean spliceFrom(int pipeRead, long count) throws DiskException;
     }
 
     /** Sends {@code count} bytes of {@code file} from {@code offset} with sendfile, looping as it must. */

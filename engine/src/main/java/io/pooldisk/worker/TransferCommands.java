@@ -9,6 +9,7 @@ import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /** PUT (with resume and instant upload after a proof of possession), HASH (the proof) and GET (sendfile). */
@@ -40,7 +41,7 @@ final class TransferCommands {
             long offset = part.position();
             ctx.reply(Reply.ok("SEND " + offset));
             try {
-                ctx.conn.receive(size - offset, part::write, stallGuard(ctx, "PUT", offset));
+                ctx.conn.receive(size - offset, into(part), stallGuard(ctx, "PUT", offset));
             } catch (DiskException e) {
                 // The client is still sending: the stream cannot be read as commands any more.
                 ctx.reply(Reply.err(e.code(), e.getMessage()));
@@ -86,6 +87,21 @@ final class TransferCommands {
         long count = e.size() - offset;
         ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
         ctx.conn.sendFile(download.blob(), offset, count, stallGuard(ctx, "GET", 0));
+    }
+
+    /** Received bytes go into the part: spliced from the socket, or written from a buffer. */
+    private static ClientConnection.Sink into(PartWriter part) {
+        return new ClientConnection.Sink() {
+            @Override
+            public void accept(ByteBuffer bytes) throws DiskException {
+                part.write(bytes);
+            }
+
+            @Override
+            public boolean spliceFrom(int pipeRead, long count) throws DiskException {
+                return part.spliceFrom(pipeRead, count);
+            }
+        };
     }
 
     /** Reports a transfer's progress, and gives up on a peer that has moved nothing for the stall limit. */

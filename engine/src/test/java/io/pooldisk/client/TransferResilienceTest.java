@@ -2,6 +2,7 @@ package io.pooldisk.client;
 
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
+import io.pooldisk.pool.WorkerLauncher;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +137,52 @@ class TransferResilienceTest {
             assertThat(Files.mismatch(file, back)).isEqualTo(-1);
         }
         assertThat(firstReported.get()).isGreaterThanOrEqualTo(4_000_000);
+    }
+
+    @Test
+    void bytesSentWithThePutLineCountAndAStalledSenderKeepsEveryByteThatArrived() throws Exception {
+        server.close();
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
+                .requestTimeout(Duration.ofSeconds(2)).build()); // the stall limit
+        Path file = randomFile("stalled.bin", 3_000_000, 6);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] put = ("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " stalled.bin\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (LineClient raw = rawLoggedIn()) {
+            byte[] lineThenBytes = java.util.Arrays.copyOf(put, put.length + 10_001); // already buffered with the line
+            System.arraycopy(bytes, 0, lineThenBytes, put.length, 10_001);
+            raw.sendRaw(lineThenBytes);
+            assertThat(raw.readLine()).isEqualTo("OK SEND 0");
+            raw.sendRaw(java.util.Arrays.copyOfRange(bytes, 10_001, 1_500_003));
+            assertThat(raw.readLine()).as("the server gives up on a silent sender").isNull();
+        }
+        assertThat(heldOf(file, "stalled.bin")).isEqualTo(1_500_003);
+        try (DiskClient c = client()) {
+            c.upload(file, "stalled.bin", TransferListener.NONE);
+            Path back = c.download("stalled.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void withoutSpliceAnUploadStillResumesAtTheByteAfterADisconnect() throws Exception {
+        server.close();
+        List<String> command = new ArrayList<>(WorkerLauncher.currentJvm().command());
+        command.add(1, "-Dpooldisk.splice=false");
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
+                .launcher(new WorkerLauncher(command)).build());
+        Path file = randomFile("plain.bin", 3_000_000, 7);
+        interruptedUpload(file, "plain.bin", 1_234_567);
+        await().atMost(PATIENCE).until(() -> heldOf(file, "plain.bin") == 1_234_567);
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> { // 409 until the asking PUT lets go of the part
+            try (DiskClient c = client()) {
+                return c.upload(file, "plain.bin", TransferListener.NONE).size() == 3_000_000;
+            }
+        });
+        try (DiskClient c = client()) {
+            Path back = c.download("plain.bin", tmp.resolve("back.bin"), TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+        }
     }
 
     private WorkerInfo uploadingWorker() {

@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,44 @@ class UploadsTest {
         w.write(ByteBuffer.wrap(content, 123_457, content.length - 123_457));
         uploads.commit(w);
         assertThat(files.openForDownload("/r.bin").blob()).hasBinaryContent(content);
+    }
+
+    @Test
+    void splicedBytesAreCountedExactlyAndMixWithWrittenOnes() throws Exception {
+        byte[] content = Content.bytes(3_000_003, 22);
+        String sha = Content.sha256(content);
+        int[] pipe = Native.pipe(1 << 20);
+        try {
+            try (PartWriter w = uploads.openPart(uploads.begin("/spliced", content.length, sha))) {
+                w.write(ByteBuffer.wrap(content, 0, 1001)); // what came with the PUT line
+                assertThat(splice(w, pipe, content, 1001, 1_000_000)).isTrue();
+                assertCode(400, () -> w.spliceFrom(pipe[0], content.length)); // past the announced size
+                assertThat(w.position()).isEqualTo(1_001_001);
+            } // the client went away
+            PartWriter w = uploads.openPart(uploads.begin("/spliced", content.length, sha));
+            assertThat(w.position()).isEqualTo(1_001_001);
+            for (int at = 1_001_001; at < content.length; at += 700_000) {
+                assertThat(splice(w, pipe, content, at, Math.min(700_000, content.length - at))).isTrue();
+            }
+            uploads.commit(w);
+            assertThat(files.openForDownload("/spliced").blob()).hasBinaryContent(content);
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
+    /** Puts {@code length} bytes of {@code content} in the pipe, in pieces it holds, and splices them into the part. */
+    private static boolean splice(PartWriter w, int[] pipe, byte[] content, int offset, int length) throws Exception {
+        for (int at = offset; at < offset + length; at += 65_536) {
+            int n = Math.min(65_536, offset + length - at);
+            ByteBuffer piece = ByteBuffer.allocateDirect(n).put(content, at, n).flip();
+            Native.writeFully(pipe[1], piece);
+            if (!w.spliceFrom(pipe[0], n)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
