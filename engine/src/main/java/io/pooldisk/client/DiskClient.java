@@ -5,6 +5,7 @@ import com.ongres.scram.common.exception.ScramException;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.Sha256;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -167,7 +168,9 @@ public final class DiskClient implements AutoCloseable {
         String expected = data[3];
         MessageDigest md = Sha256.digest();
         if (have > 0) {
-            Sha256.update(md, partial, 0, have);
+            try (FileChannel in = FileChannel.open(partial)) {
+                Sha256.update(md, in, 0, have);
+            }
         }
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             out.position(have);

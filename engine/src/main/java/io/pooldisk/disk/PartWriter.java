@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.Sha256;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 

@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.Sha256;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -57,7 +59,7 @@ public final class Uploads {
      */
     public Ticket begin(String path, long size, String sha256) throws DiskException {
         String p = DiskPaths.canonical(path);
-        String hash = Sha256.parse(sha256);
+        String hash = parseSha256(sha256);
         if (size < 0) {
             throw new DiskException(DiskException.BAD_REQUEST, "the size must not be negative");
         }
@@ -138,7 +140,7 @@ public final class Uploads {
      * of it. Each challenge answers once; a wrong proof needs a new challenge.
      */
     public Entry commitInstant(Ticket t, String proofSha256Hex) throws DiskException {
-        byte[] proof = HexFormat.of().parseHex(Sha256.parse(proofSha256Hex));
+        byte[] proof = HexFormat.of().parseHex(parseSha256(proofSha256Hex));
         Challenge c = db.write(tx -> {
             Optional<Challenge> issued = tx.one("SELECT challenge_offset, challenge_length FROM uploads "
                     + "WHERE id = ? AND owner = ? AND challenge_offset IS NOT NULL", rs -> new Challenge(rs.getLong(1),
@@ -238,6 +240,15 @@ public final class Uploads {
         if (tx.one("SELECT 1 FROM uploads WHERE id = ? AND owner = ?", rs -> true, t.id(), ns.owner()).isEmpty()) {
             throw noSuchUpload(t);
         }
+    }
+
+    /** A SHA-256 in canonical form; anything else is refused (it names a blob file). */
+    private static String parseSha256(String hex) throws DiskException {
+        String canonical = Sha256.canonical(hex);
+        if (canonical == null) {
+            throw new DiskException(DiskException.BAD_REQUEST, "a SHA-256 is 64 hex digits");
+        }
+        return canonical;
     }
 
     private static DiskException noSuchUpload(Ticket t) {

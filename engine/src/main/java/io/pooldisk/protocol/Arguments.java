@@ -122,8 +122,8 @@ public final class Arguments {
 
     /** A SHA-256 in 64 lowercase hexadecimal digits (upper case accepted and lowered). */
     public static String sha256(String text) throws ProtocolException {
-        String hex = text.toLowerCase(java.util.Locale.ROOT);
-        if (!hex.matches("[0-9a-f]{64}")) {
+        String hex = Sha256.canonical(text);
+        if (hex == null) {
             throw new ProtocolException(Reply.BAD_REQUEST, "a SHA-256 is 64 hexadecimal digits");
         }
         return hex;

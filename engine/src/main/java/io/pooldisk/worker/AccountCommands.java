@@ -30,11 +30,7 @@ final class AccountCommands {
 
     static void proof(SessionContext ctx, String argument) throws DiskException, ProtocolException,
             BrokenConnectionException {
-        String exchange = ctx.state.exchange(SCRAM);
-        if (exchange == null) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "PROOF comes after LOGIN");
-        }
-        ctx.state = ctx.state.withExchange(SCRAM, null);
+        String exchange = ctx.takeExchange(SCRAM, "PROOF comes after LOGIN");
         LoginThrottle throttle = ctx.services.throttle();
         throttle.check(ctx.clientHost());
         ScramServer.Success success;

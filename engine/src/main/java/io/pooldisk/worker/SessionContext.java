@@ -3,6 +3,8 @@ package io.pooldisk.worker;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.FileTree;
 import io.pooldisk.disk.Uploads;
+import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.Reply;
 
 /** One command's view of its session: the state that travels between workers, the connection, the services. */
 final class SessionContext {
@@ -38,6 +40,19 @@ final class SessionContext {
     /** The path {@code input} names, resolved against the working directory. */
     String resolve(String input) throws DiskException {
         return files().resolve(state.cwd(), input);
+    }
+
+    /**
+     * Ends the two-step exchange {@code name} that an earlier command began, returning its state; ERR 400 with
+     * {@code outOfTurn} when none is pending. Either way the exchange is over: a second answer needs a new start.
+     */
+    String takeExchange(String name, String outOfTurn) throws ProtocolException {
+        String pending = state.exchange(name);
+        if (pending == null) {
+            throw new ProtocolException(Reply.BAD_REQUEST, outOfTurn);
+        }
+        state = state.withExchange(name, null);
+        return pending;
     }
 
     /** The client's host, without the port: what failed logins are counted by. */

@@ -54,11 +54,7 @@ final class TransferCommands {
 
     static void hash(SessionContext ctx, String argument) throws DiskException, ProtocolException,
             BrokenConnectionException {
-        String pending = ctx.state.exchange(PROVE);
-        if (pending == null) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "HASH answers a PUT that was answered with PROVE");
-        }
-        ctx.state = ctx.state.withExchange(PROVE, null);
+        String pending = ctx.takeExchange(PROVE, "HASH answers a PUT that was answered with PROVE");
         String proof = Arguments.sha256(argument);
         String[] upload = pending.split(" ", 3);
         Uploads uploads = ctx.uploads();

@@ -1,6 +1,7 @@
 package io.pooldisk.client;
 
 import io.pooldisk.pool.PoolServer;
+import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,8 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.Sha256;
+
 import java.nio.ByteBuffer;
-import java.util.HexFormat;
 import java.util.Random;
 
 /** Test content: reproducible bytes, their SHA-256, and uploads done the way a worker does them. */
@@ -17,7 +18,7 @@ final class Content {
     }
 
     static String sha256(byte[] content) {
-        return HexFormat.of().formatHex(Sha256.digest().digest(content));
+        return Sha256.hex(Sha256.digest().digest(content));
     }
 
     /** Uploads all of {@code content} to {@code path} in one go. */

@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.Sha256;
 import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -369,7 +369,7 @@ class UploadsTest {
 
     private static String proof(byte[] content, Uploads.Challenge c) {
         byte[] range = Arrays.copyOfRange(content, (int) c.offset(), (int) (c.offset() + c.length()));
-        return HexFormat.of().formatHex(Sha256.digest().digest(range));
+        return Sha256.hex(Sha256.digest().digest(range));
     }
 
     private Path blob(String sha256) {
