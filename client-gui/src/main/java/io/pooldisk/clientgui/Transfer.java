@@ -155,8 +155,9 @@ public final class Transfer {
     }
 
     void state(State s, String text) {
-        state.set(s);
+        // The message first: whoever sees the new state (a listener, a test polling it) also sees its message.
         message.set(text);
+        state.set(s);
         if (s != State.RUNNING) {
             speed.set(0);
             secondsLeft.set(-1);

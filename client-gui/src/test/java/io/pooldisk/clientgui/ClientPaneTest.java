@@ -160,6 +160,7 @@ class ClientPaneTest {
         robot.clickOn("#download");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> queue().size() == 2
                 && queue().get(1).state() == Transfer.State.DONE);
+        WaitForAsyncUtils.waitForFxEvents();
         Path back = into.resolve("report 2026.bin");
         assertThat(Files.mismatch(local, back)).isEqualTo(-1);
         assertThat(into.resolve("report 2026.bin" + DiskClient.PARTIAL_SUFFIX)).doesNotExist();
@@ -265,6 +266,7 @@ class ClientPaneTest {
 
         Transfer t = queue().get(0);
         waitFor(90, TimeUnit.SECONDS, () -> t.state() == Transfer.State.DONE || t.state() == Transfer.State.FAILED);
+        WaitForAsyncUtils.waitForFxEvents(); // the FX thread has finished the change that set the state
         assertThat(t.state()).as(t.message()).isEqualTo(Transfer.State.DONE);
         assertThat(t.attemptsProperty().get()).isGreaterThanOrEqualTo(2);
         assertThat(t.resumedAtProperty().get()).as("resumed, not restarted").isPositive();
