@@ -1,9 +1,11 @@
 package io.pooldisk.disk;
 
-import java.nio.file.Files;
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One user's namespace: directories and files by path. Paths are resolved and checked here and live only in
@@ -97,17 +99,30 @@ public final class FileTree {
         });
     }
 
-    /** A file and the blob to send it from. */
+    /**
+     * A file with its content open for sending. The entry is read first and its blob opened after, so a delete or an
+     * upload to the same path can commit in between, and the garbage collector can then remove the blob that was
+     * read: the open fails with ENOENT. The path is then looked up again, and the file's new content is sent, or
+     * NOT_FOUND if it is gone. Once open, the content stays readable whatever happens to the path.
+     */
     public Download openForDownload(String path) throws DiskException {
         Entry e = stat(path);
-        if (e.isDirectory()) {
-            throw new DiskException(DiskException.CONFLICT, "is a directory: " + e.path());
+        while (true) {
+            if (e.isDirectory()) {
+                throw new DiskException(DiskException.CONFLICT, "is a directory: " + e.path());
+            }
+            Path blob = blobs.path(e.sha256());
+            try {
+                return new Download(e, blob, Native.openForReading(blob));
+            } catch (NativeException failure) {
+                Entry now = stat(path);
+                if (failure.errno() != Native.ENOENT || Objects.equals(now.sha256(), e.sha256())) {
+                    throw new DiskException(DiskException.STORAGE_FAILURE, "the content of " + e.path()
+                            + " cannot be read: " + failure.getMessage());
+                }
+                e = now; // replaced meanwhile: send what it holds now
+            }
         }
-        Path blob = blobs.path(e.sha256());
-        if (!Files.isRegularFile(blob)) {
-            throw new DiskException(DiskException.STORAGE_FAILURE, "the content of " + e.path() + " is missing");
-        }
-        return new Download(e, blob);
     }
 
     /** Bytes in this user's files. */

@@ -36,6 +36,7 @@ public final class Native {
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int EINVAL = 22;

@@ -244,15 +244,8 @@ final class ClientConnection {
         boolean spliceFrom(int pipeRead, long count) throws DiskException;
     }
 
-    /** Sends {@code count} bytes of {@code file} from {@code offset} with sendfile, looping as it must. */
-    void sendFile(java.nio.file.Path file, long offset, long count, Progress progress)
-            throws BrokenConnectionException, DiskException {
-        int in;
-        try {
-            in = Native.openForReading(file);
-        } catch (NativeException e) {
-            throw new DiskException(DiskException.STORAGE_FAILURE, "cannot read stored content: " + e.getMessage());
-        }
+    /** Sends {@code count} bytes of the open file {@code in} from {@code offset}; {@code in} stays open. */
+    void sendFile(int in, long offset, long count, Progress progress) throws BrokenConnectionException {
         try {
             Native.setSendTimeout(fd, 1000);
             long done = 0;
@@ -265,8 +258,6 @@ final class ClientConnection {
             Native.setSendTimeout(fd, 0);
         } catch (NativeException e) {
             throw new BrokenConnectionException(e);
-        } finally {
-            Native.close(in);
         }
     }
 

@@ -74,15 +74,16 @@ final class TransferCommands {
             BrokenConnectionException {
         List<String> a = Arguments.wordsThenPath(2, argument, "GET <offset> <path>");
         long offset = Arguments.number(a.get(0), "offset");
-        Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)));
-        Entry e = download.entry();
-        if (offset > e.size()) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "offset " + offset + " is past the end of "
-                    + e.path() + " (" + e.size() + " bytes)");
+        try (Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)))) {
+            Entry e = download.entry();
+            if (offset > e.size()) {
+                throw new ProtocolException(Reply.BAD_REQUEST, "offset " + offset + " is past the end of "
+                        + e.path() + " (" + e.size() + " bytes)");
+            }
+            long count = e.size() - offset;
+            ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
+            ctx.conn.sendFile(download.fd(), offset, count, stallGuard(ctx, "GET", 0));
         }
-        long count = e.size() - offset;
-        ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
-        ctx.conn.sendFile(download.blob(), offset, count, stallGuard(ctx, "GET", 0));
     }
 
     /** Received bytes go into the part: spliced from the socket, or written from a buffer. */

@@ -2,7 +2,10 @@ package io.pooldisk.disk;
 
 import io.pooldisk.protocol.Sha256;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 
 /** Test content: reproducible bytes, their SHA-256, and uploads done the way a worker does them. */
@@ -27,5 +30,16 @@ final class Content {
         PartWriter w = uploads.openPart(t);
         w.write(ByteBuffer.wrap(content, (int) w.position(), content.length - (int) w.position()));
         return uploads.commit(w);
+    }
+
+    /** What a download of {@code path} sends, read through the descriptor it holds open. */
+    static byte[] stored(FileTree files, String path) throws DiskException, IOException {
+        try (Download d = files.openForDownload(path)) {
+            return read(d);
+        }
+    }
+
+    static byte[] read(Download d) throws IOException {
+        return Files.readAllBytes(Path.of("/proc/self/fd/" + d.fd()));
     }
 }

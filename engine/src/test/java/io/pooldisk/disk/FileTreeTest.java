@@ -54,9 +54,10 @@ class FileTreeTest {
         assertThat(files.list("/docs")).extracting(Entry::name).containsExactly("a b.txt", "照片");
         assertThat(files.stat("/docs/a b.txt")).isEqualTo(file);
         assertThat(files.usedBytes()).isEqualTo(1000);
-        Download d = files.openForDownload("/docs/a b.txt");
-        assertThat(d.blob()).hasBinaryContent(content).startsWith(data.resolve("blobs"));
-        assertThat(d.blob().getFileName().toString()).isEqualTo(file.sha256());
+        try (Download d = files.openForDownload("/docs/a b.txt")) {
+            assertThat(d.blob()).hasBinaryContent(content).startsWith(data.resolve("blobs"));
+            assertThat(d.blob().getFileName().toString()).isEqualTo(file.sha256());
+        }
     }
 
     @Test

@@ -63,10 +63,10 @@ class UploadsTest {
             Entry e = uploads.commit(w);
             assertThat(e.size()).isEqualTo(content.length);
         }
-        assertThat(files.openForDownload("/big.bin").blob()).hasBinaryContent(content);
+        assertThat(Content.stored(files, "/big.bin")).isEqualTo(content);
         assertThat(t.partFile()).doesNotExist();
         assertThat(Content.put(uploads, "/empty", new byte[0]).size()).isZero();
-        assertThat(files.openForDownload("/empty").blob()).isEmptyFile();
+        assertThat(Content.stored(files, "/empty")).isEmpty();
     }
 
     @Test
@@ -85,7 +85,7 @@ class UploadsTest {
         assertThat(w.position()).isEqualTo(123_457);
         w.write(ByteBuffer.wrap(content, 123_457, content.length - 123_457));
         uploads.commit(w);
-        assertThat(files.openForDownload("/r.bin").blob()).hasBinaryContent(content);
+        assertThat(Content.stored(files, "/r.bin")).isEqualTo(content);
     }
 
     @Test
@@ -106,7 +106,7 @@ class UploadsTest {
                 assertThat(splice(w, pipe, content, at, Math.min(700_000, content.length - at))).isTrue();
             }
             uploads.commit(w);
-            assertThat(files.openForDownload("/spliced").blob()).hasBinaryContent(content);
+            assertThat(Content.stored(files, "/spliced")).isEqualTo(content);
         } finally {
             Native.close(pipe[0]);
             Native.close(pipe[1]);
@@ -141,7 +141,7 @@ class UploadsTest {
         Files.write(resumed.partFile(), Arrays.copyOfRange(content, 50_000, content.length),
                 StandardOpenOption.APPEND);
         uploads.commit(resumed);
-        assertThat(store.files("alice").openForDownload("/restart.bin").blob()).hasBinaryContent(content);
+        assertThat(Content.stored(store.files("alice"), "/restart.bin")).isEqualTo(content);
     }
 
     @Test
@@ -182,7 +182,7 @@ class UploadsTest {
         byte[] v2 = Content.bytes(7000, 7);
         Content.put(uploads, "/v", v2);
         assertThat(files.stat("/v").sha256()).isEqualTo(Content.sha256(v2));
-        assertThat(files.openForDownload("/v").blob()).hasBinaryContent(v2);
+        assertThat(Content.stored(files, "/v")).isEqualTo(v2);
         assertThat(files.usedBytes()).isEqualTo(7000);
     }
 
@@ -234,8 +234,10 @@ class UploadsTest {
             Entry e = other.uploads("bob").commitInstant(sameUpload, proof(content, fresh));
             assertThat(e.sha256()).isEqualTo(sha);
         }
-        Download d = store.files("bob").openForDownload("/copy");
-        assertThat(d.blob()).isEqualTo(files.openForDownload("/original").blob());
+        try (Download copy = store.files("bob").openForDownload("/copy");
+                Download original = files.openForDownload("/original")) {
+            assertThat(copy.blob()).isEqualTo(original.blob());
+        }
         assertThat(store.files("bob").usedBytes()).isEqualTo(content.length);
     }
 
@@ -264,9 +266,9 @@ class UploadsTest {
                 try (DiskStore third = DiskStore.open(data)) {
                     while (writing.get()) {
                         try {
-                            Download d = third.files("alice").openForDownload("/same");
-                            byte[] got = Files.readAllBytes(d.blob());
-                            assertThat(Content.sha256(got)).isEqualTo(d.entry().sha256());
+                            try (Download d = third.files("alice").openForDownload("/same")) {
+                                assertThat(Content.sha256(Content.read(d))).isEqualTo(d.entry().sha256());
+                            }
                         } catch (DiskException e) {
                             assertThat(e.code()).isEqualTo(404); // not committed yet
                         }
@@ -287,7 +289,7 @@ class UploadsTest {
             pool.shutdownNow();
         }
         Entry e = files.stat("/same");
-        byte[] stored = Files.readAllBytes(files.openForDownload("/same").blob());
+        byte[] stored = Content.stored(files, "/same");
         assertThat(stored).satisfiesAnyOf(s -> assertThat(s).isEqualTo(a), s -> assertThat(s).isEqualTo(b));
         assertThat(e.sha256()).isEqualTo(Content.sha256(stored));
         assertThat(files.list("/")).hasSize(1);
@@ -304,7 +306,7 @@ class UploadsTest {
             Content.put(uploads, "/same", mine);
         }
         assertThat(other.waitFor()).as(new String(other.getInputStream().readAllBytes())).isZero();
-        byte[] stored = Files.readAllBytes(files.openForDownload("/same").blob());
+        byte[] stored = Content.stored(files, "/same");
         assertThat(Content.sha256(stored)).isIn(Content.sha256(mine), Content.sha256(Content.bytes(size, 21)))
                 .isEqualTo(files.stat("/same").sha256());
     }
@@ -340,7 +342,7 @@ class UploadsTest {
         assertThat(first.blobsDeleted()).isEqualTo(1);
         assertThat(first.bytesFreed()).isEqualTo(5000);
         assertThat(blob(Content.sha256(dropped))).doesNotExist();
-        assertThat(files.openForDownload("/kept").blob()).hasBinaryContent(kept);
+        assertThat(Content.stored(files, "/kept")).isEqualTo(kept);
 
         Thread.sleep(5); // both uploads began over 1 ms ago: a TTL of 1 ms expires them unless they are written
         try (PartWriter writing = uploads.openPart(fresh)) {
@@ -352,6 +354,26 @@ class UploadsTest {
             assertThat(writing.position()).isEqualTo(1000);
         }
         assertThat(uploads.begin("/stale", partial.length, Content.sha256(partial)).offset()).isZero();
+    }
+
+    @Test
+    void anOpenDownloadKeepsItsContentWhenTheFileIsDeletedAndCollected() throws Exception {
+        byte[] content = Content.bytes(70_000, 22);
+        Content.put(uploads, "/going", content);
+        try (Download d = files.openForDownload("/going")) {
+            files.remove("/going", false);
+            assertThat(store.collectGarbage(Duration.ofHours(1)).blobsDeleted()).isEqualTo(1);
+            assertThat(d.blob()).doesNotExist();
+            assertThat(Content.read(d)).isEqualTo(content);
+        }
+        assertCode(404, () -> files.openForDownload("/going"));
+    }
+
+    @Test
+    void contentMissingFromTheBlobStoreIsAStorageFailure() throws Exception {
+        Content.put(uploads, "/lost", Content.bytes(10, 23));
+        Files.delete(blob(files.stat("/lost").sha256()));
+        assertCode(DiskException.STORAGE_FAILURE, () -> files.openForDownload("/lost"));
     }
 
     @Test
