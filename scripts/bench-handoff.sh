@@ -4,6 +4,9 @@
 # Rounds alternate C, PoolDisk, C, PoolDisk so that drift on a shared machine hits both alike.
 # Also reports PoolDisk's worker start-up time and resident memory.
 #
+# The master's JVM gets the options the installed `pooldisk` command runs it with (app/src/installer/pooldisk.properties):
+# the serial collector. POOLDISK_MASTER_JAVA_OPTS replaces them, e.g. POOLDISK_MASTER_JAVA_OPTS=-XX:+UseG1GC.
+#
 # Usage: scripts/bench-handoff.sh [SECONDS_PER_ROUND] [ROUNDS]      (defaults: 10 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +31,8 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 
 "$out/seed-pool" 127.0.0.1 $c_port 4 >/dev/null 2>&1 &
 start_ns=$(date +%s%N)
-java -jar "$out/pooldisk.jar" serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
+read -r -a master_opts <<<"${POOLDISK_MASTER_JAVA_OPTS--XX:+UseSerialGC}"
+java "${master_opts[@]}" -jar "$out/pooldisk.jar" serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
 wait_port $c_port
 wait_port $p_port
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
@@ -52,6 +56,7 @@ awk '$1=="seed-c"{cc+=$2;c50+=$3;c99+=$4;nc++} $1=="pooldisk"{pc+=$2;p50+=$3;p99
   <(grep -E '^(seed-c|pooldisk) ' "$out/handoff.results" | tail -n $((2 * rounds)))
 rm -f "$out/handoff.results"
 
+echo "pooldisk: master JVM options: ${master_opts[*]:-(none)}"
 echo "pooldisk: listening with 4 workers ready ${ready_ms} ms after launch"
 grep -o 'ready in [0-9]* ms' "$out/serve.err" | awk '{s+=$3; if($3>m)m=$3} END{printf "pooldisk: worker start-up (spawn to hello) mean %d ms, max %d ms\n", s/NR, m}'
 java -jar "$out/pooldisk.jar" status --json --data "$data" |

@@ -92,6 +92,9 @@ serve_and_check() {
   read -r -a pids <<<"$(sed -E 's/.*\(pids ([0-9 ]+)\).*/\1/' <<<"$line")"
   check "2 workers announced (${pids[*]})" test "${#pids[@]}" -eq 2
   check "server runs the installed launcher" test "$(readlink "/proc/$server/exe")" = "$app/bin/pooldisk"
+  # pooldisk.properties gives the headless master the serial collector: G1 would show its threads ("G1 Main Marker"...)
+  check "server runs the serial collector (no G1 thread)" \
+    bash -c '! grep -qs "^G1 " /proc/"$0"/task/*/comm' "$server"
 
   exec 3<>"/dev/tcp/127.0.0.1/$port"
   printf 'ECHO hello from the package\r\n' >&3
