@@ -62,7 +62,10 @@ mkdir -p "$tmp/bin" "$tmp/home"
 ln -s "$app/bin/pooldisk" "$tmp/bin/pooldisk"
 clean_env=(env -i HOME="$tmp/home" PATH="$tmp/bin:/usr/bin:/bin" LANG=C.UTF-8) # no JAVA_HOME, no CLASSPATH
 
-check "pooldisk --version" "${clean_env[@]}" pooldisk --version
+version=$(dpkg-deb -f "$deb" Version)
+version=${version%-*} # without the Debian revision: 0.1.0-1 is PoolDisk 0.1.0
+check "pooldisk --version names the package's version ($version)" \
+  bash -c '"$@" | grep -q "^pooldisk $0"' "$version" "${clean_env[@]}" pooldisk --version
 
 # serve_and_check LABEL WORKER_EXE: start `pooldisk serve` with 2 workers on a free port (the kernel's pick, read back
 # from the "listening" line), ECHO, check the answering worker, SIGTERM, check that no process of the tree is left.
