@@ -92,7 +92,9 @@ class SessionModelTest {
              DiskClient hog = DiskClient.connect("127.0.0.1", busy.address().getPort())) {
             hog.echo("I am the only one");
             connect(busy.address().getPort());
-            await().atMost(PATIENCE).until(() -> session.statusProperty().get().contains("busy"));
+            // The notice is the last change a failed connect makes; the status and state are in place before it.
+            await().atMost(PATIENCE).until(() -> notifier.current() != null);
+            assertThat(session.statusProperty().get()).contains("busy");
             assertThat(session.state()).isEqualTo(ClientSession.State.DISCONNECTED);
             assertThat(notifier.current().level()).isEqualTo(Notifier.Level.ERROR);
         }
