@@ -104,8 +104,7 @@ public final class ClientSession implements AutoCloseable {
                     String why = Errors.connecting(e, next.host(), next.port());
                     ui.execute(() -> {
                         this.user.set("");
-                        state.set(State.DISCONNECTED);
-                        status.set(why);
+                        setState(State.DISCONNECTED, why);
                         notifier.error(why);
                     });
                 }
@@ -121,8 +120,7 @@ public final class ClientSession implements AutoCloseable {
             }
             ui.execute(() -> {
                 this.user.set(next.user());
-                state.set(State.CONNECTED);
-                status.set(connectedText(next));
+                setState(State.CONNECTED, connectedText(next));
                 onConnected.forEach(Runnable::run);
             });
         });
@@ -258,9 +256,10 @@ public final class ClientSession implements AutoCloseable {
                 : "Connected to " + t.host() + ":" + t.port() + " as " + t.user();
     }
 
+    /** The status first: whoever sees the new state (the status dot's listener, a test) also sees its status. */
     private void setState(State s, String text) {
-        state.set(s);
         status.set(text);
+        state.set(s);
     }
 
     private void quitClient() {

@@ -134,6 +134,7 @@ class ClientPaneTest {
         robot.interact(() -> pane.target("127.0.0.1", closedPort));
         connectAs(robot, TestServer.USER, TestServer.PASSWORD);
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> statusText(robot).contains("Connection refused"));
+        WaitForAsyncUtils.waitForFxEvents(); // the state changes after the status, in the same runnable
         assertThat(statusText(robot)).contains("127.0.0.1:" + closedPort);
         assertThat(pane.session().state()).isEqualTo(ClientSession.State.DISCONNECTED);
     }
