@@ -45,11 +45,11 @@ public final class FilesModel {
     public void load(String dir) {
         loading.set(true);
         session.run(c -> c.list(dir), true, list -> {
-            loading.set(false);
             List<RemoteEntry> sorted = new ArrayList<>(list);
             sorted.sort(ORDER);
             path.set(dir);
             entries.setAll(sorted);
+            loading.set(false); // last: whoever sees the loading end sees the new listing
         }, failure -> {
             loading.set(false);
             notifier.error("Could not open " + dir + ": " + Errors.explain(failure));
@@ -79,12 +79,12 @@ public final class FilesModel {
         loading.set(true);
         session.run(c -> c.list(dir), true, list -> {
             refreshQueued = false;
-            loading.set(false);
             if (dir.equals(path.get())) {
                 List<RemoteEntry> sorted = new ArrayList<>(list);
                 sorted.sort(ORDER);
                 entries.setAll(sorted);
             }
+            loading.set(false); // last, as in load
         }, failure -> {
             refreshQueued = false;
             loading.set(false);
