@@ -139,6 +139,17 @@ class ClientPaneTest {
         assertThat(pane.session().state()).isEqualTo(ClientSession.State.DISCONNECTED);
     }
 
+    @Test
+    void aDisconnectAskedForIsNotShownAsAFailure(FxRobot robot) throws Exception {
+        connectAs(robot, TestServer.USER, TestServer.PASSWORD);
+        waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.session().loggedIn());
+        robot.clickOn("#connect"); // Disconnect
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(pane.session().state()).isEqualTo(ClientSession.State.DISCONNECTED);
+        assertThat(onFx(() -> List.copyOf(robot.lookup(".status-dot").query().getStyleClass())))
+                .contains("status-dot").doesNotContain("failed");
+    }
+
     // ---------------------------------------------------------------- files and transfers
 
     @Test
