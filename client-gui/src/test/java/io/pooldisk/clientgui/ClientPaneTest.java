@@ -196,7 +196,8 @@ class ClientPaneTest {
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> queue().size() == 2
                 && queue().stream().allMatch(t -> t.state() == Transfer.State.DONE));
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("album 照片") != null && !pane.files().loadingProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        // The table shows a new listing at its next layout pulse: wait for the cell before clicking it.
+        waitFor(PATIENCE, TimeUnit.SECONDS, () -> cellTexts(robot, "#files").contains("album 照片"));
         robot.doubleClickOn("album 照片");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.files().path().equals("/album 照片")
                 && row("2026") != null && row("b.txt") != null);
@@ -315,6 +316,9 @@ class ClientPaneTest {
         assertThat(into.resolve("movie.bin")).doesNotExist();
 
         robot.interact(() -> pane.transfers().speedLimitProperty().set(0));
+        // A table cell shows a new state at its next layout pulse, not when the state changes: wait for Retry.
+        waitFor(PATIENCE, TimeUnit.SECONDS,
+                () -> onFx(() -> robot.lookup(".transfer-retry").tryQuery().isPresent()));
         robot.clickOn(".transfer-retry");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> t.state() == Transfer.State.DONE);
         assertThat(t.resumedAtProperty().get()).isPositive();
