@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -111,21 +112,32 @@ abstract class ConsoleTestBase {
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /** The visible tiles that show a worker; looked up on the FX thread, which rebuilds the grid's cells. */
     static List<Node> tiles(FxRobot robot) {
-        return robot.lookup(".worker-tile").queryAll().stream()
+        return onFx(() -> robot.lookup(".worker-tile").queryAll().stream()
                 .filter(tile -> shown(tile) && ((GridCell<?>) tile).getItem() != null)
-                .toList();
+                .toList());
     }
 
     /** The PIDs the visible tiles show, sorted. */
     static List<Integer> tilePids(FxRobot robot) {
-        return robot.lookup(".worker-pid").queryAllAs(Label.class).stream()
+        return onFx(() -> robot.lookup(".worker-pid").queryAllAs(Label.class).stream()
                 .filter(ConsoleTestBase::shown)
                 .map(label -> label.getText().replace("PID ", ""))
                 .filter(text -> text.matches("\\d+"))
                 .map(Integer::valueOf)
                 .sorted()
-                .toList();
+                .toList());
+    }
+
+    /** {@code read} run on the FX thread (at once when already there), so the scene does not change under it. */
+    static <T> T onFx(Callable<T> read) {
+        try {
+            return Platform.isFxApplicationThread() ? read.call()
+                    : WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The PIDs of the server's running workers, sorted. */

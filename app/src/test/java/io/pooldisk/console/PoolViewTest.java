@@ -84,7 +84,8 @@ class PoolViewTest extends ConsoleTestBase {
     }
 
     private Node tileOf(FxRobot robot, int pid) {
-        List<Node> matching = tiles(robot).stream().filter(tile -> text(tile).contains("PID " + pid)).toList();
+        List<Node> matching = onFx(() -> tiles(robot).stream()
+                .filter(tile -> text(tile).contains("PID " + pid)).toList());
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }

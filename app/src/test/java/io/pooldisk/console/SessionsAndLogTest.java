@@ -25,7 +25,7 @@ class SessionsAndLogTest extends ConsoleTestBase {
         try (Socket client = openSession(server)) {
             int port = client.getLocalPort();
             await(() -> row(table, port).isPresent());
-            SessionRow row = row(table, port).orElseThrow();
+            SessionRow row = onFx(() -> row(table, port).orElseThrow()); // the FX thread changes the rows
             assertThat(row.host()).isEqualTo("127.0.0.1");
             assertThat(row.whereProperty().get()).matches("parked|PID \\d+");
 
