@@ -24,7 +24,9 @@ import java.util.Random;
 /**
  * Upload and download throughput of one large file through a real PoolDisk server, side by side in one run with the
  * two ceilings they are judged against: raw loopback sendfile (for downloads) and Java's single-core SHA-256 (for
- * uploads, which the server verifies as it writes). Run by scripts/bench-transfer.sh; prints one line per figure.
+ * uploads, which the server verifies as it writes). Also the disk's: an upload is not STORED before its bytes are on
+ * disk (fsync), so the speed at which the data directory's disk takes a file's worth of writes bounds uploads too.
+ * Run by scripts/bench-transfer.sh; prints one line per figure.
  *
  * <p>Arguments: [SIZE_MIB (default 1024)] [ROUNDS (default 2)].
  */
@@ -50,12 +52,14 @@ public final class TransferBenchmark {
             System.out.printf("file %d MiB, %d rounds, each figure the best of its rounds%n", size >> 20, rounds);
             double sha = 0;
             double sendfile = 0;
+            double disk = 0;
             double upload = 0;
             double download = 0;
             double downloadVerified = 0;
             for (int r = 0; r < rounds; r++) {
                 sha = Math.max(sha, rate(size, () -> sha256(file)));
                 sendfile = Math.max(sendfile, rate(size, () -> rawSendfile(file)));
+                disk = Math.max(disk, diskWrite(file, data.resolve("disk-ceiling.bin")));
                 String name = "payload-" + r + ".bin";
                 stamp(file, r); // new content each round: the server would otherwise offer an instant upload
                 String hash = sha256(file); // the client's hashing comes before the timed part
@@ -67,7 +71,9 @@ public final class TransferBenchmark {
             }
             System.out.printf("sha256_single_core_GBps %.2f%n", sha);
             System.out.printf("raw_loopback_sendfile_GBps %.2f%n", sendfile);
-            System.out.printf("pooldisk_upload_GBps %.2f  ratio_to_sha256 %.2f%n", upload, upload / sha);
+            System.out.printf("disk_write_GBps %.2f%n", disk);
+            System.out.printf("pooldisk_upload_GBps %.2f  ratio_to_sha256 %.2f  ratio_to_disk %.2f%n", upload,
+                    upload / sha, upload / disk);
             System.out.printf("pooldisk_download_GBps %.2f  ratio_to_sendfile %.2f%n", download, download / sendfile);
             System.out.printf("pooldisk_download_with_client_verify_GBps %.2f%n", downloadVerified);
         } finally {
@@ -129,6 +135,24 @@ public final class TransferBenchmark {
                 }
             }
             reader.join();
+        }
+    }
+
+    /**
+     * The disk's ceiling for uploads, in GB/s: how fast it takes a file's worth of dirty pages (the file copied into
+     * a new one by the kernel, not timed), timed from fsync to its end. The server starts writing back while it
+     * receives, so an upload can come close to this but not pass it. The copy is removed afterwards.
+     */
+    private static double diskWrite(Path file, Path copy) throws Exception {
+        try (FileChannel in = FileChannel.open(file); FileChannel out = FileChannel.open(copy,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long pos = 0; pos < size; ) {
+                pos += in.transferTo(pos, size - pos, out);
+            }
+            return rate(size, () -> out.force(true));
+        } finally {
+            Files.deleteIfExists(copy);
         }
     }
 
