@@ -18,17 +18,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Upload and download throughput of one large file through a real PoolDisk server, side by side in one run with the
  * two ceilings they are judged against: raw loopback sendfile (for downloads) and Java's single-core SHA-256 (for
- * uploads, which the server verifies as it writes). Also the disk's: an upload is not STORED before its bytes are on
- * disk (fsync), so the speed at which the data directory's disk takes a file's worth of writes bounds uploads too.
+ * uploads, which the server verifies as it writes). Also the two an upload meets on its way to disk: filling the page
+ * cache with new pages, and the disk taking the writes (an upload is not STORED before its bytes are synced).
  * Run by scripts/bench-transfer.sh; prints one line per figure.
  *
- * <p>Arguments: [SIZE_MIB (default 1024)] [ROUNDS (default 2)].
+ * <p>No file is deleted before the end of the run. On a VM whose host takes back the guest's free memory (free page
+ * reporting), pages freed a moment ago are cheap to fill again and pages that have been free a while cost a host
+ * fault each: a file deleted between the figures would make whichever figure comes next look faster. The run needs
+ * SIZE x (1 + 3 x ROUNDS) of free memory and disk.
+ *
+ * <p>Arguments: [SIZE_MIB (default 1024)] [ROUNDS (default 2)]. The ratios that are judged are taken within each round,
+ * against that round's ceilings, and their median is reported: a round whose pages happened to be recycled is
+ * an outlier, not the best figure.
  */
 public final class TransferBenchmark {
 
@@ -49,39 +59,81 @@ public final class TransferBenchmark {
                 .workers(2).dataDir(data).build());
         try {
             int port = server.address().getPort();
-            System.out.printf("file %d MiB, %d rounds, each figure the best of its rounds%n", size >> 20, rounds);
-            double sha = 0;
-            double sendfile = 0;
-            double disk = 0;
-            double upload = 0;
-            double download = 0;
-            double downloadVerified = 0;
+            System.out.printf("file %d MiB, %d rounds; GB/s, then ratios within each round%n", size >> 20, rounds);
+            warmUp(port, dir);
+            List<Round> all = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                sha = Math.max(sha, rate(size, () -> sha256(file)));
-                sendfile = Math.max(sendfile, rate(size, () -> rawSendfile(file)));
-                disk = Math.max(disk, diskWrite(file, data.resolve("disk-ceiling.bin")));
+                double sha = rate(size, () -> sha256(file));
+                double sendfile = rate(size, () -> rawSendfile(file));
+                double[] ceilings = pageCacheAndDisk(file, dir.resolve("ceiling-" + r + ".bin"));
                 String name = "payload-" + r + ".bin";
                 stamp(file, r); // new content each round: the server would otherwise offer an instant upload
                 String hash = sha256(file); // the client's hashing comes before the timed part
-                upload = Math.max(upload, size / serverUpload(port, file, size, hash, name) / 1e9);
-                download = Math.max(download, rate(size, () -> rawDownload(port, name, size)));
-                Path back = dir.resolve("back.bin");
-                downloadVerified = Math.max(downloadVerified, rate(size, () -> clientDownload(port, name, back)));
-                Files.deleteIfExists(back);
+                double upload = size / serverUpload(port, file, size, hash, name) / 1e9;
+                double download = rate(size, () -> rawDownload(port, name, size));
+                Path back = dir.resolve("back-" + r + ".bin");
+                double verified = rate(size, () -> clientDownload(port, name, back));
+                Round round = new Round(sha, sendfile, ceilings[0], ceilings[1], upload, download, verified);
+                all.add(round);
+                System.out.printf("round %d: sha256 %.2f  sendfile %.2f  page_cache_fill %.2f  disk %.2f  upload %.2f"
+                        + "  download %.2f  download_verified %.2f  |  upload/sha256 %.2f  upload/page_cache_fill"
+                        + " %.2f  upload/disk %.2f  download/sendfile %.2f%n", r + 1, sha, sendfile, ceilings[0],
+                        ceilings[1], upload, download, verified, round.uploadToSha(), round.uploadToPageCache(),
+                        round.uploadToDisk(), round.downloadToSendfile());
             }
-            System.out.printf("sha256_single_core_GBps %.2f%n", sha);
-            System.out.printf("raw_loopback_sendfile_GBps %.2f%n", sendfile);
-            System.out.printf("disk_write_GBps %.2f%n", disk);
-            System.out.printf("pooldisk_upload_GBps %.2f  ratio_to_sha256 %.2f  ratio_to_disk %.2f%n", upload,
-                    upload / sha, upload / disk);
-            System.out.printf("pooldisk_download_GBps %.2f  ratio_to_sendfile %.2f%n", download, download / sendfile);
-            System.out.printf("pooldisk_download_with_client_verify_GBps %.2f%n", downloadVerified);
+            System.out.printf("median of %d rounds: upload/sha256 %.2f  upload/page_cache_fill %.2f  upload/disk %.2f"
+                    + "  download/sendfile %.2f%n", rounds, median(all, Round::uploadToSha),
+                    median(all, Round::uploadToPageCache), median(all, Round::uploadToDisk),
+                    median(all, Round::downloadToSendfile));
+            System.out.printf("best of %d rounds: sha256 %.2f  sendfile %.2f  upload %.2f  download %.2f GB/s%n",
+                    rounds, best(all, Round::sha), best(all, Round::sendfile), best(all, Round::upload),
+                    best(all, Round::download));
         } finally {
             server.close();
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** An untimed 64 MiB upload and download first: the JIT of this JVM and of the worker, and first-use costs. */
+    private static void warmUp(int port, Path dir) throws Exception {
+        long size = 64L << 20;
+        Path file = dir.resolve("warm-up.bin");
+        writeRandom(file, size);
+        serverUpload(port, file, size, sha256(file), "warm-up.bin");
+        rawDownload(port, "warm-up.bin", size);
+        clientDownload(port, "warm-up.bin", dir.resolve("warm-up-back.bin"));
+    }
+
+    /** One round's figures in GB/s, and the ratios that are judged, each against a ceiling of the same round. */
+    private record Round(double sha, double sendfile, double pageCacheFill, double disk, double upload,
+            double download, double downloadVerified) {
+        double uploadToSha() {
+            return upload / sha;
+        }
+
+        double uploadToPageCache() {
+            return upload / pageCacheFill;
+        }
+
+        double uploadToDisk() {
+            return upload / disk;
+        }
+
+        double downloadToSendfile() {
+            return download / sendfile;
+        }
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
+        double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static double best(List<Round> rounds, ToDoubleFunction<Round> figure) {
+        return rounds.stream().mapToDouble(figure).max().orElse(0);
     }
 
     private interface Run {
@@ -139,20 +191,20 @@ public final class TransferBenchmark {
     }
 
     /**
-     * The disk's ceiling for uploads, in GB/s: how fast it takes a file's worth of dirty pages (the file copied into
-     * a new one by the kernel, not timed), timed from fsync to its end. The server starts writing back while it
-     * receives, so an upload can come close to this but not pass it. The copy is removed afterwards.
+     * The two ceilings an upload meets on its way to disk, in GB/s: filling the page cache with a file's worth of new
+     * pages (the file copied into {@code copy} by the kernel), and the disk taking those writes (fsync). The server
+     * starts writing back while it receives, so an upload can come close to the slower of the two but not pass it.
      */
-    private static double diskWrite(Path file, Path copy) throws Exception {
+    private static double[] pageCacheAndDisk(Path file, Path copy) throws Exception {
         try (FileChannel in = FileChannel.open(file); FileChannel out = FileChannel.open(copy,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long size = in.size();
-            for (long pos = 0; pos < size; ) {
-                pos += in.transferTo(pos, size - pos, out);
-            }
-            return rate(size, () -> out.force(true));
-        } finally {
-            Files.deleteIfExists(copy);
+            double fill = rate(size, () -> {
+                for (long pos = 0; pos < size; ) {
+                    pos += in.transferTo(pos, size - pos, out);
+                }
+            });
+            return new double[] {fill, rate(size, () -> out.force(true))};
         }
     }
 
