@@ -36,7 +36,7 @@ import java.util.function.ToDoubleFunction;
  * fault each: a file deleted between the figures would make whichever figure comes next look faster. The run needs
  * SIZE x (1 + 3 x ROUNDS) of free memory and disk.
  *
- * <p>Arguments: [SIZE_MIB (default 1024)] [ROUNDS (default 2)]. The ratios that are judged are taken within each round,
+ * <p>Arguments: [SIZE_MIB (default 1024)] [ROUNDS (default 3)]. The ratios that are judged are taken within each round,
  * against that round's ceilings, and their median is reported: a round whose pages happened to be recycled is
  * an outlier, not the best figure.
  */
@@ -46,7 +46,7 @@ public final class TransferBenchmark {
 
     public static void main(String[] args) throws Exception {
         long size = (args.length > 0 ? Long.parseLong(args[0]) : 1024) << 20;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("pooldisk-bench");
         Path file = dir.resolve("payload.bin");
         writeRandom(file, size);
