@@ -6,6 +6,7 @@ import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -48,7 +49,7 @@ class PoolViewTest extends ConsoleTestBase {
         PoolServer server = startAndAwaitServer(robot, config(0));
         int victim = tilePids(robot).get(0);
 
-        robot.clickOn(tileOf(robot, victim));
+        select(robot, victim);
         robot.clickOn("#killWorker");
 
         await(() -> tilePids(robot).size() == 2 && !tilePids(robot).contains(victim)
@@ -65,7 +66,7 @@ class PoolViewTest extends ConsoleTestBase {
         PoolServer server = startAndAwaitServer(robot, config(0));
         int recycled = tilePids(robot).get(1);
 
-        robot.clickOn(tileOf(robot, recycled));
+        select(robot, recycled);
         robot.clickOn("#recycleWorker");
 
         await(() -> tilePids(robot).size() == 2 && !tilePids(robot).contains(recycled)
@@ -82,6 +83,12 @@ class PoolViewTest extends ConsoleTestBase {
         robot.clickOn("#poolSize .decrement-arrow-button").clickOn("#poolSize .decrement-arrow-button");
         await(() -> tiles(robot).size() == 1 && tilePids(robot).equals(livePids(server)));
         assertThat(server.snapshot().workers()).extracting(WorkerInfo::pid).hasSize(1);
+    }
+
+    /** Clicks the worker's tile, and waits until the selection has reached the toolbar (its buttons come alive). */
+    private void select(FxRobot robot, int pid) throws TimeoutException {
+        robot.clickOn(tileOf(robot, pid));
+        await(() -> !robot.lookup("#killWorker").queryButton().isDisabled());
     }
 
     private Node tileOf(FxRobot robot, int pid) {
