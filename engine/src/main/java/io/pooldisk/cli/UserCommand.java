@@ -160,8 +160,8 @@ final class UserCommand {
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             out.printf("%-24s %12s %12s  %s%n", "NAME", "QUOTA", "USED", "ADDED");
             for (Accounts.UserInfo u : accounts.list()) {
-                out.printf("%-24s %12s %12s  %s%n", u.name(), Sizes.quota(u.quotaBytes()), ByteSizes.human(u.usedBytes()),
-                        CREATED.format(u.created()));
+                out.printf("%-24s %12s %12s  %s%n", u.name(), Sizes.quota(u.quotaBytes()),
+                        ByteSizes.human(u.usedBytes()), CREATED.format(u.created()));
             }
         }
     }

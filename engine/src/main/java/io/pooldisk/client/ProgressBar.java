@@ -41,7 +41,8 @@ public final class ProgressBar implements TransferListener {
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         String left = speed > 0 && done < total ? formatDuration((long) ((total - done) / speed)) : "--:--";
         out.printf("\r%-20.20s [%s%s] %3d%% %9s %9s/s %s left ", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-                total == 0 ? 100 : (int) (100 * done / total), ByteSizes.human(done), ByteSizes.human((long) speed), left);
+                total == 0 ? 100 : (int) (100 * done / total), ByteSizes.human(done), ByteSizes.human((long) speed),
+                left);
         if (done >= total) {
             out.println();
         }

@@ -5,6 +5,7 @@ import io.pooldisk.client.TransferListener;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
+import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.TestServers;
 
 import java.io.IOException;
@@ -17,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
@@ -164,15 +163,9 @@ public final class TransferBenchmark {
         }
     }
 
-    private static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-        try (FileChannel ch = FileChannel.open(file)) {
-            while (ch.read(buf.clear()) > 0) {
-                md.update(buf.flip());
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+    /** Java's single-core SHA-256 of the whole file, as the project computes it (1 MiB direct reads). */
+    private static String sha256(Path file) throws IOException {
+        return Sha256.of(file, 0, Files.size(file));
     }
 
     /** The ceiling for downloads: the kernel copying the file to a loopback socket, a reader discarding it. */
