@@ -29,6 +29,9 @@ public final class Epoll implements AutoCloseable {
     private final int capacity;
     private final Pointer events;
     private final Pointer ctlEvent = Native.allocate(16);
+    /** The eventfd's counter: {@link #one} is only ever read (by wakers), {@link #drained} only by the owner. */
+    private final Pointer one = Native.allocate(8);
+    private final Pointer drained = Native.allocate(8);
 
     public Epoll(int capacity) throws NativeException {
         this.capacity = capacity;
@@ -36,6 +39,7 @@ public final class Epoll implements AutoCloseable {
         this.epfd = (int) Native.check("epoll_create1", Native.C.epoll_create1(EPOLL_CLOEXEC));
         this.wakeFd = (int) Native.check("eventfd", Native.C.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
         add(wakeFd, IN);
+        one.putLong(0, 1L);
     }
 
     public void add(int fd, int interest) throws NativeException {
@@ -85,15 +89,13 @@ public final class Epoll implements AutoCloseable {
         if (fd(index) != wakeFd) {
             return false;
         }
-        Native.C.read(wakeFd, java.nio.ByteBuffer.allocateDirect(8), 8);
+        Native.C.read(wakeFd, drained.address(), 8);
         return true;
     }
 
     /** Makes a waiting {@link #await} return; safe from any thread. */
     public void wakeup() {
-        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder());
-        one.putLong(0, 1L);
-        Native.C.write(wakeFd, one, 8);
+        Native.C.write(wakeFd, one.address(), 8);
     }
 
     @Override

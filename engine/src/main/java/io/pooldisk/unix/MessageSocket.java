@@ -2,6 +2,8 @@ package io.pooldisk.unix;
 
 import jnr.ffi.Pointer;
 
+import java.nio.ByteBuffer;
+
 /**
  * One end of a SOCK_SEQPACKET socketpair between the master and a worker. Each send is one whole message of at most
  * {@link #MAX_MESSAGE} bytes and may carry one descriptor (SCM_RIGHTS), as the seed's sendfd/recvfd do. Not
@@ -35,14 +37,15 @@ public final class MessageSocket implements AutoCloseable {
     private final Pointer msghdr = Native.allocate(56);
     private final Pointer iov = Native.allocate(16);
     private final Pointer control = Native.allocate(CMSG_SPACE_ONE_FD);
-    private final Pointer data = Native.allocate(MAX_MESSAGE);
+    /** The message bytes, a direct buffer: Java copies into and out of it without the JNI call a Pointer's copy makes. */
+    private final ByteBuffer data = ByteBuffer.allocateDirect(MAX_MESSAGE);
     private boolean closed;
 
     public MessageSocket(int fd) {
         this.fd = fd;
         msghdr.putAddress(MSG_IOV, iov.address());
         msghdr.putLong(MSG_IOVLEN, 1);
-        iov.putAddress(0, data.address());
+        iov.putAddress(0, Native.address(data));
     }
 
     public int fd() {
@@ -57,7 +60,7 @@ public final class MessageSocket implements AutoCloseable {
         if (message.length > MAX_MESSAGE) {
             throw new IllegalArgumentException("message of " + message.length + " bytes exceeds " + MAX_MESSAGE);
         }
-        data.put(0, message, 0, message.length);
+        data.put(0, message);
         iov.putLong(8, message.length);
         if (passFd >= 0) {
             control.putLong(0, CMSG_LEN_ONE_FD);
@@ -120,7 +123,7 @@ public final class MessageSocket implements AutoCloseable {
             throw new NativeException("recvmsg: control data truncated", 0);
         }
         byte[] bytes = new byte[(int) n];
-        data.get(0, bytes, 0, bytes.length);
+        data.get(0, bytes);
         return new Received(bytes, received);
     }
 

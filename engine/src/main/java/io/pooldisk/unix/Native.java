@@ -42,6 +42,7 @@ public final class Native {
     public static final int EINVAL = 22;
     public static final int ECHILD = 10;
     public static final int ECONNABORTED = 103;
+    public static final int ECONNRESET = 104;
     public static final int ESRCH = 3;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
@@ -117,9 +118,9 @@ public final class Native {
      * Returns null when no connection is waiting. {@code sockaddr} is a caller-owned scratch area of 128 bytes.
      */
     public static Accepted accept(int listenFd, Pointer sockaddr) throws NativeException {
-        IntByReference length = new IntByReference(128);
         while (true) {
-            int fd = C.accept4(listenFd, sockaddr, length, SOCK_CLOEXEC);
+            sockaddr.putInt(SOCKADDR_BYTES, SOCKADDR_BYTES); // socklen_t in/out, kept just after the address
+            int fd = C.accept4(listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES, SOCK_CLOEXEC);
             if (fd >= 0) {
                 return new Accepted(fd, peerAddress(sockaddr));
             }
@@ -133,8 +134,11 @@ public final class Native {
         }
     }
 
+    private static final int SOCKADDR_BYTES = 128;
+
+    /** Scratch for {@link #accept}: a struct sockaddr_storage and its length. */
     public static Pointer allocateSockaddr() {
-        return allocate(128);
+        return allocate(SOCKADDR_BYTES + 4);
     }
 
     /** Formats a struct sockaddr_in or sockaddr_in6 as "1.2.3.4:80" or "[::1]:80". */
@@ -142,43 +146,94 @@ public final class Native {
         int family = sa.getShort(0) & 0xffff;
         int port = ((sa.getByte(2) & 0xff) << 8) | (sa.getByte(3) & 0xff);
         if (family == AF_INET) {
-            return (sa.getByte(4) & 0xff) + "." + (sa.getByte(5) & 0xff) + "." + (sa.getByte(6) & 0xff) + "."
-                    + (sa.getByte(7) & 0xff) + ":" + port;
+            return ipv4(sa, 4) + ":" + port;
+        }
+        if (family == AF_INET6 && sa.getLong(8) == 0 && sa.getShort(16) == 0 && sa.getShort(18) == (short) 0xffff) {
+            return ipv4(sa, 20) + ":" + port; // an IPv4 client of a dual-stack listener: ::ffff:a.b.c.d
         }
         if (family == AF_INET6) {
             byte[] addr = new byte[16];
             sa.get(8, addr, 0, 16);
-            try {
-                // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d, which this turns back into a.b.c.d.
-                String host = java.net.InetAddress.getByAddress(addr).getHostAddress();
-                int scope = host.indexOf('%');
-                host = scope < 0 ? host : host.substring(0, scope);
-                return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-            } catch (java.net.UnknownHostException e) {
-                return "?:" + port;
-            }
+            return "[" + ipv6(addr) + "]:" + port;
         }
         return "?";
     }
 
-    /** Reads into {@code buf} from its position; returns bytes read, 0 at end of stream. Retries EINTR. */
+    /** The RFC 5952 text of an IPv6 address: lower-case hex, the first longest run of 2+ zero groups as "::". */
+    static String ipv6(byte[] addr) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((addr[2 * i] & 0xff) << 8) | (addr[2 * i + 1] & 0xff);
+        }
+        int runStart = -1;
+        int runLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = Math.max(j, i + 1);
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                text.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (i > 0 && i != runStart + runLength) {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
+
+    private static String ipv4(Pointer sa, int offset) {
+        return (sa.getByte(offset) & 0xff) + "." + (sa.getByte(offset + 1) & 0xff) + "."
+                + (sa.getByte(offset + 2) & 0xff) + "." + (sa.getByte(offset + 3) & 0xff);
+    }
+
+    /**
+     * Reads into the direct buffer {@code buf} from its position; returns bytes read, 0 at end of stream. Retries
+     * EINTR.
+     */
     public static int read(int fd, ByteBuffer buf) throws NativeException {
+        int n = tryRead(fd, buf);
+        if (n < 0) {
+            throw new NativeException("read", -n);
+        }
+        return n;
+    }
+
+    /**
+     * {@link #read} that answers a failure as {@code -errno} instead of throwing: for a worker's read of the next
+     * command, where a time-out or a reset is the normal end of a session and an exception would cost more than the
+     * read.
+     */
+    public static int tryRead(int fd, ByteBuffer buf) {
+        long at = address(buf) + buf.position();
         while (true) {
-            long n = C.read(fd, buf.slice(), buf.remaining());
+            long n = C.read(fd, at, buf.remaining());
             if (n >= 0) {
                 buf.position(buf.position() + (int) n);
                 return (int) n;
             }
-            if (errno() != EINTR) {
-                throw new NativeException("read", errno());
+            int err = errno();
+            if (err != EINTR) {
+                return -err;
             }
         }
     }
 
-    /** Writes all of {@code buf} (a blocking descriptor), looping over short writes and EINTR. */
+    /** Writes all of the direct buffer {@code buf} (a blocking descriptor), looping over short writes and EINTR. */
     public static void writeFully(int fd, ByteBuffer buf) throws NativeException {
         while (buf.hasRemaining()) {
-            long n = C.write(fd, buf.slice(), buf.remaining());
+            long n = C.write(fd, address(buf) + buf.position(), buf.remaining());
             if (n >= 0) {
                 buf.position(buf.position() + (int) n);
             } else if (errno() != EINTR) {
@@ -187,9 +242,42 @@ public final class Native {
         }
     }
 
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+    private static final long BUFFER_ADDRESS = bufferAddressOffset();
+
+    /**
+     * Where a direct buffer's memory starts, read from the buffer's own field as Netty and Agrona do: jnr-ffi would
+     * ask JNI for it on every call.
+     */
+    static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("a heap buffer has no fixed address: system calls take direct buffers");
+        }
+        return UNSAFE.getLong(direct, BUFFER_ADDRESS);
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("deprecation") // objectFieldOffset stays supported for fields of ordinary classes
+    private static long bufferAddressOffset() {
+        try {
+            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Looks at the next byte without taking it: 1 when data waits, 0 at end of stream, -1 when none waits yet. */
     public static int peek(int fd, ByteBuffer scratch) throws NativeException {
-        long n = C.recv(fd, scratch, 1, MSG_PEEK | MSG_DONTWAIT);
+        long n = C.recv(fd, address(scratch), 1, MSG_PEEK | MSG_DONTWAIT);
         if (n >= 0) {
             return (int) n;
         }
@@ -202,7 +290,7 @@ public final class Native {
 
     /** Reads and discards (into {@code scratch}) whatever input is already waiting, without blocking. */
     public static void drainInput(int fd, ByteBuffer scratch) {
-        for (int i = 0; i < 64 && C.recv(fd, scratch, scratch.capacity(), MSG_DONTWAIT) > 0; i++) {
+        for (int i = 0; i < 64 && C.recv(fd, address(scratch), scratch.capacity(), MSG_DONTWAIT) > 0; i++) {
             scratch.clear();
         }
     }
@@ -257,7 +345,7 @@ public final class Native {
 
     /** Writes a short message on a connection without blocking; what does not fit is dropped. */
     public static void writeBestEffort(int fd, ByteBuffer direct) {
-        C.send(fd, direct, direct.remaining(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        C.send(fd, address(direct) + direct.position(), direct.remaining(), MSG_DONTWAIT | MSG_NOSIGNAL);
     }
 
     public static void shutdown(int fd) {

@@ -72,24 +72,30 @@ final class ClientConnection {
         return scanned > RequestLine.MAX_BYTES + 1;
     }
 
-    /** What a {@link #fill} found. */
-    enum Fill { DATA, END_OF_STREAM, QUIET }
+    /**
+     * What a {@link #fill} found. RESET: the client reset the connection, as many clients end one; it is answered
+     * without an exception because under connection churn it happens for nearly every connection.
+     */
+    enum Fill { DATA, END_OF_STREAM, QUIET, RESET }
 
     /** Reads what the client sent, waiting at most the connection's receive time-out (the linger). */
     Fill fill() throws BrokenConnectionException {
         if (!in.hasRemaining()) {
             return Fill.DATA; // a full buffer always holds an over-long line; lineTooLong() reports it
         }
-        try {
-            int n = Native.read(fd, in);
+        int n = Native.tryRead(fd, in);
+        if (n > 0) {
             bytesIn += n;
-            return n > 0 ? Fill.DATA : Fill.END_OF_STREAM;
-        } catch (NativeException e) {
-            if (e.errno() == Native.EAGAIN) {
-                return Fill.QUIET;
-            }
-            throw new BrokenConnectionException(e);
+            return Fill.DATA;
         }
+        if (n == 0) {
+            return Fill.END_OF_STREAM;
+        }
+        return switch (-n) {
+            case Native.EAGAIN -> Fill.QUIET;
+            case Native.ECONNRESET -> Fill.RESET;
+            default -> throw new BrokenConnectionException(new NativeException("read", -n));
+        };
     }
 
     void write(String text) throws BrokenConnectionException {

@@ -4,6 +4,7 @@ import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
+import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.worker.ControlMessage.Close;
 import io.pooldisk.worker.ControlMessage.Counters;
@@ -23,6 +24,7 @@ final class SessionRunner {
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
     private static final String CLIENT_CLOSED = "client closed";
+    private static final String CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
 
     private final MessageSocket master;
     private final CommandHandler commands;
@@ -49,7 +51,7 @@ final class SessionRunner {
             conn.open(fd, state.pending());
             reason = run(sessionId, ctx);
         } catch (BrokenConnectionException e) {
-            reason = "connection failed: " + e.getMessage();
+            reason = failed(e);
             broken = true;
         } catch (MasterGoneException e) {
             throw e.cause;
@@ -59,7 +61,12 @@ final class SessionRunner {
         if (reason == null) {
             return new Park(sessionId, counters(), ctx.state.withPending(conn.pending()));
         }
-        return new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED));
+        return new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED)
+                || reason.equals(CLIENT_RESET));
+    }
+
+    private static String failed(Exception e) {
+        return "connection failed: " + e.getMessage();
     }
 
     /** Runs commands until the session goes quiet (returns null) or ends (returns why). */
@@ -84,6 +91,9 @@ final class SessionRunner {
                 }
                 case END_OF_STREAM -> {
                     return CLIENT_CLOSED;
+                }
+                case RESET -> {
+                    return CLIENT_RESET;
                 }
                 default -> {
                     // more input: loop to split it into lines
