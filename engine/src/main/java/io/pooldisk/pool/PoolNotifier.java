@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +44,7 @@ final class PoolNotifier {
         PoolSnapshot now = latest;
         if (now != null) {
             pending.compareAndSet(null, now);
+            LockSupport.unpark(thread);
         }
         return () -> {
             listeners.remove(listener);
@@ -58,6 +59,11 @@ final class PoolNotifier {
 
     PoolSnapshot latest() {
         return latest;
+    }
+
+    /** The delivering thread, for tests that check it sleeps. */
+    Thread thread() {
+        return thread;
     }
 
     // Called on the master thread.
@@ -78,17 +84,20 @@ final class PoolNotifier {
     void publish(PoolSnapshot snapshot) {
         latest = snapshot;
         pending.set(snapshot);
+        LockSupport.unpark(thread);
     }
 
     void event(PoolEvent event) {
         if (!events.offer(event)) {
             dropped.incrementAndGet();
         }
+        LockSupport.unpark(thread);
     }
 
     /** Delivers what is left, then stops the thread. */
     void close() {
         closed = true;
+        LockSupport.unpark(thread);
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
@@ -98,15 +107,12 @@ final class PoolNotifier {
 
     // The notifier thread.
 
+    /** Sleeps until there is something to deliver: an idle server's notifier never wakes by itself. */
     private void deliver() {
         while (true) {
-            PoolEvent event;
-            try {
-                event = events.poll(20, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (event != null) {
+            int queued = events.size(); // those queued now, then a snapshot: a busy master cannot starve snapshots
+            for (int i = 0; i < queued; i++) {
+                PoolEvent event = events.poll();
                 forEach(l -> l.onEvent(event));
             }
             long lost = dropped.getAndSet(0);
@@ -119,8 +125,15 @@ final class PoolNotifier {
             if (snapshot != null) {
                 forEach(l -> l.onSnapshot(snapshot));
             }
-            if (closed && event == null && events.isEmpty() && pending.get() == null) {
-                return;
+            if (queued == 0 && snapshot == null) {
+                if (closed && events.isEmpty() && pending.get() == null) {
+                    return;
+                }
+                // An event or snapshot that came after the checks above has already unparked us: park returns at once.
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    return;
+                }
             }
         }
     }
