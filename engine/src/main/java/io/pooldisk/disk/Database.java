@@ -42,7 +42,7 @@ public final class Database implements AutoCloseable {
             throw failure(e);
         }
         try {
-            db.execute("PRAGMA journal_mode=WAL");
+            db.enableWal();
             Schema.migrate(db);
             return db;
         } catch (SQLException e) {
@@ -51,6 +51,33 @@ public final class Database implements AutoCloseable {
         } catch (DiskException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * Switches a fresh database to WAL. Connections that switch at the same moment (workers opening a new data
+     * directory together) can get SQLITE_BUSY at once: SQLite does not wait on a lock it could deadlock on. It is
+     * tried again until the busy time-out, as a busy handler would.
+     */
+    private void enableWal() throws SQLException {
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MILLIS * 1_000_000L;
+        for (long pause = 1; ; pause = Math.min(pause * 2, 50)) {
+            try {
+                execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (SQLException e) {
+                boolean busy = e instanceof org.sqlite.SQLiteException se
+                        && (se.getResultCode().code & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code;
+                if (!busy || System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the database", e);
+            }
         }
     }
 

@@ -62,7 +62,7 @@ public final class PartWriter implements AutoCloseable {
         try {
             ch = FileChannel.open(ticket.partFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = tryLock(ch);
+            FileLock lock = lockSoon(ch);
             if (lock == null) {
                 throw new DiskException(DiskException.CONFLICT, "another session is uploading " + ticket.path()
                         + " right now");
@@ -80,6 +80,30 @@ public final class PartWriter implements AutoCloseable {
         } catch (DiskException | RuntimeException e) {
             closeQuietly(ch);
             throw e;
+        }
+    }
+
+    /**
+     * How long a PUT waits for the part's lock before answering 409. A client that drops its connection and resumes
+     * at once reaches the part while the worker of its old session is still noticing the drop; that worker lets go
+     * within milliseconds. A session that really is uploading the file holds it much longer.
+     */
+    static final long LOCK_WAIT_MILLIS = 2_000;
+
+    /** The part's lock, waiting up to {@link #LOCK_WAIT_MILLIS} for another session to let go of it; null if not. */
+    private static FileLock lockSoon(FileChannel ch) throws IOException {
+        long deadline = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000;
+        for (long pause = 2; ; pause = Math.min(pause * 2, 100)) {
+            FileLock lock = tryLock(ch);
+            if (lock != null || System.nanoTime() >= deadline) {
+                return lock;
+            }
+            try {
+                Thread.sleep(pause); // fcntl locks have no wait with a time limit
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 

@@ -177,6 +177,25 @@ class UploadsTest {
     }
 
     @Test
+    void aPutWaitsForTheSessionThatIsLettingGoOfThePart() throws Exception {
+        byte[] content = Content.bytes(1000, 8);
+        Uploads.Ticket t = uploads.begin("/w.bin", content.length, Content.sha256(content));
+        PartWriter old = uploads.openPart(t);
+        old.write(ByteBuffer.wrap(content, 0, 10));
+        java.util.concurrent.FutureTask<PartWriter> resumed = new java.util.concurrent.FutureTask<>(
+                () -> uploads.openPart(t));
+        Thread resuming = new Thread(resumed, "resuming session");
+        resuming.start();
+        // It found the part locked and waits (sleeping between tries) rather than answering 409 at once.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1))
+                .until(() -> resuming.getState() == Thread.State.TIMED_WAITING);
+        old.close(); // the old session noticed its client had gone
+        try (PartWriter w = resumed.get(10, TimeUnit.SECONDS)) {
+            assertThat(w.position()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void anUploadReplacesAnOlderFileWhole() throws Exception {
         Content.put(uploads, "/v", Content.bytes(5000, 6));
         byte[] v2 = Content.bytes(7000, 7);
