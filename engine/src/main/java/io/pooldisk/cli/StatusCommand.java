@@ -2,7 +2,6 @@ package io.pooldisk.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pooldisk.pool.DataDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,11 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,14 +33,13 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = data != null ? data.toAbsolutePath() : DataDirs.defaultDataDir();
+        Path dir = ControlClient.dataDir(data);
         PrintWriter out = spec.commandLine().getOut();
         String reply;
         try {
-            reply = query(DataDirs.controlSocket(dir));
+            reply = ControlClient.request(dir, "STATUS");
         } catch (IOException e) {
-            spec.commandLine().getErr().println("pooldisk status: no server is running on data directory " + dir
-                    + " (" + e.getMessage() + ")");
+            spec.commandLine().getErr().println("pooldisk status: " + ControlClient.noServer(dir, e));
             return 1;
         }
         if (reply.startsWith("ERR")) {
@@ -64,21 +57,6 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static String query(Path socket) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap("STATUS\n".getBytes(StandardCharsets.UTF_8)));
-            ch.shutdownOutput();
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            while (ch.read(buf) >= 0) {
-                bytes.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
     }
 
     private static void print(JsonNode s, PrintWriter out) {

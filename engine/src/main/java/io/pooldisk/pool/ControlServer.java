@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The control socket in the data directory ({@code control.sock}, mode 0600): {@code pooldisk status} connects,
- * sends {@code STATUS}, and reads the scoreboard as JSON. Served on a thread of its own, one short request at a time.
+ * The control socket in the data directory ({@code control.sock}, mode 0600), one request line and one answer per
+ * connection: {@code pooldisk status} sends {@code STATUS} and reads the scoreboard as JSON; {@code pooldisk resize}
+ * sends {@code RESIZE n}. Served on a thread of its own, one short request at a time.
  */
 final class ControlServer implements AutoCloseable {
 
@@ -59,10 +60,23 @@ final class ControlServer implements AutoCloseable {
             reply = "ERR 403 only the server's owner may use its control socket\n";
         } else if (request.equals("STATUS")) {
             reply = StatusJson.write(server.snapshot()) + "\n";
+        } else if (request.startsWith("RESIZE ")) {
+            reply = resize(request.substring("RESIZE ".length())) + "\n";
         } else {
             reply = "ERR 400 unknown control request\n";
         }
         client.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String resize(String count) {
+        int workers;
+        try {
+            workers = Integer.parseInt(count);
+            server.resize(workers);
+        } catch (IllegalArgumentException e) { // not a number, or out of range
+            return "ERR 400 RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS + ", not '" + count + "'";
+        }
+        return "OK the pool is being resized to " + workers + (workers == 1 ? " worker" : " workers");
     }
 
     /** The socket file is 0600 already; the peer's credentials are checked as well. */

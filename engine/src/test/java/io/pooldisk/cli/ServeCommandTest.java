@@ -80,6 +80,43 @@ class ServeCommandTest {
     }
 
     @Test
+    void resizeGrowsAndShrinksARunningPool() throws Exception {
+        String data = tmp.resolve("data").toString();
+        try (PoolDiskProcess server = serve()) {
+            server.awaitListening(PATIENCE);
+            try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "3", "--data", data)) {
+                assertThat(resize.waitFor(PATIENCE)).isZero();
+                assertThat(resize.stdout().strip()).isEqualTo("the pool is being resized to 3 workers");
+            }
+            await().atMost(PATIENCE).until(() -> statusJson(data).contains("\"idle\":3,"));
+            try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "1", "--data", data)) {
+                assertThat(resize.waitFor(PATIENCE)).isZero();
+            }
+            await().atMost(PATIENCE).until(() -> statusJson(data).contains("\"total\":1,"));
+            assertThat(server.stderr()).contains("pool resized from 2 to 3 workers", "pool resized from 3 to 1 workers");
+
+            try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "0", "--data", data)) {
+                assertThat(resize.waitFor(PATIENCE)).isEqualTo(2);
+                assertThat(resize.stderr().strip()).isEqualTo(
+                        "pooldisk resize: N must be between 1 and 256, not 0 (see 'pooldisk resize --help')");
+            }
+            server.process().destroy();
+            server.waitFor(PATIENCE);
+        }
+        try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "2", "--data", data)) {
+            assertThat(resize.waitFor(PATIENCE)).isEqualTo(1);
+            assertThat(resize.stderr()).startsWith("pooldisk resize: no server is running on data directory");
+        }
+    }
+
+    private String statusJson(String data) throws Exception {
+        try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--json", "--data", data)) {
+            assertThat(status.waitFor(PATIENCE)).isZero();
+            return status.stdout();
+        }
+    }
+
+    @Test
     void aBadOptionGetsOneLineAndExitCodeTwo() throws Exception {
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--wrokers", "3")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
