@@ -2,6 +2,8 @@
 # Connection hand-off benchmark: PoolDisk's pool against the seed chapter's pool in C, side by side in one run.
 # Both get 4 workers; ../shared/bench/loadgen.c drives each with 4 client threads (connect, one line, reply, close).
 # Rounds alternate C, PoolDisk, C, PoolDisk so that drift on a shared machine hits both alike.
+# Each round also reports the CPU time the server (master and workers) spent per connection, user and system, from
+# /proc/PID/stat: steadier than connections/s on a shared machine, where the load generator competes for the cores.
 # Also reports PoolDisk's worker start-up time and resident memory.
 #
 # The master's JVM gets the options the installed `pooldisk` command runs it with (app/src/installer/pooldisk.properties):
@@ -27,6 +29,17 @@ p_port=19102
 data=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$data"' EXIT
 
+# CPU ticks (user, system) of a server: the process listening on port $1 and its children, the workers.
+tick=$(getconf CLK_TCK)
+server_ticks() {
+  local master u=0 s=0 f
+  master=$(ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  for p in $master $(pgrep -P "$master"); do
+    read -r -a f <"/proc/$p/stat" && u=$((u + f[13])) && s=$((s + f[14]))
+  done
+  echo "$u $s"
+}
+
 wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
 "$out/seed-pool" 127.0.0.1 $c_port 4 >/dev/null 2>&1 &
@@ -40,19 +53,25 @@ ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 "$out/loadgen" 127.0.0.1 $c_port 4 3 >/dev/null                        # warm-up
 "$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 15 >/dev/null   # warm-up: JIT in the master and 4 workers
 
-printf '%-8s %-6s %10s %8s %8s\n' server round conns/s p50_ms p99_ms
+printf '%-8s %-6s %10s %8s %8s %10s %10s\n' server round conns/s p50_ms p99_ms user_us/c sys_us/c
 for r in $(seq "$rounds"); do
   for server in seed-c pooldisk; do
+    port=$([ $server = seed-c ] && echo $c_port || echo $p_port)
+    read -r u0 s0 < <(server_ticks $port)
     if [ $server = seed-c ]; then line=$("$out/loadgen" 127.0.0.1 $c_port 4 "$secs")
     else line=$("$out/loadgen" --line 'ECHO hello' 127.0.0.1 $p_port 4 "$secs"); fi
-    read -r _ cps _ _ _ _ _ p50 _ p99 <<<"$line"
-    printf '%-8s %-6s %10s %8s %8s\n' $server "$r" "$cps" "$p50" "$p99"
-    echo "$server $cps $p50 $p99" >>"$out/handoff.results"
+    read -r u1 s1 < <(server_ticks $port)
+    read -r _ cps _ ok _ _ _ p50 _ p99 <<<"$line"
+    read -r user sys < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$ok" -v t="$tick" \
+      'BEGIN{printf "%.1f %.1f\n", u / t / n * 1e6, s / t / n * 1e6}')
+    printf '%-8s %-6s %10s %8s %8s %10s %10s\n' $server "$r" "$cps" "$p50" "$p99" "$user" "$sys"
+    echo "$server $cps $p50 $p99 $user $sys" >>"$out/handoff.results"
   done
 done | tee "$out/handoff.table"
 
-awk '$1=="seed-c"{cc+=$2;c50+=$3;c99+=$4;nc++} $1=="pooldisk"{pc+=$2;p50+=$3;p99+=$4;np++}
-     END{printf "ratio pooldisk/seed-c: conns/s %.2f  p50 %.2f  p99 %.2f\n", (pc/np)/(cc/nc), (p50/np)/(c50/nc), (p99/np)/(c99/nc)}' \
+awk '$1=="seed-c"{cc+=$2;c50+=$3;c99+=$4;ccpu+=$5+$6;nc++} $1=="pooldisk"{pc+=$2;p50+=$3;p99+=$4;pcpu+=$5+$6;np++}
+     END{printf "ratio pooldisk/seed-c: conns/s %.2f  p50 %.2f  p99 %.2f  server CPU per connection %.2f\n",
+         (pc/np)/(cc/nc), (p50/np)/(c50/nc), (p99/np)/(c99/nc), (pcpu/np)/(ccpu/nc)}' \
   <(grep -E '^(seed-c|pooldisk) ' "$out/handoff.results" | tail -n $((2 * rounds)))
 rm -f "$out/handoff.results"
 
