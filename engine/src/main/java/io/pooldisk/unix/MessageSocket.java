@@ -37,7 +37,7 @@ public final class MessageSocket implements AutoCloseable {
     private final Pointer msghdr = Native.allocate(56);
     private final Pointer iov = Native.allocate(16);
     private final Pointer control = Native.allocate(CMSG_SPACE_ONE_FD);
-    /** The message bytes, a direct buffer: Java copies into and out of it without the JNI call a Pointer's copy makes. */
+    /** The message bytes, in a direct buffer: Java copies in and out of it without the JNI call of a Pointer's copy. */
     private final ByteBuffer data = ByteBuffer.allocateDirect(MAX_MESSAGE);
     private boolean closed;
 

@@ -115,7 +115,7 @@ public final class Native {
 
     /**
      * The seed's accept, on a non-blocking listening socket: the new connection is blocking and close-on-exec.
-     * Returns null when no connection is waiting. {@code sockaddr} is a caller-owned scratch area of 128 bytes.
+     * Returns null when no connection is waiting. {@code sockaddr}: scratch from {@link #allocateSockaddr}.
      */
     public static Accepted accept(int listenFd, Pointer sockaddr) throws NativeException {
         while (true) {
