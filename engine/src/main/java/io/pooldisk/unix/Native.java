@@ -247,7 +247,8 @@ public final class Native {
 
     /**
      * Where a direct buffer's memory starts, read from the buffer's own field as Netty and Agrona do: jnr-ffi would
-     * ask JNI for it on every call.
+     * ask JNI for it on every call. The buffer must stay reachable until the call that uses the address returns
+     * (the methods here use it after the call, or fence it): a collected buffer frees its memory.
      */
     static long address(ByteBuffer direct) {
         if (!direct.isDirect()) {
@@ -278,6 +279,7 @@ public final class Native {
     /** Looks at the next byte without taking it: 1 when data waits, 0 at end of stream, -1 when none waits yet. */
     public static int peek(int fd, ByteBuffer scratch) throws NativeException {
         long n = C.recv(fd, address(scratch), 1, MSG_PEEK | MSG_DONTWAIT);
+        java.lang.ref.Reference.reachabilityFence(scratch);
         if (n >= 0) {
             return (int) n;
         }
@@ -293,6 +295,7 @@ public final class Native {
         for (int i = 0; i < 64 && C.recv(fd, address(scratch), scratch.capacity(), MSG_DONTWAIT) > 0; i++) {
             scratch.clear();
         }
+        java.lang.ref.Reference.reachabilityFence(scratch);
     }
 
     private static final int IPPROTO_TCP = 6;
@@ -346,6 +349,7 @@ public final class Native {
     /** Writes a short message on a connection without blocking; what does not fit is dropped. */
     public static void writeBestEffort(int fd, ByteBuffer direct) {
         C.send(fd, address(direct) + direct.position(), direct.remaining(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        java.lang.ref.Reference.reachabilityFence(direct);
     }
 
     public static void shutdown(int fd) {
