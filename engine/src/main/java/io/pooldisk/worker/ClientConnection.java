@@ -36,7 +36,7 @@ final class ClientConnection {
     /**
      * Takes on a session's connection, with the input bytes an earlier worker read but no command took. Reads on it
      * wait at most the linger before {@link #fill} answers {@link Fill#QUIET}: the connection inherited that receive
-     * time-out from the listening socket, which the master set up (see {@code PoolServer}).
+     * time-out from the listening socket, which the master set up (see {@code Master}).
      */
     void open(int descriptor, byte[] pending) {
         fd = descriptor;
