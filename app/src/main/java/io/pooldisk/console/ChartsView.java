@@ -5,8 +5,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.geometry.Side;
 import javafx.scene.chart.AreaChart;
 import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.StackedAreaChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
@@ -14,7 +16,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.util.StringConverter;
 
-/** Four small charts over the last minutes: busy workers, queue length, commands/s and KiB/s. */
+/**
+ * Four small charts over the last minutes: workers serving sessions (busy, with lingering stacked on top), queue
+ * length, commands/s and KiB/s.
+ */
 final class ChartsView extends GridPane {
 
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
@@ -25,7 +30,8 @@ final class ChartsView extends GridPane {
         setId("charts");
         setHgap(4);
         setVgap(4);
-        add(chart(0, "Busy workers", throughput.busy()), 0, 0);
+        add(stackedChart(0, "Workers serving", new XYChart.Series<>("busy", throughput.busy()),
+                new XYChart.Series<>("lingering", throughput.lingering())), 0, 0);
         add(chart(1, "Queue length", throughput.queued()), 1, 0);
         add(chart(2, "Commands/s", throughput.commands()), 0, 1);
         add(chart(3, "KiB/s", throughput.kibibytes()), 1, 1);
@@ -41,6 +47,29 @@ final class ChartsView extends GridPane {
     }
 
     private AreaChart<Number, Number> chart(int index, String title, ObservableList<XYChart.Data<Number, Number>> data) {
+        AreaChart<Number, Number> chart = new AreaChart<>(timeAxis(index), valueAxis());
+        chart.setLegendVisible(false);
+        chart.setCreateSymbols(false);
+        chart.getData().add(new XYChart.Series<>(title, data));
+        return style(chart, title);
+    }
+
+    /**
+     * Series stacked one on the other, with a legend to tell them apart: the top of the stack counts the workers
+     * holding a session, the lower band those running a command, so a pool that waits for its clients reads apart
+     * from one that works.
+     */
+    @SafeVarargs
+    private StackedAreaChart<Number, Number> stackedChart(int index, String title,
+                                                         XYChart.Series<Number, Number>... series) {
+        StackedAreaChart<Number, Number> chart = new StackedAreaChart<>(timeAxis(index), valueAxis());
+        chart.setLegendSide(Side.RIGHT);
+        chart.setCreateSymbols(false);
+        chart.getData().addAll(series);
+        return style(chart, title);
+    }
+
+    private NumberAxis timeAxis(int index) {
         NumberAxis time = new NumberAxis();
         time.setAutoRanging(false);
         time.setTickUnit(60);
@@ -57,19 +86,23 @@ final class ChartsView extends GridPane {
             }
         });
         timeAxes[index] = time;
+        moveWindow(time, Instant.now());
+        return time;
+    }
+
+    private static NumberAxis valueAxis() {
         NumberAxis value = new NumberAxis();
         value.setForceZeroInRange(true);
         value.setMinorTickVisible(false);
-        AreaChart<Number, Number> chart = new AreaChart<>(time, value);
+        return value;
+    }
+
+    private static <C extends XYChart<Number, Number>> C style(C chart, String title) {
         chart.setTitle(title);
         chart.setAnimated(false);
-        chart.setLegendVisible(false);
-        chart.setCreateSymbols(false);
-        chart.getData().add(new XYChart.Series<>(title, data));
         chart.getStyleClass().add("pool-chart");
         GridPane.setHgrow(chart, Priority.ALWAYS);
         GridPane.setVgrow(chart, Priority.ALWAYS);
-        moveWindow(time, Instant.now());
         return chart;
     }
 

@@ -24,8 +24,9 @@ final class FiguresView extends FlowPane {
         figures.put("max listen queue", s -> Integer.toString(s.maxQueued()));
         figures.put("idle workers", s -> Integer.toString(s.idle()));
         figures.put("busy workers", s -> Integer.toString(s.busy()));
+        figures.put("lingering workers", s -> Integer.toString(s.lingering()));
         figures.put("total workers", s -> Integer.toString(s.total()));
-        figures.put("max busy workers", s -> Integer.toString(s.maxBusy()));
+        figures.put("max workers serving", s -> Integer.toString(s.maxBusy()));
         figures.put("all busy reached", s -> Long.toString(s.allBusyCount()));
         figures.put("requests served", s -> Long.toString(s.requestsServed()));
         figures.put("slow commands", s -> Long.toString(s.slowCommands()));

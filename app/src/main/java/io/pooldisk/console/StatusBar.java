@@ -12,7 +12,7 @@ import javafx.scene.layout.HBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The line at the bottom: where the server listens, idle and busy workers, sessions, throughput. */
+/** The line at the bottom: where the server listens, idle, busy and lingering workers, sessions, throughput. */
 final class StatusBar extends HBox {
 
     StatusBar(PoolController controller) {
@@ -32,7 +32,8 @@ final class StatusBar extends HBox {
         Label rate = label("statusThroughput", Feather.ACTIVITY);
         workers.textProperty().bind(Bindings.createStringBinding(() -> {
             PoolSnapshot s = model.snapshotProperty().get();
-            return s == null ? "no workers" : s.idle() + " idle · " + s.busy() + " busy";
+            return s == null ? "no workers"
+                    : s.idle() + " idle · " + s.busy() + " busy · " + s.lingering() + " lingering";
         }, model.snapshotProperty()));
         sessions.textProperty().bind(Bindings.createStringBinding(() -> {
             PoolSnapshot s = model.snapshotProperty().get();

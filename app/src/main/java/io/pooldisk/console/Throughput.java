@@ -11,7 +11,8 @@ import javafx.scene.chart.XYChart;
 
 /**
  * Rates derived from successive snapshots (commands and bytes a second), and the chart series over the last
- * {@link #WINDOW}: busy workers, queue length, commands/s and KiB/s, one point per sample, x in epoch seconds.
+ * {@link #WINDOW}: busy and lingering workers, queue length, commands/s and KiB/s, one point per sample, x in epoch
+ * seconds.
  */
 final class Throughput {
 
@@ -20,6 +21,7 @@ final class Throughput {
     private final DoubleProperty commandsPerSecond = new SimpleDoubleProperty();
     private final DoubleProperty bytesPerSecond = new SimpleDoubleProperty();
     private final ObservableList<XYChart.Data<Number, Number>> busy = FXCollections.observableArrayList();
+    private final ObservableList<XYChart.Data<Number, Number>> lingering = FXCollections.observableArrayList();
     private final ObservableList<XYChart.Data<Number, Number>> queued = FXCollections.observableArrayList();
     private final ObservableList<XYChart.Data<Number, Number>> commands = FXCollections.observableArrayList();
     private final ObservableList<XYChart.Data<Number, Number>> kibibytes = FXCollections.observableArrayList();
@@ -36,6 +38,7 @@ final class Throughput {
         previous = snapshot;
         double x = now.toEpochMilli() / 1000.0;
         add(busy, x, snapshot.busy());
+        add(lingering, x, snapshot.lingering());
         add(queued, x, snapshot.queuedNow());
         add(commands, x, commandsPerSecond.get());
         add(kibibytes, x, bytesPerSecond.get() / 1024);
@@ -58,6 +61,10 @@ final class Throughput {
 
     ObservableList<XYChart.Data<Number, Number>> busy() {
         return busy;
+    }
+
+    ObservableList<XYChart.Data<Number, Number>> lingering() {
+        return lingering;
     }
 
     ObservableList<XYChart.Data<Number, Number>> queued() {

@@ -75,12 +75,17 @@ abstract class ConsoleTestBase {
     }
 
     void show(FxRobot robot, PoolConfig config) {
+        showStopped(robot, config);
+        robot.interact(() -> controller.start(SettingsModel.of(config)));
+    }
+
+    /** The window with no server started: what it shows comes from the snapshots a test hands its model. */
+    void showStopped(FxRobot robot, PoolConfig config) {
         controller = new PoolController();
         robot.interact(() -> {
             view = new ConsoleView(controller, SettingsModel.of(config));
             stage.setScene(new Scene(view, 1180, 760));
             stage.show();
-            controller.start(SettingsModel.of(config));
         });
     }
 
@@ -92,7 +97,7 @@ abstract class ConsoleTestBase {
                 .build();
     }
 
-    /** A worker keeps a session for 5 s after its last command, so the test sees it busy. */
+    /** A worker keeps a quiet session for 5 s after its last command (no other session needs it), so tests see it. */
     PoolConfig lingeringConfig() {
         return config(0).toBuilder().linger(Duration.ofSeconds(5)).build();
     }

@@ -28,10 +28,10 @@ import javax.imageio.ImageIO;
 
 /**
  * Regenerates screenshots/*.png from the real console under load (run by scripts/screenshots.sh, headless under
- * Monocle). Eight workers; two clients that keep a worker busy and three that sit parked; when its path is given,
- * the C load generator drives the server at full speed with 4 threads for 30 s first, while this measures how
- * long the FX thread takes to answer. The pictures are taken after that burst, which the charts still show.
- * Arguments: OUTPUT_DIR [LOADGEN_BINARY].
+ * Monocle). Eight workers; two clients that each keep a worker (busy or lingering) and three that sit parked; when
+ * its path is given, the C load generator drives the server at full speed with 4 threads for 30 s first, while this
+ * measures how long the FX thread takes to answer. The pictures are taken after that burst, which the charts still
+ * show. Arguments: OUTPUT_DIR [LOADGEN_BINARY].
  */
 public final class ScreenshotMain {
 
@@ -157,7 +157,7 @@ public final class ScreenshotMain {
         return socket;
     }
 
-    /** A client that sends a line every 300 ms, so it keeps its worker busy (the linger is 1 s). */
+    /** A client that sends a line every 300 ms, so it keeps its worker (the linger is 1 s): busy, then lingering. */
     private static Thread chatty(int port, String line) {
         Thread thread = new Thread(() -> {
             try (Socket socket = new Socket("127.0.0.1", port)) {

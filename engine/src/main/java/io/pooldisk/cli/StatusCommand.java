@@ -59,15 +59,17 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(JsonNode s, PrintWriter out) {
+    /** Prints the scoreboard; a server from before LINGERING sends no "lingering", shown as 0. */
+    static void print(JsonNode s, PrintWriter out) {
         Instant started = Instant.parse(s.get("startedAt").asText());
         out.printf("PoolDisk on %s, up %s (since %s)%n", s.get("listen").asText(),
                 human(Duration.between(started, Instant.now())), started);
         out.printf("connections accepted %d, refused %d; queued now %d, most ever %d%n", s.get("accepted").asLong(),
                 s.get("rejected").asLong(), s.get("queued").asInt(), s.get("maxQueued").asInt());
-        out.printf("workers %d: idle %d, busy %d, starting %d; most busy at once %d; all busy %d times%n",
-                s.get("total").asInt(), s.get("idle").asInt(), s.get("busy").asInt(), s.get("starting").asInt(),
-                s.get("maxBusy").asInt(), s.get("allBusyCount").asLong());
+        out.printf("workers %d: idle %d, busy %d, lingering %d, starting %d; most serving at once %d; all busy %d "
+                + "times%n",
+                s.get("total").asInt(), s.get("idle").asInt(), s.get("busy").asInt(), s.path("lingering").asInt(),
+                s.get("starting").asInt(), s.get("maxBusy").asInt(), s.get("allBusyCount").asLong());
         out.printf("commands served %d; sessions open %d%n%n", s.get("requestsServed").asLong(),
                 s.get("sessions").size());
         out.printf("%-4s %-8s %-9s %9s %8s %9s  %-12s %s%n", "SLOT", "PID", "STATE", "REQUESTS", "RSS", "UPTIME",

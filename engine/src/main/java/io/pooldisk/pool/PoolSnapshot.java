@@ -14,7 +14,7 @@ import java.util.List;
  * @param accepted        connections accepted since start
  * @param queuedNow       sessions waiting for an idle worker now
  * @param maxQueued       most sessions ever waiting at once
- * @param maxBusy         most workers ever busy at once
+ * @param maxBusy         most workers ever serving sessions at once (busy or lingering)
  * @param allBusyCount    how often a session found every worker busy
  * @param requestsServed  commands served by all workers since start
  * @param rejected        connections turned away with ERR 503
@@ -34,6 +34,11 @@ public record PoolSnapshot(Instant startedAt, String listenAddress, long accepte
 
     public int busy() {
         return count(WorkerState.BUSY);
+    }
+
+    /** Workers holding a session whose client has nothing for them yet (see {@link WorkerState#LINGERING}). */
+    public int lingering() {
+        return count(WorkerState.LINGERING);
     }
 
     public int starting() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Locale;
+
 /**
  * The JSON form of a snapshot, as {@code status --json} prints it. Field names are spelled out here, so renaming a
  * Java field never changes what scripts read.
@@ -25,6 +27,7 @@ public final class StatusJson {
         root.put("rejected", s.rejected());
         root.put("idle", s.idle());
         root.put("busy", s.busy());
+        root.put("lingering", s.lingering());
         root.put("starting", s.starting());
         root.put("total", s.total());
         root.put("maxBusy", s.maxBusy());
@@ -38,7 +41,7 @@ public final class StatusJson {
             ObjectNode n = workers.addObject();
             n.put("slot", w.slot());
             n.put("pid", w.pid());
-            n.put("state", w.state().name().toLowerCase());
+            n.put("state", w.state().name().toLowerCase(Locale.ROOT)); // a Turkish default locale writes "lıngerıng"
             n.put("command", w.command());
             n.put("client", w.client());
             n.put("user", w.user());

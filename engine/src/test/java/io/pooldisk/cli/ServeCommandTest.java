@@ -62,12 +62,13 @@ class ServeCommandTest {
             String data = tmp.resolve("data").toString();
             try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--data", data)) {
                 assertThat(status.waitFor(PATIENCE)).isZero();
-                assertThat(status.stdout()).contains("workers 2: idle 2, busy 0")
+                assertThat(status.stdout()).contains("workers 2: idle 2, busy 0, lingering 0, starting 0;")
                         .contains(Long.toString(up.workerPids().get(0)));
             }
             try (PoolDiskProcess json = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--json", "--data", data)) {
                 assertThat(json.waitFor(PATIENCE)).isZero();
-                assertThat(json.stdout()).startsWith("{").contains("\"idle\":2").contains("\"workers\":[");
+                assertThat(json.stdout()).startsWith("{").contains("\"idle\":2").contains("\"lingering\":0")
+                        .contains("\"workers\":[");
             }
             server.process().destroy();
             server.waitFor(PATIENCE);
