@@ -41,7 +41,8 @@ final class TestServer implements AutoCloseable {
 
     /** The worker busy with an upload now, or null. */
     WorkerInfo uploadingWorker() {
-        return server.snapshot().workers().stream().filter(w -> w.command().equals("PUT")).findFirst().orElse(null);
+        return server.snapshot().workers().stream().filter(w -> w.command().startsWith("PUT ")).findFirst()
+                .orElse(null);
     }
 
     static Path randomFile(Path dir, String name, int size, long seed) throws Exception {

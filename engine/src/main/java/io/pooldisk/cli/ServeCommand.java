@@ -51,16 +51,18 @@ final class ServeCommand implements Callable<Integer> {
             + "~/.local/share/pooldisk.")
     Path data;
 
-    @Option(names = "--max-pending", paramLabel = "N", description = "Sessions that may wait for a busy pool; past it "
-            + "new ones get ERR 503. Default: ${DEFAULT-VALUE}.")
-    int maxPending = 128;
+    @Option(names = "--max-pending", paramLabel = "N", description = "Sessions with a command that may wait for a "
+            + "worker at once; past it the next gets ERR 503 (0: no limit but --max-sessions; a waiting session costs "
+            + "no more than a parked one). Default: ${DEFAULT-VALUE}.")
+    int maxPending = 0;
 
     @Option(names = "--queue-timeout", paramLabel = "TIME", converter = Durations.class, description = "How long a "
-            + "session may wait for a worker before ERR 503. Default: 10s.")
+            + "session with a command may wait for a worker before ERR 503. Default: 10s.")
     Duration queueTimeout = Duration.ofSeconds(10);
 
     @Option(names = "--request-timeout", paramLabel = "TIME", converter = Durations.class, description = "A worker "
-            + "making no progress in one command this long is killed (0: never). Default: 60s.")
+            + "making no progress in one command this long is killed; a request line that takes this long to arrive, "
+            + "or a transfer whose client moves nothing this long, is ended (0: never). Default: 60s.")
     Duration requestTimeout = Duration.ofSeconds(60);
 
     @Option(names = "--max-requests", paramLabel = "N", description = "Recycle a worker after this many commands "
@@ -80,7 +82,8 @@ final class ServeCommand implements Callable<Integer> {
     Duration idleTimeout = Duration.ofMinutes(5);
 
     @Option(names = "--linger", paramLabel = "TIME", converter = Durations.class, description = "How long a worker "
-            + "waits for a session's next command before handing it back to the master. Default: 50ms.")
+            + "may wait for its client (the next command, a transfer's socket) before handing the session back to the "
+            + "master; it hands it back at once when another session needs a worker (0: never wait). Default: 50ms.")
     Duration linger = Duration.ofMillis(50);
 
     @Option(names = "--max-sessions", paramLabel = "N", description = "Open sessions allowed at once. "

@@ -45,6 +45,14 @@ final class PartHasher {
 
     /** Waits until every written byte is hashed, and returns the digest. */
     byte[] finish() throws IOException {
+        return drain().digest();
+    }
+
+    /**
+     * Waits until every written byte is hashed and ends the hashing thread: the digest over all of them, still open
+     * for more (an upload that goes on in another process saves its state).
+     */
+    MessageDigest drain() throws IOException {
         synchronized (lock) {
             writerDone = true;
             lock.notifyAll();
@@ -53,7 +61,7 @@ final class PartHasher {
         if (failure != null) {
             throw failure;
         }
-        return digest.digest();
+        return digest;
     }
 
     /** Gives up (the upload stopped before its end); the part keeps its bytes for a resume. */

@@ -35,6 +35,7 @@ public final class PartWriter implements AutoCloseable {
     /** Where the last background flush began, and that flush while it runs. */
     private long flushedTo;
     private Future<?> flushing;
+    private boolean closed;
 
     /**
      * Dirty bytes past which writing-back starts in the background: the commit's final fsync then finds little left,
@@ -58,6 +59,15 @@ public final class PartWriter implements AutoCloseable {
 
     /** Locks the part and hashes what it already holds (a resumed upload's first bytes). */
     static PartWriter open(Uploads.Ticket ticket) throws DiskException {
+        return open(ticket, -1, new byte[0]);
+    }
+
+    /**
+     * Locks the part of an upload that another worker was receiving, which must hold exactly {@code expectedSize}
+     * bytes (409 otherwise: another session wrote to it meanwhile), and goes on hashing from {@code hashState} over
+     * them, or hashes them again when the state cannot be restored.
+     */
+    static PartWriter open(Uploads.Ticket ticket, long expectedSize, byte[] hashState) throws DiskException {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(ticket.partFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -67,12 +77,20 @@ public final class PartWriter implements AutoCloseable {
                 throw new DiskException(DiskException.CONFLICT, "another session is uploading " + ticket.path()
                         + " right now");
             }
-            if (ch.size() > ticket.size()) {
-                ch.truncate(0); // not a prefix of this upload: start over
-            }
-            MessageDigest md = Sha256.digest();
             long held = ch.size();
-            Sha256.update(md, ch, 0, held);
+            if (expectedSize >= 0 && held != expectedSize) {
+                throw new DiskException(DiskException.CONFLICT, "the upload of " + ticket.path() + " changed while "
+                        + "it waited: it holds " + held + " bytes, not " + expectedSize);
+            }
+            if (held > ticket.size()) {
+                ch.truncate(0); // not a prefix of this upload: start over
+                held = 0;
+            }
+            MessageDigest md = expectedSize >= 0 ? DigestState.restore(hashState, held) : null;
+            if (md == null) {
+                md = Sha256.digest();
+                Sha256.update(md, ch, 0, held);
+            }
             return new PartWriter(ticket, ch, lock, md, held);
         } catch (IOException e) {
             closeQuietly(ch);
@@ -213,8 +231,27 @@ public final class PartWriter implements AutoCloseable {
         return sha256;
     }
 
+    /**
+     * Stops writing for now, with every byte written so far hashed, and lets go of the part: the SHA-256 state over
+     * its bytes, for {@link Uploads#resumePart} in whichever process goes on (empty when this JDK's state cannot be
+     * saved; the part is then hashed again there).
+     */
+    public byte[] suspend() throws DiskException {
+        try {
+            return DigestState.save(hasher.drain());
+        } catch (IOException e) {
+            throw Uploads.storageFailure("cannot read back the part file of " + ticket.path(), e);
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         hasher.stop();
         awaitFlush();
         try {

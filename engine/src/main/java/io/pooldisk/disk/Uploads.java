@@ -116,6 +116,19 @@ public final class Uploads {
     }
 
     /**
+     * Goes on with an upload that a session began in another worker process and parked: its row must still be there
+     * (404 when it was committed, aborted or expired meanwhile) and its part must hold exactly {@code received} bytes
+     * (409 when another session wrote to it); {@code hashState} saves hashing them again (see
+     * {@link PartWriter#suspend}).
+     */
+    public PartWriter resumePart(long uploadId, String path, long size, String sha256, long received,
+            byte[] hashState) throws DiskException {
+        Ticket t = new Ticket(uploadId, path, size, sha256, received, partFile(partsDir, uploadId), false);
+        requireUpload(t);
+        return PartWriter.open(t, received, hashState);
+    }
+
+    /**
      * Picks a random range of the content for the client to hash, and keeps it with the upload, so the proof may
      * come to another worker process.
      */

@@ -3,6 +3,7 @@ package io.pooldisk.pool;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
@@ -13,9 +14,11 @@ import io.pooldisk.worker.ControlMessage.Counters;
 import io.pooldisk.worker.ControlMessage.Hello;
 import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
 import io.pooldisk.worker.ControlMessage.Stop;
 import io.pooldisk.worker.SessionState;
+import io.pooldisk.worker.Transfer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +48,11 @@ final class Master implements Runnable {
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     /** A worker whose socketpair closed gets this long to exit by itself before it is killed. */
     private static final long EXIT_WAIT_MILLIS = 2_000;
-    private static final int SESSION_INTEREST = Epoll.IN | Epoll.RDHUP | Epoll.ONESHOT;
+    /** What a parked session waits for: its client's input, or room to send what it owes. */
+    private static final int AWAIT_INPUT = Epoll.IN | Epoll.RDHUP | Epoll.ONESHOT;
+    private static final int AWAIT_ROOM = Epoll.OUT | Epoll.ONESHOT;
+    /** The most a parked session may hold of a request line: the longest line and its CRLF. */
+    private static final int LINE_LIMIT = RequestLine.MAX_BYTES + 2;
 
     private final PoolConfig config;
     private final Epoll epoll;
@@ -105,9 +112,6 @@ final class Master implements Runnable {
         this.epoll = new Epoll(1024);
         this.workerEnvironment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         epoll.add(listenerFd, Epoll.IN);
-        // Accepted connections inherit the listener's receive time-out: a worker's read on a session then waits at
-        // most the linger before it hands the session back, without a setsockopt per hand-off. (0 would mean never.)
-        Native.setReceiveTimeout(listenerFd, Math.max(1, config.linger().toMillis()));
     }
 
     /** Runs {@code command} on the master thread soon. Safe from any thread. */
@@ -158,7 +162,7 @@ final class Master implements Runnable {
         }
         Session session = sessionsByFd.get(fd);
         if (session != null) {
-            onSessionReadable(session);
+            onSessionReady(session);
         }
     }
 
@@ -174,7 +178,7 @@ final class Master implements Runnable {
         expireQueue(now);
         if (now - lastIdleScan >= 1000) {
             lastIdleScan = now;
-            closeIdleSessions(now);
+            expireParkedSessions(now);
         }
         murderWorkers(now);
         reapWorkers();
@@ -236,26 +240,31 @@ final class Master implements Runnable {
         sessionsByFd.put(fd, session);
         debug(Kind.SESSION, () -> "accepted " + session);
         notifier.changed();
-        // As in the seed, a new connection goes straight to an idle worker, or waits in the FIFO when every worker is
-        // busy. Once the FIFO is as long as the pool, newcomers are parked instead: a crowd that connects and says
-        // nothing then costs epoll registrations, not places in the queue.
+        // As in the seed, a new connection goes straight to an idle worker (its request line is nearly always on its
+        // way), or waits in the FIFO when every worker is busy. Once the FIFO is as long as the pool, newcomers are
+        // parked until they send a line: a crowd that connects and says nothing costs epoll registrations, not places
+        // in the queue.
         Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
         if (idle != null) {
-            handOff(session, idle);
-        } else if (queue.size() < Math.min(servingCount(), config.maxPending())) {
-            enqueue(session);
+            handOff(session, idle, true);
+        } else if (queue.size() < servingCount()) {
+            dispatch(session);
         } else {
             park(session);
         }
     }
 
-    /** Watches a session's connection for input in the master (epoll, one shot) until it needs a worker again. */
+    /**
+     * Watches a session's connection in the master (epoll, one shot) until it has work for a worker again: a whole
+     * request line, or the readiness that the replies or transfer it is in the middle of wait for.
+     */
     private void park(Session session) {
+        int interest = session.state.waitsToSend() ? AWAIT_ROOM : AWAIT_INPUT;
         try {
             if (session.registered) {
-                epoll.modify(session.fd, SESSION_INTEREST);
+                epoll.modify(session.fd, interest);
             } else {
-                epoll.add(session.fd, SESSION_INTEREST);
+                epoll.add(session.fd, interest);
                 session.registered = true;
             }
         } catch (NativeException e) {
@@ -263,28 +272,82 @@ final class Master implements Runnable {
         }
     }
 
-    /** A parked session has input (or hung up): close it at end of stream, else find it a worker. */
-    private void onSessionReadable(Session session) {
+    /**
+     * A parked session's socket is ready (or hung up). In the middle of a transfer, that is what it waited for: it
+     * goes to a worker. Otherwise it goes to a worker once a whole request line is in; a partial line stays here.
+     */
+    private void onSessionReady(Session session) {
         if (session.worker != null || session.queued) {
             return;
         }
-        int peek;
-        try {
-            peek = Native.peek(session.fd, scratch);
-        } catch (NativeException e) {
-            closeSession(session, "connection failed: " + e.getMessage(), null);
-            return;
-        }
-        if (peek == 0) {
-            closeSession(session, "client closed", null);
-        } else if (peek < 0) {
-            park(session);
-        } else {
-            session.lastActive = now();
+        session.lastActive = now();
+        if (session.midTransfer()) {
             dispatch(session);
+        } else {
+            takeInput(session);
         }
     }
 
+    /**
+     * Reads a parked session's input as far as its line ending. A whole line is left in the socket for the worker
+     * (a peek finds it); the bytes of a partial line are taken into the session's state, so that the socket reports
+     * the next ones, and wait there, at most {@link #LINE_LIMIT} of them and for at most the request time-out.
+     */
+    private void takeInput(Session session) {
+        byte[] held = session.state.pending();
+        int n;
+        try {
+            if (held.length == 0) {
+                n = Native.receiveNow(session.fd, scratch, LINE_LIMIT, true);
+                if (n > 0 && hasLineEnd(scratch)) {
+                    dispatch(session);
+                    return;
+                }
+                if (n > 0) {
+                    n = Native.receiveNow(session.fd, scratch, n, false);
+                }
+            } else {
+                n = Native.receiveNow(session.fd, scratch, LINE_LIMIT + 1 - held.length, false);
+            }
+        } catch (NativeException e) {
+            closeSession(session, "connection failed: " + e.getMessage(), null, true);
+            return;
+        }
+        if (n == 0) {
+            closeSession(session, "client closed", null, true);
+            return;
+        }
+        if (n < 0) {
+            park(session);
+            return;
+        }
+        byte[] more = java.util.Arrays.copyOf(held, held.length + n);
+        scratch.get(0, more, held.length, n);
+        session.state = session.state.withPending(more);
+        if (hasLineEnd(scratch)) {
+            session.lineSince = 0;
+            dispatch(session);
+        } else if (more.length > RequestLine.MAX_BYTES + 1) {
+            closeSession(session, "line too long", Reply.err(Reply.LINE_TOO_LONG, "request line longer than "
+                    + RequestLine.MAX_BYTES + " bytes"));
+        } else {
+            if (session.lineSince == 0) {
+                session.lineSince = now();
+            }
+            park(session);
+        }
+    }
+
+    private static boolean hasLineEnd(ByteBuffer bytes) {
+        for (int i = 0; i < bytes.limit(); i++) {
+            if (bytes.get(i) == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A session with work to do goes to an idle worker, or waits its turn in the FIFO. */
     private void dispatch(Session session) {
         if (stopDeadline >= 0) {
             closeSession(session, "server stopping", Reply.err(Reply.BUSY, "server shutting down"));
@@ -292,10 +355,10 @@ final class Master implements Runnable {
         }
         Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
         if (idle != null) {
-            handOff(session, idle);
+            handOff(session, idle, true);
             return;
         }
-        if (queue.size() >= config.maxPending()) {
+        if (config.maxPending() > 0 && queue.size() >= config.maxPending()) {
             allBusyCount++;
             rejected++;
             emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
@@ -313,7 +376,42 @@ final class Master implements Runnable {
         queue.addLast(session);
         maxQueued = Math.max(maxQueued, queue.size());
         debug(Kind.QUEUE, () -> session + " waits for a worker (" + queue.size() + " queued)");
+        releaseLingerers();
         notifier.changed();
+    }
+
+    /**
+     * A worker never keeps a quiet session while another session waits (DESIGN.md §3): for each queued session that
+     * no release already serves, the worker that has lingered longest is asked to hand its session back. Workers
+     * running a command are not asked; they are asked once they report lingering, and those handed a session while
+     * others wait do not linger at all (see {@link #handOff}).
+     */
+    private void releaseLingerers() {
+        int unserved = queue.size();
+        for (Worker w : slots) {
+            if (w.releaseAsked && w.session != null) {
+                unserved--;
+            }
+        }
+        while (unserved > 0) {
+            Worker longest = null;
+            for (Worker w : slots) {
+                if (w.state == WorkerState.LINGERING && !w.releaseAsked && w.session != null
+                        && (longest == null || w.lingeringSince < longest.lingeringSince)) {
+                    longest = w;
+                }
+            }
+            if (longest == null) {
+                return;
+            }
+            longest.releaseAsked = true;
+            unserved--;
+            try {
+                longest.socket.send(new Release(longest.session.id).encode(), -1);
+            } catch (NativeException e) {
+                killWorker(longest, "could not ask it to release its session: " + e.getMessage());
+            }
+        }
     }
 
     /** The idle worker that has waited longest, so sessions visibly travel around the pool. */
@@ -327,23 +425,31 @@ final class Master implements Runnable {
         return best;
     }
 
-    /** The seed's sendfd: the client's descriptor and the session's state go to the worker in one message. */
-    private void handOff(Session session, Worker worker) {
+    /**
+     * The seed's sendfd: the client's descriptor and the session's state go to the worker in one message, with the
+     * file of a download it is in the middle of. {@code mayLinger}: whether the worker may wait for the client;
+     * not while other sessions wait for a worker.
+     */
+    private void handOff(Session session, Worker worker, boolean mayLinger) {
         try {
-            worker.socket.send(new Serve(session.id, session.state).encode(), session.fd);
+            worker.socket.send(new Serve(session.id, session.state, mayLinger).encode(), session.fd,
+                    session.transferFd);
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
             workerGone(worker, "hand-off failed");
             dispatch(session);
             return;
         }
+        Native.close(session.transferFd); // the worker has its own copy, and hands it back if it parks again
+        session.transferFd = -1;
         session.worker = worker;
         session.startHandOff();
         worker.session = session;
         worker.state = WorkerState.BUSY;
+        worker.releaseAsked = false;
         worker.commandBytes = 0;
         worker.lastProgress = now();
-        maxBusy = Math.max(maxBusy, count(WorkerState.BUSY));
+        maxBusy = Math.max(maxBusy, occupiedCount());
         debug(Kind.HANDOFF, () -> session + " -> " + worker);
         notifier.changed();
     }
@@ -357,7 +463,7 @@ final class Master implements Runnable {
             Session next = queue.pollFirst();
             next.queued = false;
             if (!next.closed) {
-                handOff(next, idle);
+                handOff(next, idle, queue.isEmpty());
             }
         }
     }
@@ -375,17 +481,44 @@ final class Master implements Runnable {
         }
     }
 
-    private void closeIdleSessions(long now) {
-        long limit = config.idleTimeout().toMillis();
-        if (limit == 0) {
-            return;
-        }
+    /**
+     * Closes parked sessions that waited too long: for the rest of a request line or for a transfer to move (the
+     * request time-out), or for anything at all (the idle time-out).
+     */
+    private void expireParkedSessions(long now) {
+        long idleLimit = config.idleTimeout().toMillis();
+        long requestLimit = config.requestTimeout().toMillis();
         for (Session s : new ArrayList<>(sessions.values())) {
-            if (s.worker == null && !s.queued && now - s.lastActive >= limit) {
+            if (s.worker != null || s.queued) {
+                continue;
+            }
+            if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
+                emit(Level.INFO, Kind.SESSION, s + " sent a partial request line for " + (now - s.lineSince) / 1000
+                        + " s: closed");
+                closeSession(s, "request line too slow", Reply.err(Reply.REQUEST_TIMEOUT, "request line not "
+                        + "completed within " + requestLimit / 1000 + " s; closing"));
+            } else if (requestLimit > 0 && s.midTransfer() && now - s.transferMovedAt >= requestLimit) {
+                closeStalledTransfer(s, now - s.transferMovedAt);
+            } else if (idleLimit > 0 && now - s.lastActive >= idleLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
                 closeSession(s, "idle timeout", Reply.err(Reply.REQUEST_TIMEOUT, "idle for too long; closing"));
             }
         }
+    }
+
+    /**
+     * A transfer whose client moved nothing for the request time-out. An upload is told why (its bytes so far stay
+     * on the server: PUT again resumes it); a download's stream cannot carry a reply, so it just ends (GET again at
+     * the bytes received resumes it).
+     */
+    private void closeStalledTransfer(Session s, long stalledMillis) {
+        Transfer t = s.state.transfer();
+        String what = t != null ? t.label() : "sending replies";
+        emit(Level.INFO, Kind.SESSION, s + ": " + what + " moved nothing for " + stalledMillis / 1000 + " s: closed");
+        String farewell = t instanceof Transfer.Receiving r ? Reply.err(Reply.REQUEST_TIMEOUT, "upload stalled: no "
+                + "bytes for " + stalledMillis / 1000 + " s; the " + r.received() + " bytes received are kept, PUT "
+                + "again to resume") : null;
+        closeSession(s, "transfer stalled", farewell);
     }
 
     /**
@@ -407,6 +540,8 @@ final class Master implements Runnable {
         }
         sessionsByFd.remove(session.fd);
         sessions.remove(session.id);
+        Native.close(session.transferFd);
+        session.transferFd = -1;
         if (connectionBroken) {
             Native.close(session.fd);
         } else {
@@ -466,8 +601,14 @@ final class Master implements Runnable {
         try {
             received = worker.socket.receive(true);
             if (received != null && !received.endOfStream()) {
-                Native.close(received.fd()); // workers never send descriptors
-                onWorkerMessage(worker, ControlMessage.decode(received.data()), now());
+                ControlMessage m = ControlMessage.decode(received.data());
+                if (m instanceof Park park) {
+                    Native.close(received.secondFd()); // a worker hands back one file at most
+                    onPark(worker, park, received.fd(), now());
+                } else {
+                    received.closeDescriptors(); // no other message brings any
+                    onWorkerMessage(worker, m, now());
+                }
                 return;
             }
         } catch (NativeException | IllegalArgumentException e) {
@@ -484,18 +625,13 @@ final class Master implements Runnable {
         if (m instanceof Progress p) {
             countProgress(w, p.counters(), p.running(), p.runningBytes());
             w.lastProgress = now;
-        } else if (m instanceof Park p) {
-            Session s = sessionReturned(w, p.sessionId(), p.counters(), now);
-            if (s != null) {
-                s.state = p.state();
-                if (stopDeadline >= 0) {
-                    closeSession(s, "server stopping", null);
-                } else {
-                    debug(Kind.HANDOFF, () -> s + " parked by " + w);
-                    park(s);
-                }
+            if (p.waiting() && w.state == WorkerState.BUSY) {
+                w.state = WorkerState.LINGERING;
+                w.lingeringSince = now;
+                releaseLingerers();
+            } else if (!p.waiting() && w.state == WorkerState.LINGERING) {
+                w.state = WorkerState.BUSY;
             }
-            workerIdle(w, now);
         } else if (m instanceof Close c) {
             Session s = sessionReturned(w, c.sessionId(), c.counters(), now);
             if (s != null) {
@@ -507,6 +643,39 @@ final class Master implements Runnable {
         } else {
             throw new IllegalArgumentException("unexpected " + m);
         }
+        notifier.changed();
+    }
+
+    /**
+     * A worker handed its session back, still open, with what is left to do: replies and a transfer that wait for
+     * the client's socket ({@code file}: the download's, or -1), or commands already read (to the FIFO's end at
+     * once), or nothing (parked until the client sends a whole line).
+     */
+    private void onPark(Worker w, Park p, int file, long now) {
+        Session s = sessionReturned(w, p.sessionId(), p.counters(), now);
+        if (s == null) {
+            Native.close(file);
+        } else {
+            s.state = p.state();
+            s.transferFd = file;
+            if (s.midTransfer() && (s.movedSinceHandOff() || s.transferMovedAt == 0)) {
+                s.transferMovedAt = now;
+            } else if (!s.midTransfer()) {
+                s.transferMovedAt = 0;
+            }
+            if (stopDeadline >= 0) {
+                closeSession(s, "server stopping", null);
+            } else if (!s.midTransfer() && s.state.hasWholeLine()) {
+                dispatch(s); // it has more to do; others may have waited longer
+            } else {
+                if (!s.midTransfer() && s.state.pending().length > 0 && s.lineSince == 0) {
+                    s.lineSince = now;
+                }
+                debug(Kind.HANDOFF, () -> s + " parked by " + w);
+                park(s);
+            }
+        }
+        workerIdle(w, now);
         notifier.changed();
     }
 
@@ -522,7 +691,7 @@ final class Master implements Runnable {
         if (stopDeadline >= 0) {
             retire(w);
         } else {
-            lifecycle.workerReady(count(WorkerState.IDLE) + count(WorkerState.BUSY) >= wanted);
+            lifecycle.workerReady(count(x -> x.state == WorkerState.IDLE) + occupiedCount() >= wanted);
             dispatchQueued();
         }
     }
@@ -670,10 +839,11 @@ final class Master implements Runnable {
         long requestLimit = config.requestTimeout().toMillis();
         for (Worker w : slots) {
             long silentFor = now - w.lastProgress;
-            long allowed = requestLimit + (w.command.isEmpty() ? config.linger().toMillis() : 0);
+            boolean waiting = w.state == WorkerState.LINGERING || w.command.isEmpty();
+            long allowed = requestLimit + (waiting ? config.linger().toMillis() : 0);
             if (w.state == WorkerState.STARTING && now > w.helloDeadline) {
                 killWorker(w, "no hello within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
-            } else if (w.state == WorkerState.BUSY && requestLimit > 0 && silentFor > allowed) {
+            } else if (w.occupied() && requestLimit > 0 && silentFor > allowed) {
                 killWorker(w, "stuck in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
                         + silentFor + " ms");
             } else if (w.state == WorkerState.STOPPING && stopDeadline < 0 && now - w.lastProgress > requestLimit
@@ -871,24 +1041,24 @@ final class Master implements Runnable {
 
     // ---------------------------------------------------------------- the scoreboard
 
-    private int count(WorkerState state) {
+    private int count(java.util.function.Predicate<Worker> which) {
         int n = 0;
         for (Worker w : slots) {
-            if (w.state == state) {
+            if (which.test(w)) {
                 n++;
             }
         }
         return n;
     }
 
+    /** Workers serving a session: running its command or lingering. */
+    private int occupiedCount() {
+        return count(Worker::occupied);
+    }
+
+    /** Workers that count toward the wanted number: alive and not on their way out. */
     private int servingCount() {
-        int n = 0;
-        for (Worker w : slots) {
-            if (w.serving()) {
-                n++;
-            }
-        }
-        return n;
+        return count(Worker::serving);
     }
 
     PoolSnapshot snapshot() {

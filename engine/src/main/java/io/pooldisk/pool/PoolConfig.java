@@ -12,14 +12,16 @@ import java.util.Objects;
  * @param bind              resolved address to listen on (port 0 picks a free one)
  * @param workers           worker processes to keep running
  * @param dataDir           the server's data directory (lock, control socket, log)
- * @param maxPending        sessions that may wait for a worker before new ones get ERR 503
- * @param queueTimeout      how long a session may wait for a worker before it gets ERR 503
+ * @param maxPending        sessions with work that may wait for a worker at once before the next gets ERR 503; 0: as
+ *                          many as are open (a waiting session costs the master no more than a parked one)
+ * @param queueTimeout      how long a session with work may wait for a worker before it gets ERR 503
  * @param requestTimeout    a worker making no progress in one command for this long is killed
  * @param maxRequests       recycle a worker after this many commands (0: never)
  * @param maxRequestsJitter add up to this many to maxRequests per worker, so they do not all recycle at once
  * @param grace             on a graceful stop, how long commands in flight may take to finish
  * @param idleTimeout       parked sessions idle this long are closed
- * @param linger            how long a worker waits for a session's next command before returning it
+ * @param linger            how long a worker may wait for its client (the next command, a transfer's socket) before
+ *                          handing the session back; it hands it back at once when another session needs the worker
  * @param maxSessions       open sessions allowed at once; past it new connections get ERR 503
  * @param uploadTtl         unfinished uploads untouched this long are deleted
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
@@ -86,8 +88,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
 
     /** What each worker process is told on its command line. */
     public io.pooldisk.worker.WorkerOptions workerOptions(int masterPid) {
-        Duration stall = requestTimeout.isZero() ? Duration.ofMinutes(1) : requestTimeout;
-        return new io.pooldisk.worker.WorkerOptions(masterPid, dataDir, stall, loginMaxFailures, loginWindow,
+        return new io.pooldisk.worker.WorkerOptions(masterPid, dataDir, linger, loginMaxFailures, loginWindow,
                 loginBan);
     }
 
@@ -96,7 +97,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 8080);
         private int workers = 5;
         private Path dataDir = DataDirs.defaultDataDir();
-        private int maxPending = 128;
+        private int maxPending = 0;
         private Duration queueTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
         private int maxRequests = 0;

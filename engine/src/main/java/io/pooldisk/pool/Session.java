@@ -4,8 +4,8 @@ import io.pooldisk.worker.SessionState;
 
 /**
  * A client session, owned by the master for its whole life: the connection, the state that travels with it between
- * workers, and its counters. Parked (in epoll, waiting to become readable), queued (readable, waiting for a worker),
- * or lent to a worker.
+ * workers, and its counters. Parked (in epoll, waiting for its client: a whole request line, the next bytes of an
+ * upload, room for replies or a download), queued (ready, waiting for a worker), or lent to a worker.
  */
 final class Session {
 
@@ -25,6 +25,12 @@ final class Session {
     boolean closed;
     /** Whether the descriptor is in the master's epoll set yet (only once it was first parked). */
     boolean registered;
+    /** The file a download sends from while the session is parked in the middle of it (see Transfer.Sending), or -1. */
+    int transferFd = -1;
+    /** When the partial request line held in the state's pending bytes began to arrive, or 0 when there is none. */
+    long lineSince;
+    /** When the transfer or the replies it owes last moved a byte (or began), for the request time-out. */
+    long transferMovedAt;
 
     Session(long id, int fd, String client, long now) {
         this.id = id;
@@ -43,6 +49,16 @@ final class Session {
     void countBytes(io.pooldisk.worker.ControlMessage.Counters c) {
         bytesIn = handOffIn + c.bytesIn();
         bytesOut = handOffOut + c.bytesOut();
+    }
+
+    /** Whether the current hand-off moved any byte to or from the client. */
+    boolean movedSinceHandOff() {
+        return bytesIn > handOffIn || bytesOut > handOffOut;
+    }
+
+    /** Whether it owes the client replies, or is in the middle of a transfer: then it waits for its socket. */
+    boolean midTransfer() {
+        return state.unsent().length > 0 || state.transfer() != null;
     }
 
     String client() {

@@ -18,6 +18,10 @@ final class Worker {
     long spawnedAt;
     long helloDeadline;
     long idleSince;
+    /** Since when it waits for its client (state LINGERING). */
+    long lingeringSince;
+    /** Whether the master asked it to hand its current session back (Release); reset at each hand-off. */
+    boolean releaseAsked;
     /** Last sign of progress in the current command: its start, a PROGRESS or END. */
     long lastProgress;
     long rssBytes;
@@ -34,7 +38,12 @@ final class Worker {
 
     /** Alive and not on its way out: counts toward the wanted number of workers. */
     boolean serving() {
-        return state == WorkerState.STARTING || state == WorkerState.IDLE || state == WorkerState.BUSY;
+        return state == WorkerState.STARTING || state == WorkerState.IDLE || occupied();
+    }
+
+    /** Serving a session: running its command, or lingering for its client. */
+    boolean occupied() {
+        return state == WorkerState.BUSY || state == WorkerState.LINGERING;
     }
 
     @Override

@@ -9,6 +9,7 @@ import jnr.ffi.Pointer;
 public final class Epoll implements AutoCloseable {
 
     public static final int IN = 0x1;
+    public static final int OUT = 0x4;
     public static final int ERR = 0x8;
     public static final int HUP = 0x10;
     public static final int RDHUP = 0x2000;

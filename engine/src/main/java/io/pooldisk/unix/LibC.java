@@ -55,6 +55,8 @@ public interface LibC {
 
     int pipe2(@Out int[] fds, int flags);
 
+    int memfd_create(String name, int flags);
+
     long splice(int fdIn, @In @Out LongLongByReference offIn, int fdOut, @In @Out LongLongByReference offOut,
             long len, int flags);
 

@@ -6,22 +6,29 @@ import java.nio.ByteBuffer;
 
 /**
  * One end of a SOCK_SEQPACKET socketpair between the master and a worker. Each send is one whole message of at most
- * {@link #MAX_MESSAGE} bytes and may carry one descriptor (SCM_RIGHTS), as the seed's sendfd/recvfd do. Not
- * thread-safe: each end belongs to one thread, which reuses the native msghdr built here.
+ * {@link #MAX_MESSAGE} bytes and may carry up to two descriptors (SCM_RIGHTS), as the seed's sendfd/recvfd do: a
+ * client's connection, and the file a download it was in the middle of sends from. Not thread-safe: each end belongs
+ * to one thread, which reuses the native msghdr built here.
  */
 public final class MessageSocket implements AutoCloseable {
 
     public static final int MAX_MESSAGE = 64 * 1024;
 
-    /** What {@link #receive} got: the message bytes and the descriptor that came with them, or -1. */
-    public record Received(byte[] data, int fd) {
+    /** What {@link #receive} got: the message bytes and the descriptors that came with them, in order, or -1. */
+    public record Received(byte[] data, int fd, int secondFd) {
         public boolean endOfStream() {
             return this == END;
+        }
+
+        /** Closes the descriptors that came with the message (for a message that should have brought none). */
+        public void closeDescriptors() {
+            Native.close(fd);
+            Native.close(secondFd);
         }
     }
 
     /** What {@link #receive} answers when the peer closed its end. */
-    public static final Received END = new Received(new byte[0], -1);
+    public static final Received END = new Received(new byte[0], -1, -1);
 
     // struct msghdr (56 bytes on LP64): name, namelen, iov, iovlen, control, controllen, flags.
     private static final int MSG_IOV = 16;
@@ -29,14 +36,15 @@ public final class MessageSocket implements AutoCloseable {
     private static final int MSG_CONTROL = 32;
     private static final int MSG_CONTROLLEN = 40;
     private static final int MSG_FLAGS = 48;
-    // struct cmsghdr: len (size_t), level (int), type (int), data. CMSG_LEN(4) = 20, CMSG_SPACE(4) = 24.
-    private static final int CMSG_LEN_ONE_FD = 20;
-    private static final int CMSG_SPACE_ONE_FD = 24;
+    // struct cmsghdr: len (size_t), level (int), type (int), data. CMSG_LEN(4 * n) = 16 + 4 * n; CMSG_SPACE of one
+    // or two descriptors is 24 alike.
+    private static final int CMSG_HEADER = 16;
+    private static final int CMSG_SPACE_TWO_FDS = 24;
 
     private final int fd;
     private final Pointer msghdr = Native.allocate(56);
     private final Pointer iov = Native.allocate(16);
-    private final Pointer control = Native.allocate(CMSG_SPACE_ONE_FD);
+    private final Pointer control = Native.allocate(CMSG_SPACE_TWO_FDS);
     /** The message bytes, in a direct buffer: Java copies in and out of it without the JNI call of a Pointer's copy. */
     private final ByteBuffer data = ByteBuffer.allocateDirect(MAX_MESSAGE);
     private boolean closed;
@@ -57,18 +65,29 @@ public final class MessageSocket implements AutoCloseable {
      * an error (EAGAIN): the peer is not reading.
      */
     public void send(byte[] message, int passFd) throws NativeException {
+        send(message, passFd, -1);
+    }
+
+    /** Sends one message with up to two descriptors attached, in this order ({@code -1}: none). */
+    public void send(byte[] message, int passFd, int secondFd) throws NativeException {
         if (message.length > MAX_MESSAGE) {
             throw new IllegalArgumentException("message of " + message.length + " bytes exceeds " + MAX_MESSAGE);
+        }
+        if (passFd < 0 && secondFd >= 0) {
+            passFd = secondFd;
+            secondFd = -1;
         }
         data.put(0, message);
         iov.putLong(8, message.length);
         if (passFd >= 0) {
-            control.putLong(0, CMSG_LEN_ONE_FD);
+            int count = secondFd >= 0 ? 2 : 1;
+            control.putLong(0, CMSG_HEADER + 4L * count);
             control.putInt(8, Native.SOL_SOCKET);
             control.putInt(12, Native.SCM_RIGHTS);
             control.putInt(16, passFd);
+            control.putInt(20, secondFd);
             msghdr.putAddress(MSG_CONTROL, control.address());
-            msghdr.putLong(MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
+            msghdr.putLong(MSG_CONTROLLEN, CMSG_SPACE_TWO_FDS);
         } else {
             msghdr.putAddress(MSG_CONTROL, 0L);
             msghdr.putLong(MSG_CONTROLLEN, 0);
@@ -92,7 +111,7 @@ public final class MessageSocket implements AutoCloseable {
     public Received receive(boolean dontWait) throws NativeException {
         iov.putLong(8, MAX_MESSAGE);
         msghdr.putAddress(MSG_CONTROL, control.address());
-        msghdr.putLong(MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
+        msghdr.putLong(MSG_CONTROLLEN, CMSG_SPACE_TWO_FDS);
         msghdr.putInt(MSG_FLAGS, 0);
         control.putLong(0, 0);
         long n;
@@ -112,19 +131,23 @@ public final class MessageSocket implements AutoCloseable {
         if (n == 0) {
             return END;
         }
-        int received = -1;
+        int first = -1;
+        int second = -1;
         long controlLength = msghdr.getLong(MSG_CONTROLLEN);
-        if (controlLength >= CMSG_LEN_ONE_FD && control.getInt(8) == Native.SOL_SOCKET
+        if (controlLength >= CMSG_HEADER + 4 && control.getInt(8) == Native.SOL_SOCKET
                 && control.getInt(12) == Native.SCM_RIGHTS) {
-            received = control.getInt(16);
+            long fds = (control.getLong(0) - CMSG_HEADER) / 4;
+            first = control.getInt(16);
+            second = fds >= 2 ? control.getInt(20) : -1;
         }
         if ((msghdr.getInt(MSG_FLAGS) & Native.MSG_CTRUNC) != 0) {
-            Native.close(received);
+            Native.close(first);
+            Native.close(second);
             throw new NativeException("recvmsg: control data truncated", 0);
         }
         byte[] bytes = new byte[(int) n];
         data.get(0, bytes);
-        return new Received(bytes, received);
+        return new Received(bytes, first, second);
     }
 
     @Override

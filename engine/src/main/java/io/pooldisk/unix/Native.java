@@ -114,13 +114,16 @@ public final class Native {
     private static final int AF_INET6 = 10;
 
     /**
-     * The seed's accept, on a non-blocking listening socket: the new connection is blocking and close-on-exec.
+     * The seed's accept, on a non-blocking listening socket: the new connection is non-blocking and close-on-exec.
+     * Non-blocking for the master and every worker alike (the flag belongs to the open socket): nobody ever sleeps
+     * in a read or a write on a client, only in a poll that the master can cut short (DESIGN.md §3).
      * Returns null when no connection is waiting. {@code sockaddr}: scratch from {@link #allocateSockaddr}.
      */
     public static Accepted accept(int listenFd, Pointer sockaddr) throws NativeException {
         while (true) {
             sockaddr.putInt(SOCKADDR_BYTES, SOCKADDR_BYTES); // socklen_t in/out, kept just after the address
-            int fd = C.accept4(listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES, SOCK_CLOEXEC);
+            int fd = C.accept4(listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES,
+                    SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd >= 0) {
                 return new Accepted(fd, peerAddress(sockaddr));
             }
@@ -230,6 +233,28 @@ public final class Native {
         }
     }
 
+    /**
+     * Writes what a non-blocking descriptor takes now from the direct buffer {@code buf}'s position: the bytes
+     * written (0 when it takes none: EAGAIN), or {@code -errno} on failure. Retries EINTR.
+     */
+    public static int tryWrite(int fd, ByteBuffer buf) {
+        long at = address(buf) + buf.position();
+        while (true) {
+            long n = C.send(fd, at, buf.remaining(), MSG_NOSIGNAL);
+            if (n >= 0) {
+                buf.position(buf.position() + (int) n);
+                return (int) n;
+            }
+            int err = errno();
+            if (err == EAGAIN) {
+                return 0;
+            }
+            if (err != EINTR) {
+                return -err;
+            }
+        }
+    }
+
     /** Writes all of the direct buffer {@code buf} (a blocking descriptor), looping over short writes and EINTR. */
     public static void writeFully(int fd, ByteBuffer buf) throws NativeException {
         while (buf.hasRemaining()) {
@@ -278,16 +303,35 @@ public final class Native {
 
     /** Looks at the next byte without taking it: 1 when data waits, 0 at end of stream, -1 when none waits yet. */
     public static int peek(int fd, ByteBuffer scratch) throws NativeException {
-        long n = C.recv(fd, address(scratch), 1, MSG_PEEK | MSG_DONTWAIT);
-        java.lang.ref.Reference.reachabilityFence(scratch);
-        if (n >= 0) {
-            return (int) n;
+        return receiveNow(fd, scratch, 1, MSG_PEEK);
+    }
+
+    /**
+     * Receives without waiting into {@code scratch} from 0, taking the bytes ({@code peek} false) or leaving them for
+     * the next reader: the bytes received (at most {@code max}; the buffer's limit is set to it), 0 at end of stream,
+     * -1 when nothing waits yet.
+     */
+    public static int receiveNow(int fd, ByteBuffer scratch, int max, boolean peek) throws NativeException {
+        int n = receiveNow(fd, scratch, Math.min(max, scratch.capacity()), peek ? MSG_PEEK : 0);
+        scratch.clear().limit(Math.max(n, 0));
+        return n;
+    }
+
+    private static int receiveNow(int fd, ByteBuffer scratch, int max, int flags) throws NativeException {
+        while (true) {
+            long n = C.recv(fd, address(scratch), max, flags | MSG_DONTWAIT);
+            java.lang.ref.Reference.reachabilityFence(scratch);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int err = errno();
+            if (err == EAGAIN) {
+                return -1;
+            }
+            if (err != EINTR) {
+                throw new NativeException("recv", err);
+            }
         }
-        int err = errno();
-        if (err == EAGAIN || err == EINTR) {
-            return -1;
-        }
-        throw new NativeException("recv", err);
     }
 
     /** Reads and discards (into {@code scratch}) whatever input is already waiting, without blocking. */
@@ -358,7 +402,8 @@ public final class Native {
 
     /**
      * Copies up to {@code count} bytes from {@code inFd} at {@code offset} to {@code outFd} in the kernel. One call moves
-     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved, 0 when a send time-out passed first.
+     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved, 0 at the end of {@code inFd}, -1 when the
+     * socket has no room now (EAGAIN).
      */
     public static long sendfile(int outFd, int inFd, long offset, long count) throws NativeException {
         LongLongByReference off = new LongLongByReference(offset);
@@ -369,11 +414,30 @@ public final class Native {
             }
             int err = errno();
             if (err == EAGAIN) {
-                return 0; // the send time-out passed with no room in the socket: the caller decides
+                return -1; // no room in the socket: the caller decides whether to wait
             }
             if (err != EINTR) {
                 throw new NativeException("sendfile", err);
             }
+        }
+    }
+
+    private static final int MFD_CLOEXEC = 1;
+
+    /** An anonymous file in memory (memfd_create), close-on-exec: for bytes that must travel as a descriptor. */
+    public static int memfd(String name) throws NativeException {
+        return (int) check("memfd_create", C.memfd_create(name, MFD_CLOEXEC));
+    }
+
+    /** Writes all of {@code bytes} to a regular file (a memfd) at its current offset. */
+    public static void writeAll(int fd, byte[] bytes) throws NativeException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.min(bytes.length, 1 << 20));
+        for (int off = 0; off < bytes.length; ) {
+            buf.clear();
+            int n = Math.min(buf.capacity(), bytes.length - off);
+            buf.put(bytes, off, n).flip();
+            writeFully(fd, buf);
+            off += n;
         }
     }
 
@@ -397,8 +461,8 @@ public final class Native {
     }
 
     /**
-     * Moves up to {@code count} bytes from a socket into a pipe in the kernel, waiting as a read would (the socket's
-     * receive time-out ends the wait with EAGAIN). Returns the bytes moved, 0 at end of stream. Retries EINTR.
+     * Moves up to {@code count} bytes from a socket into a pipe in the kernel. On a non-blocking socket with nothing
+     * to read it fails with EAGAIN. Returns the bytes moved, 0 at end of stream. Retries EINTR.
      */
     public static long spliceFromSocket(int socket, int pipeWrite, long count) throws NativeException {
         return splice("splice from socket", socket, pipeWrite, null, count);

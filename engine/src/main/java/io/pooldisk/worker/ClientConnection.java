@@ -4,44 +4,64 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.PollPair;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The client connection a worker is serving: the descriptor it received, an input buffer that splits lines, and
- * counters of bytes in and out. One per worker, reused for every session it borrows (no allocation per hand-off).
- * Blocking I/O; waiting with a time-out is the {@link SessionRunner}'s job.
+ * The client connection a worker is serving: the descriptor it received, an input buffer that splits lines, replies
+ * not yet sent, and counters of bytes in and out. One per worker, reused for every session it borrows (no allocation
+ * per hand-off).
+ *
+ * <p>The socket is non-blocking: no call here sleeps on the client. Where the socket is not ready, the
+ * {@link Waiter} decides: it waits for at most the linger, ending the wait early when the master wants the worker,
+ * and otherwise says to stop, so that the session goes back to the master with what is left to do (DESIGN.md §3).
  */
 final class ClientConnection {
 
-    private static final int BUFFER = 64 * 1024;
+    /** Input read ahead of the commands: at least one whole request line. It travels with a parked session. */
+    private static final int BUFFER = 16 * 1024;
     /** Uploads move through this: large reads, few system calls, hashing in big strides. */
     private static final int BULK = 1024 * 1024;
     /** Uploads received with splice unless this is "false" (for operators, and tests of the plain path). */
     static final String SPLICE_PROPERTY = "pooldisk.splice";
     private static final boolean SPLICE = !"false".equals(System.getProperty(SPLICE_PROPERTY));
 
+    /** Waits until the client's socket is ready, or says to stop and hand the session back. */
+    interface Waiter {
+        /**
+         * Waits until the socket is ready for {@code events} ({@link PollPair#IN} or {@link PollPair#OUT}): true when
+         * it is, false when the session should go back to the master instead (the linger passed, or another
+         * session needs this worker).
+         */
+        boolean await(short events) throws BrokenConnectionException;
+    }
+
     /** Bytes read and not yet taken, between 0 and position (write mode). */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    /** Reply bytes the socket had no room for yet, in order; sent before anything else. */
+    private final ByteArrayOutputStream unsent = new ByteArrayOutputStream();
     private ByteBuffer bulk;
     /** This worker's pipe for splice, {read end, write end}, made at its first upload; null until then. */
     private int[] pipe;
+    private Waiter waiter;
+    /** Set when a splice loop stopped because the waiter said to: the plain read loop must not go on. */
+    private boolean stopped;
     private int fd = -1;
     private int scanned;
     private long bytesIn;
     private long bytesOut;
 
-    /**
-     * Takes on a session's connection, with the input bytes an earlier worker read but no command took. Reads on it
-     * wait at most the linger before {@link #fill} answers {@link Fill#QUIET}: the connection inherited that receive
-     * time-out from the listening socket, which the master set up (see {@code Master}).
-     */
-    void open(int descriptor, byte[] pending) {
+    /** Takes on a session's connection, with the input bytes an earlier worker (or the master) read ahead. */
+    void open(int descriptor, byte[] pending, Waiter waitForClient) {
         fd = descriptor;
+        waiter = waitForClient;
         in.clear();
         in.put(pending);
+        unsent.reset();
         scanned = 0;
         bytesIn = 0;
         bytesOut = 0;
@@ -76,9 +96,9 @@ final class ClientConnection {
      * What a {@link #fill} found. RESET: the client reset the connection, as many clients end one; it is answered
      * without an exception because under connection churn it happens for nearly every connection.
      */
-    enum Fill { DATA, END_OF_STREAM, QUIET, RESET }
+    enum Fill { DATA, END_OF_STREAM, EMPTY, RESET }
 
-    /** Reads what the client sent, waiting at most the connection's receive time-out (the linger). */
+    /** Reads what the client has sent, without waiting. */
     Fill fill() throws BrokenConnectionException {
         if (!in.hasRemaining()) {
             return Fill.DATA; // a full buffer always holds an over-long line; lineTooLong() reports it
@@ -92,37 +112,91 @@ final class ClientConnection {
             return Fill.END_OF_STREAM;
         }
         return switch (-n) {
-            case Native.EAGAIN -> Fill.QUIET;
+            case Native.EAGAIN -> Fill.EMPTY;
             case Native.ECONNRESET -> Fill.RESET;
             default -> throw new BrokenConnectionException(new NativeException("read", -n));
         };
     }
 
-    void write(String text) throws BrokenConnectionException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        try {
-            for (int off = 0; off < bytes.length; off += BUFFER) {
-                out.clear();
-                out.put(bytes, off, Math.min(BUFFER, bytes.length - off)).flip();
-                Native.writeFully(fd, out);
-            }
-        } catch (NativeException e) {
-            throw new BrokenConnectionException(e);
-        }
-        bytesOut += bytes.length;
-    }
-
-    /** Told how a transfer advances; may refuse to go on (a stalled peer) by throwing. */
-    interface Progress {
-        void advanced(long bytesSoFar, boolean stalled) throws BrokenConnectionException;
+    /** Waits for the client's next input, as the {@link Waiter} allows: false when the session should go back. */
+    boolean awaitInput() throws BrokenConnectionException {
+        return waiter.await(PollPair.IN);
     }
 
     /**
-     * Moves exactly {@code count} bytes of the client's input into {@code sink}, every byte once, in order: first what
-     * is already buffered, then straight from the socket with splice (socket to pipe to file, in the kernel), or, where
-     * that is switched off or the sink refuses it, in large reads.
+     * Sends {@code text}, or as much of it as the socket takes now; the rest waits in order for {@link #flush}.
+     * Never waits for the client.
      */
-    void receive(long count, Sink sink, Progress progress) throws BrokenConnectionException, DiskException {
+    void write(String text) throws BrokenConnectionException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void write(byte[] bytes) throws BrokenConnectionException {
+        int off = 0;
+        if (unsent.size() == 0) {
+            while (off < bytes.length) {
+                out.clear();
+                out.put(bytes, off, Math.min(BUFFER, bytes.length - off)).flip();
+                int n = sendNow(out);
+                off += n;
+                if (n < out.limit()) {
+                    break; // the socket is full
+                }
+            }
+        }
+        unsent.write(bytes, off, bytes.length - off);
+    }
+
+    /** Whether replies wait to be sent. */
+    boolean hasUnsent() {
+        return unsent.size() > 0;
+    }
+
+    /**
+     * Sends the replies still waiting, waiting for room as the {@link Waiter} allows. True when all are sent; false
+     * when the session should go back with the rest ({@link #takeUnsent}).
+     */
+    boolean flush() throws BrokenConnectionException {
+        while (unsent.size() > 0) {
+            byte[] rest = unsent.toByteArray();
+            unsent.reset();
+            write(rest);
+            if (unsent.size() > 0 && !waiter.await(PollPair.OUT)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The replies not sent yet, which now travel with the session; none are left here. */
+    byte[] takeUnsent() {
+        byte[] rest = unsent.toByteArray();
+        unsent.reset();
+        return rest;
+    }
+
+    /** One non-blocking send from {@code buf}: the bytes the socket took. */
+    private int sendNow(ByteBuffer buf) throws BrokenConnectionException {
+        int n = Native.tryWrite(fd, buf);
+        if (n < 0) {
+            throw new BrokenConnectionException(new NativeException("write", -n));
+        }
+        bytesOut += n;
+        return n;
+    }
+
+    /** Told how a transfer advances, at every step. */
+    interface Progress {
+        void advanced(long bytesSoFar) throws BrokenConnectionException;
+    }
+
+    /**
+     * Moves up to {@code count} bytes of the client's input into {@code sink}, every byte once, in order: first what
+     * is already buffered, then straight from the socket with splice (socket to pipe to file, in the kernel), or,
+     * where that is switched off or the sink refuses it, in large reads. Returns the bytes moved: {@code count}, or
+     * fewer when the client's socket went empty and the {@link Waiter} said to stop.
+     */
+    long receive(long count, Sink sink, Progress progress) throws BrokenConnectionException, DiskException {
         long done = 0;
         int buffered = (int) Math.min(count, in.position());
         if (buffered > 0) {
@@ -136,20 +210,33 @@ final class ClientConnection {
         if (SPLICE && done < count) {
             done = spliceInto(sink, done, count, progress);
         }
-        while (done < count) { // without splice; the buffer is made only for this
+        while (done < count && !stopped) { // without splice; the buffer is made only for this
             ByteBuffer bulk = bulk().clear();
             bulk.limit((int) Math.min(bulk.capacity(), count - done));
-            if (readSome(bulk, done, count, progress) > 0) {
+            if (readSome(bulk, done, count)) {
                 done += bulk.position();
                 sink.accept(bulk.flip());
-                progress.advanced(done, false);
+                progress.advanced(done);
+            } else if (!awaitBytes()) {
+                break;
             }
         }
+        stopped = false;
+        return done;
     }
 
     /**
-     * Receives by splice from {@code done} up to {@code count}, or until the sink refuses splice; returns the bytes
-     * received by then. The pipe is this worker's, made once and kept while it is left empty.
+     * Waits for more of a transfer's bytes, after sending the replies still owed: a client may wait for a reply (OK
+     * SEND) before it sends. False when the session should go back.
+     */
+    private boolean awaitBytes() throws BrokenConnectionException {
+        return flush() && waiter.await(PollPair.IN);
+    }
+
+    /**
+     * Receives by splice from {@code done} up to {@code count}, until the sink refuses splice or the waiter says to
+     * stop (then {@link #stopped} is set); returns the bytes received by then. The pipe is this worker's, made once
+     * and kept while it is left empty.
      */
     private long spliceInto(Sink sink, long done, long count, Progress progress)
             throws BrokenConnectionException, DiskException {
@@ -167,11 +254,14 @@ final class ClientConnection {
                 try {
                     n = Native.spliceFromSocket(fd, pipe[1], Math.min(BULK, count - done));
                 } catch (NativeException e) {
-                    if (e.errno() == Native.EAGAIN) {
-                        progress.advanced(done, true); // quiet for a receive time-out
-                        continue;
+                    if (e.errno() != Native.EAGAIN) {
+                        throw new BrokenConnectionException(e);
                     }
-                    throw new BrokenConnectionException(e);
+                    if (!awaitBytes()) {
+                        stopped = true;
+                        break;
+                    }
+                    continue;
                 }
                 if (n == 0) {
                     throw closedAfter(done, count);
@@ -182,7 +272,7 @@ final class ClientConnection {
                     takeBackFromPipe(n, sink);
                 }
                 done += n;
-                progress.advanced(done, false);
+                progress.advanced(done);
                 if (!spliced) {
                     break;
                 }
@@ -215,23 +305,20 @@ final class ClientConnection {
         }
     }
 
-    /** One read into {@code buf}: the bytes read, or 0 when the receive time-out passed first. */
-    private int readSome(ByteBuffer buf, long done, long count, Progress progress) throws BrokenConnectionException {
-        int n;
-        try {
-            n = Native.read(fd, buf);
-        } catch (NativeException e) {
-            if (e.errno() == Native.EAGAIN) {
-                progress.advanced(done, true); // quiet for a receive time-out
-                return 0;
-            }
-            throw new BrokenConnectionException(e);
+    /** One read into {@code buf}: true with bytes read, false when the socket had none. */
+    private boolean readSome(ByteBuffer buf, long done, long count) throws BrokenConnectionException {
+        int n = Native.tryRead(fd, buf);
+        if (n == -Native.EAGAIN) {
+            return false;
+        }
+        if (n < 0) {
+            throw new BrokenConnectionException(new NativeException("read", -n));
         }
         if (n == 0) {
             throw closedAfter(done, count);
         }
         bytesIn += n;
-        return n;
+        return true;
     }
 
     private static BrokenConnectionException closedAfter(long done, long count) {
@@ -250,21 +337,34 @@ final class ClientConnection {
         boolean spliceFrom(int pipeRead, long count) throws DiskException;
     }
 
-    /** Sends {@code count} bytes of the open file {@code in} from {@code offset}; {@code in} stays open. */
-    void sendFile(int in, long offset, long count, Progress progress) throws BrokenConnectionException {
+    /**
+     * Sends up to {@code count} bytes of the open file {@code in} from {@code offset} ({@code in} stays open), after
+     * the replies still unsent. Returns the bytes of the file sent: {@code count}, or fewer when the socket stayed
+     * full and the {@link Waiter} said to stop.
+     */
+    long sendFile(int in, long offset, long count, Progress progress) throws BrokenConnectionException {
+        if (!flush()) {
+            return 0;
+        }
+        long done = 0;
         try {
-            Native.setSendTimeout(fd, 1000);
-            long done = 0;
             while (done < count) {
                 long n = Native.sendfile(fd, in, offset + done, count - done);
-                done += n;
-                bytesOut += n;
-                progress.advanced(done, n == 0);
+                if (n > 0) {
+                    done += n;
+                    bytesOut += n;
+                    progress.advanced(done);
+                } else if (n == 0) {
+                    throw new BrokenConnectionException("the file being sent ended after " + (offset + done)
+                            + " bytes; " + (count - done) + " were still due");
+                } else if (!waiter.await(PollPair.OUT)) {
+                    break;
+                }
             }
-            Native.setSendTimeout(fd, 0);
         } catch (NativeException e) {
             throw new BrokenConnectionException(e);
         }
+        return done;
     }
 
     private ByteBuffer bulk() {
@@ -299,5 +399,6 @@ final class ClientConnection {
     void close() {
         Native.close(fd);
         fd = -1;
+        waiter = null;
     }
 }

@@ -5,6 +5,7 @@ import io.pooldisk.worker.ControlMessage.Counters;
 import io.pooldisk.worker.ControlMessage.Hello;
 import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
 import io.pooldisk.worker.ControlMessage.Stop;
 
@@ -26,6 +27,10 @@ final class ControlCodec {
     private static final byte PROGRESS = 4;
     private static final byte PARK = 5;
     private static final byte CLOSE = 6;
+    private static final byte RELEASE = 7;
+    private static final byte NO_TRANSFER = 0;
+    private static final byte RECEIVING = 1;
+    private static final byte SENDING = 2;
 
     private ControlCodec() {
     }
@@ -35,12 +40,14 @@ final class ControlCodec {
         if (message instanceof Hello m) {
             w.type(HELLO).putInt(m.pid());
         } else if (message instanceof Serve m) {
-            w.type(SERVE).putLong(m.sessionId()).putState(m.state());
+            w.type(SERVE).putLong(m.sessionId()).putState(m.state()).putByte(m.mayLinger() ? 1 : 0);
+        } else if (message instanceof Release m) {
+            w.type(RELEASE).putLong(m.sessionId());
         } else if (message instanceof Stop) {
             w.type(STOP);
         } else if (message instanceof Progress m) {
             w.type(PROGRESS).putLong(m.sessionId()).putCounters(m.counters()).putString(m.running())
-                    .putLong(m.runningBytes());
+                    .putLong(m.runningBytes()).putByte(m.waiting() ? 1 : 0);
         } else if (message instanceof Park m) {
             w.type(PARK).putLong(m.sessionId()).putCounters(m.counters()).putState(m.state());
         } else if (message instanceof Close m) {
@@ -56,9 +63,11 @@ final class ControlCodec {
             byte type = in.get();
             ControlMessage m = switch (type) {
                 case HELLO -> new Hello(in.getInt());
-                case SERVE -> new Serve(in.getLong(), getState(in));
+                case SERVE -> new Serve(in.getLong(), getState(in), in.get() != 0);
+                case RELEASE -> new Release(in.getLong());
                 case STOP -> new Stop();
-                case PROGRESS -> new Progress(in.getLong(), getCounters(in), getString(in), in.getLong());
+                case PROGRESS -> new Progress(in.getLong(), getCounters(in), getString(in), in.getLong(),
+                        in.get() != 0);
                 case PARK -> new Park(in.getLong(), getCounters(in), getState(in));
                 case CLOSE -> new Close(in.getLong(), getCounters(in), getString(in), in.get() != 0);
                 default -> throw new IllegalArgumentException("unknown control message type " + type);
@@ -86,7 +95,18 @@ final class ControlCodec {
         for (int i = 0; i < exchanges; i++) {
             map.put(getString(in), getString(in));
         }
-        return new SessionState(client, user, cwd, pending, map);
+        return new SessionState(client, user, cwd, pending, map, getBytes(in), getTransfer(in));
+    }
+
+    private static Transfer getTransfer(ByteBuffer in) {
+        byte kind = in.get();
+        return switch (kind) {
+            case NO_TRANSFER -> null;
+            case RECEIVING -> new Transfer.Receiving(getString(in), in.getLong(), getString(in), in.getLong(),
+                    getString(in), in.getLong(), getBytes(in));
+            case SENDING -> new Transfer.Sending(getString(in), in.getLong(), in.getLong());
+            default -> throw new IllegalArgumentException("unknown transfer kind " + kind);
+        };
     }
 
     private static String getString(ByteBuffer in) {
@@ -144,7 +164,18 @@ final class ControlCodec {
             putString(s.client()).putString(s.user()).putString(s.cwd()).putBytes(s.pending());
             putInt(s.exchanges().size());
             s.exchanges().forEach((k, v) -> putString(k).putString(v));
-            return this;
+            return putBytes(s.unsent()).putTransfer(s.transfer());
+        }
+
+        private Writer putTransfer(Transfer t) {
+            if (t instanceof Transfer.Receiving r) {
+                return putByte(RECEIVING).putString(r.label()).putLong(r.uploadId()).putString(r.path())
+                        .putLong(r.size()).putString(r.sha256()).putLong(r.received()).putBytes(r.hashState());
+            }
+            if (t instanceof Transfer.Sending s) {
+                return putByte(SENDING).putString(s.label()).putLong(s.position()).putLong(s.remaining());
+            }
+            return putByte(NO_TRANSFER);
         }
 
         private ByteBuffer room(int n) {

@@ -3,10 +3,10 @@ package io.pooldisk.worker;
 /**
  * A message on the socketpair between the master and one worker: one SOCK_SEQPACKET datagram each.
  *
- * <p>Master to worker: {@link Serve} (with the client's descriptor attached), {@link Stop}. Worker to master:
- * {@link Hello} once booted; {@link Progress} at a bounded rate while it serves; then {@link Park} (session handed
- * back, still open) or {@link Close} (session over), each with the {@link Counters} not yet reported. After either
- * it is idle.
+ * <p>Master to worker: {@link Serve} (with the client's descriptor attached), {@link Release}, {@link Stop}. Worker
+ * to master: {@link Hello} once booted; {@link Progress} at a bounded rate while it serves, and when it starts to
+ * wait for its client; then {@link Park} (session handed back, still open) or {@link Close} (session over), each with
+ * the {@link Counters} not yet reported. After either it is idle.
  *
  * <p>Binary, because the master reads two of these for every connection it hands off: a text form with a map of
  * fields cost about a tenth of the master's time at ten thousand connections a second. The records' toString is
@@ -21,19 +21,37 @@ public sealed interface ControlMessage {
     record Hello(int pid) implements ControlMessage {
     }
 
-    /** Serve this session; its connection's descriptor comes attached to the message. */
-    record Serve(long sessionId, SessionState state) implements ControlMessage {
+    /**
+     * Serve this session; its connection's descriptor comes attached to the message, followed by the file of a
+     * {@link Transfer.Sending} it is in the middle of. {@code mayLinger}: whether the worker may wait for the client
+     * (up to the linger) when it has nothing to do; false when other sessions already wait for a worker.
+     */
+    record Serve(long sessionId, SessionState state, boolean mayLinger) implements ControlMessage {
+    }
+
+    /**
+     * Another session needs a worker: hand this one back as soon as its client has nothing for you, without waiting
+     * (ignored when it comes after the session has gone back already).
+     */
+    record Release(long sessionId) implements ControlMessage {
     }
 
     /** Leave: finish, close the socketpair and exit. */
     record Stop() implements ControlMessage {
     }
 
-    /** A busy worker's report: what it did since the last one, and the long command it is running ("" if none). */
-    record Progress(long sessionId, Counters counters, String running, long runningBytes) implements ControlMessage {
+    /**
+     * A busy worker's report: what it did since the last one, and the long command it is running ("" if none).
+     * {@code waiting}: it has started to wait for its client (lingering), and can be asked to {@link Release} it.
+     */
+    record Progress(long sessionId, Counters counters, String running, long runningBytes, boolean waiting)
+            implements ControlMessage {
     }
 
-    /** The session went quiet and comes back to the master, still open, with its state. */
+    /**
+     * The session comes back to the master, still open, with its state: its client had nothing more for now, or
+     * another session needed the worker. The file of a {@link Transfer.Sending} in its state comes attached.
+     */
     record Park(long sessionId, Counters counters, SessionState state) implements ControlMessage {
     }
 

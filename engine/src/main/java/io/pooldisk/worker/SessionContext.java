@@ -13,6 +13,11 @@ final class SessionContext {
     final WorkerServices services;
     final TransferReporter reporter;
     SessionState state;
+    /**
+     * The file of the {@link Transfer.Sending} in {@code state}: received with the session, or left by a command that
+     * stopped sending; it goes back to the master with the session. -1 when there is none.
+     */
+    int transferFd = -1;
 
     SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {
         this.state = state;
@@ -62,6 +67,18 @@ final class SessionContext {
 
     void reply(String line) throws BrokenConnectionException {
         conn.write(line);
+    }
+
+    /** The command stops in the middle of {@code transfer}: the session goes back to the master to wait for it. */
+    void suspend(Transfer transfer, int fd) {
+        state = state.withOwed(state.unsent(), transfer);
+        transferFd = fd;
+    }
+
+    /** The transfer the session was in the middle of goes on now: it is no longer owed. */
+    void resumed() {
+        state = state.withOwed(state.unsent(), null);
+        transferFd = -1;
     }
 
     /** Reports a long command's progress to the master, at a bounded rate. */

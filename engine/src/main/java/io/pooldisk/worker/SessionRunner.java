@@ -10,19 +10,23 @@ import io.pooldisk.worker.ControlMessage.Close;
 import io.pooldisk.worker.ControlMessage.Counters;
 import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Serve;
 
 import java.nio.ByteBuffer;
 
 /**
- * Serves one borrowed session: runs its commands while the client keeps the worker busy, and hands the session back
- * to the master after {@code linger} of quiet with no unread input (DESIGN.md §3). The answer is the message for the
- * master: PARK (still open, with its state) or CLOSE (over). While serving, it reports what it did to the master at
- * most every {@link #REPORT_INTERVAL_MILLIS}; PARK and CLOSE carry the rest.
+ * Serves one borrowed session: sends the replies it still owes, goes on with the transfer it was in the middle of,
+ * then runs its commands while its client keeps the worker busy. When the client has nothing for it, the worker waits
+ * only as the {@link Linger} allows, then hands the session back to the master with what is left (replies, the
+ * transfer, a partial line). The answer to the master is PARK (still open, with its state) or CLOSE (over). While
+ * serving, the worker reports what it did at most every {@link #REPORT_INTERVAL_MILLIS}; PARK and CLOSE carry the rest.
  */
 final class SessionRunner {
 
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
+    /** Replies owed beyond this go back in a file (memfd) rather than in the message, whose size is bounded. */
+    static final int MAX_UNSENT_IN_MESSAGE = 16 * 1024;
     private static final String CLIENT_CLOSED = "client closed";
     private static final String CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
 
@@ -30,6 +34,10 @@ final class SessionRunner {
     private final CommandHandler commands;
     private final WorkerServices services;
     private final ClientConnection conn = new ClientConnection();
+    private final Linger linger;
+    private long sessionId;
+    private String running = "";
+    private long runningBytes;
     private int unreportedCommands;
     private int slowCommands;
     private String lastCommand = "";
@@ -39,55 +47,109 @@ final class SessionRunner {
         this.master = master;
         this.commands = commands;
         this.services = services;
+        this.linger = new Linger(master, services.options.linger().toMillis(), () -> master.send(
+                new Progress(sessionId, counters(), running, runningBytes, true).encode(), -1));
     }
 
-    ControlMessage serve(long sessionId, int fd, SessionState state) throws NativeException {
+    /**
+     * Serves one hand-off of session {@code serve.sessionId()} on the client descriptor {@code fd} (and the file of
+     * the transfer it is sending, or -1), and tells the master how it ended. Returns true when the master asked this
+     * worker to leave meanwhile.
+     */
+    boolean serve(Serve serve, int fd, int transferFd) throws NativeException {
+        sessionId = serve.sessionId();
         lastReport = now();
-        SessionContext ctx = new SessionContext(state, conn, services, (command, bytes) -> progress(sessionId,
-                command, bytes));
+        running = "";
+        runningBytes = 0;
+        linger.begin(sessionId, fd, serve.mayLinger());
+        SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
+        ctx.transferFd = transferFd;
         String reason;
         boolean broken = false;
         try {
-            conn.open(fd, state.pending());
-            reason = run(sessionId, ctx);
+            conn.open(fd, serve.state().pending(), linger);
+            reason = run(ctx);
+            if (reason == null) {
+                reason = park(ctx);
+            }
         } catch (BrokenConnectionException e) {
             reason = failed(e);
             broken = true;
-        } catch (MasterGoneException e) {
+        } catch (Linger.MasterGoneException e) {
             throw e.cause;
         } finally {
             conn.close();
         }
-        if (reason == null) {
-            return new Park(sessionId, counters(), ctx.state.withPending(conn.pending()));
+        try {
+            if (reason == null) {
+                master.send(new Park(sessionId, counters(), ctx.state).encode(), ctx.transferFd);
+            } else {
+                master.send(new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED)
+                        || reason.equals(CLIENT_RESET)).encode(), -1);
+            }
+        } finally {
+            Native.close(ctx.transferFd); // the master has its own copy now
         }
-        return new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED)
-                || reason.equals(CLIENT_RESET));
+        return linger.stopRequested();
     }
 
     private static String failed(Exception e) {
         return "connection failed: " + e.getMessage();
     }
 
-    /** Runs commands until the session goes quiet (returns null) or ends (returns why). */
-    private String run(long sessionId, SessionContext ctx) throws NativeException, BrokenConnectionException {
+    /**
+     * Sends what the session owes, goes on with its transfer, then runs commands until the session should go back
+     * (returns null) or ends (returns why).
+     */
+    private String run(SessionContext ctx) throws NativeException, BrokenConnectionException {
+        conn.write(ctx.state.unsent());
+        ctx.state = ctx.state.withOwed(new byte[0], ctx.state.transfer());
+        if (ctx.state.transfer() != null) {
+            running = ctx.state.transfer().label();
+            TransferCommands.resume(ctx);
+            if (ctx.state.transfer() != null) {
+                return null; // stopped again
+            }
+        }
+        boolean justRan = false;
         while (true) {
+            if (!conn.flush()) {
+                return null;
+            }
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
                 conn.write(Reply.err(Reply.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
                         + " bytes"));
+                conn.flush();
                 return "line too long";
             }
             if (line != null) {
                 if (execute(line, ctx) == CommandHandler.Next.END_SESSION) {
+                    conn.flush();
                     return "quit";
                 }
-                reportIfDue(sessionId);
+                if (ctx.state.transfer() != null) {
+                    return null; // the command stopped in the middle of a transfer
+                }
+                running = "";
+                runningBytes = 0;
+                reportIfDue();
+                justRan = true;
                 continue;
             }
-            switch (conn.fill()) {
-                case QUIET -> {
+            // Right after a command the client rarely has its next input out yet: look with a poll first, which
+            // also sees a client closing, rather than with a read that would find nothing.
+            if (justRan && linger.mayWait()) {
+                justRan = false;
+                if (!conn.awaitInput()) {
                     return null;
+                }
+            }
+            switch (conn.fill()) {
+                case EMPTY -> {
+                    if (!conn.awaitInput()) {
+                        return null;
+                    }
                 }
                 case END_OF_STREAM -> {
                     return CLIENT_CLOSED;
@@ -102,6 +164,30 @@ final class SessionRunner {
         }
     }
 
+    /**
+     * Puts what is left into the session's state for the master: the input read ahead, the replies owed (in a file
+     * when they are long) and the transfer. Returns null, or why the session must end instead.
+     */
+    private String park(SessionContext ctx) throws NativeException {
+        byte[] owed = conn.takeUnsent();
+        if (owed.length > MAX_UNSENT_IN_MESSAGE) {
+            if (ctx.state.transfer() != null) {
+                return "replies too long to hand back during a transfer"; // no command writes so much before one
+            }
+            int file = Native.memfd("pooldisk-replies");
+            try {
+                Native.writeAll(file, owed);
+            } catch (NativeException e) {
+                Native.close(file);
+                throw e;
+            }
+            ctx.suspend(new Transfer.Sending(lastCommand, 0, owed.length), file);
+            owed = new byte[0];
+        }
+        ctx.state = ctx.state.withPending(conn.pending()).withOwed(owed, ctx.state.transfer());
+        return null;
+    }
+
     private CommandHandler.Next execute(ByteBuffer line, SessionContext ctx) throws BrokenConnectionException {
         unreportedCommands++;
         RequestLine request;
@@ -113,6 +199,7 @@ final class SessionRunner {
             return CommandHandler.Next.CONTINUE;
         }
         lastCommand = request.command();
+        running = lastCommand;
         long started = now();
         CommandHandler.Next next = commands.handle(request, ctx);
         if (now() - started > ControlMessage.SLOW_COMMAND_MILLIS) {
@@ -122,31 +209,23 @@ final class SessionRunner {
     }
 
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
-    private void reportIfDue(long sessionId) throws NativeException {
+    private void reportIfDue() throws NativeException {
         if (now() - lastReport >= REPORT_INTERVAL_MILLIS) {
-            master.send(new Progress(sessionId, counters(), "", 0).encode(), -1);
+            master.send(new Progress(sessionId, counters(), "", 0, false).encode(), -1);
         }
     }
 
     /** A long command's progress, reported at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
-    private void progress(long sessionId, String command, long bytes) throws BrokenConnectionException {
+    private void progress(String command, long bytes) {
+        running = command;
+        runningBytes = bytes;
         if (now() - lastReport < PROGRESS_INTERVAL_MILLIS) {
             return;
         }
         try {
-            master.send(new Progress(sessionId, counters(), command, bytes).encode(), -1);
+            master.send(new Progress(sessionId, counters(), command, bytes, false).encode(), -1);
         } catch (NativeException e) {
-            throw new MasterGoneException(e);
-        }
-    }
-
-    /** The master's end failed while a command ran: no session can be returned; the worker leaves. */
-    private static final class MasterGoneException extends RuntimeException {
-        final NativeException cause;
-
-        MasterGoneException(NativeException cause) {
-            super(cause);
-            this.cause = cause;
+            throw new Linger.MasterGoneException(e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.pooldisk.disk.Uploads;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.unix.Native;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -37,18 +38,76 @@ final class TransferCommands {
             ctx.reply(Reply.ok("PROVE " + c.offset() + " " + c.length()));
             return;
         }
-        try (PartWriter part = uploads.openPart(ticket)) {
-            long offset = part.position();
-            ctx.reply(Reply.ok("SEND " + offset));
+        PartWriter part = uploads.openPart(ticket);
+        try {
+            ctx.reply(Reply.ok("SEND " + part.position()));
+        } catch (BrokenConnectionException e) {
+            part.close();
+            throw e;
+        }
+        receive(ctx, uploads, part, "PUT " + path);
+    }
+
+    /**
+     * Receives the rest of an upload into {@code part} and commits it; or, when the client's socket goes empty and
+     * the worker may not wait, saves where it stands in the session, which goes back to the master to wait for more.
+     */
+    private static void receive(SessionContext ctx, Uploads uploads, PartWriter part, String label)
+            throws DiskException, BrokenConnectionException {
+        Uploads.Ticket t = part.ticket();
+        try {
+            long wanted = t.size() - part.position();
+            long got;
             try {
-                ctx.conn.receive(size - offset, into(part), stallGuard(ctx, "PUT", offset));
+                got = ctx.conn.receive(wanted, into(part), progress(ctx, label, part.position()));
             } catch (DiskException e) {
-                // The client is still sending: the stream cannot be read as commands any more.
-                ctx.reply(Reply.err(e.code(), e.getMessage()));
-                throw new BrokenConnectionException("upload of " + path + " abandoned: " + e.getMessage());
+                throw abandoned(ctx, t.path(), e);
+            }
+            if (got < wanted) {
+                byte[] hashState = part.suspend();
+                ctx.suspend(new Transfer.Receiving(label, t.id(), t.path(), t.size(), t.sha256(), part.position(),
+                        hashState), -1);
+                return;
             }
             Entry stored = uploads.commit(part);
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
+        } finally {
+            part.close();
+        }
+    }
+
+    /** An upload whose bytes cannot be stored as they arrive: the client is still sending, so the session ends. */
+    private static BrokenConnectionException abandoned(SessionContext ctx, String path, DiskException e)
+            throws BrokenConnectionException {
+        ctx.reply(Reply.err(e.code(), e.getMessage()));
+        ctx.conn.flush();
+        return new BrokenConnectionException("upload of " + path + " abandoned: " + e.getMessage());
+    }
+
+    /** Goes on with the transfer the session was in the middle of when it last went back to the master. */
+    static void resume(SessionContext ctx) throws BrokenConnectionException {
+        Transfer transfer = ctx.state.transfer();
+        int file = ctx.transferFd;
+        ctx.resumed();
+        if (transfer instanceof Transfer.Sending s) {
+            send(ctx, file, s.position(), s.remaining(), s.label());
+            return;
+        }
+        Transfer.Receiving r = (Transfer.Receiving) transfer;
+        Native.close(file);
+        try {
+            Uploads uploads = ctx.uploads();
+            PartWriter part;
+            try {
+                part = uploads.resumePart(r.uploadId(), r.path(), r.size(), r.sha256(), r.received(),
+                        r.hashState());
+            } catch (DiskException e) {
+                throw abandoned(ctx, r.path(), e);
+            }
+            receive(ctx, uploads, part, r.label());
+        } catch (DiskException e) {
+            // The bytes are all in, but committing failed (a wrong hash, a full quota): an answer like any PUT's.
+            ctx.reply(Reply.err(e.code(), e.getMessage()));
         }
     }
 
@@ -74,7 +133,8 @@ final class TransferCommands {
             BrokenConnectionException {
         List<String> a = Arguments.wordsThenPath(2, argument, "GET <offset> <path>");
         long offset = Arguments.number(a.get(0), "offset");
-        try (Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)))) {
+        Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)));
+        try {
             Entry e = download.entry();
             if (offset > e.size()) {
                 throw new ProtocolException(Reply.BAD_REQUEST, "offset " + offset + " is past the end of "
@@ -82,7 +142,31 @@ final class TransferCommands {
             }
             long count = e.size() - offset;
             ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
-            ctx.conn.sendFile(download.fd(), offset, count, stallGuard(ctx, "GET", 0));
+        } catch (ProtocolException | BrokenConnectionException | RuntimeException e) {
+            download.close();
+            throw e;
+        }
+        send(ctx, download.fd(), offset, download.entry().size() - offset, "GET " + download.entry().path());
+    }
+
+    /**
+     * Sends {@code count} bytes of the open file {@code fd} from {@code position} and closes it; or, when the
+     * client's socket stays full and the worker may not wait, keeps the file open for the session, which goes back
+     * to the master to wait for room.
+     */
+    private static void send(SessionContext ctx, int fd, long position, long count, String label)
+            throws BrokenConnectionException {
+        boolean handedBack = false;
+        try {
+            long sent = ctx.conn.sendFile(fd, position, count, progress(ctx, label, position));
+            if (sent < count) {
+                ctx.suspend(new Transfer.Sending(label, position + sent, count - sent), fd);
+                handedBack = true;
+            }
+        } finally {
+            if (!handedBack) {
+                Native.close(fd);
+            }
         }
     }
 
@@ -101,18 +185,8 @@ final class TransferCommands {
         };
     }
 
-    /** Reports a transfer's progress, and gives up on a peer that has moved nothing for the stall limit. */
-    private static ClientConnection.Progress stallGuard(SessionContext ctx, String command, long base) {
-        long limit = ctx.services.options.stall().toMillis();
-        long[] lastMove = {System.nanoTime()};
-        return (bytes, stalled) -> {
-            long now = System.nanoTime();
-            if (!stalled) {
-                lastMove[0] = now;
-            } else if ((now - lastMove[0]) / 1_000_000 > limit) {
-                throw new BrokenConnectionException(command + " stalled: nothing moved for " + limit / 1000 + " s");
-            }
-            ctx.reporter.running(command, base + bytes);
-        };
+    /** Reports a transfer's progress to the master ({@code base}: where this part of it started). */
+    private static ClientConnection.Progress progress(SessionContext ctx, String label, long base) {
+        return bytes -> ctx.reporter.running(label, base + bytes);
     }
 }

@@ -4,6 +4,7 @@ import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.worker.ControlMessage.Hello;
+import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
 import io.pooldisk.worker.ControlMessage.Stop;
 
@@ -46,15 +47,19 @@ public final class WorkerMain {
                 return; // the master's end closed
             }
             ControlMessage message = ControlMessage.decode(received.data());
+            if (message instanceof Serve serve && received.fd() >= 0) {
+                if (runner.serve(serve, received.fd(), received.secondFd())) {
+                    return; // told to stop while it served
+                }
+                continue;
+            }
+            received.closeDescriptors();
             if (message instanceof Stop) {
-                Native.close(received.fd());
                 return;
             }
-            if (!(message instanceof Serve serve) || received.fd() < 0) {
-                Native.close(received.fd());
+            if (!(message instanceof Release)) { // a release that crossed the session's way back: nothing to do
                 throw new IllegalStateException("unexpected message from master: " + message);
             }
-            master.send(runner.serve(serve.sessionId(), received.fd(), serve.state()).encode(), -1);
         }
     }
 }

@@ -10,17 +10,17 @@ import java.util.List;
  *
  * @param masterPid         the master's pid: a worker whose parent is another process leaves at once
  * @param dataDir           the data directory (storage, accounts); null for a pool without a disk
- * @param stall             a transfer that moves no byte for this long is abandoned
+ * @param linger            how long a worker may wait for its client while no other session needs it
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
  * @param loginWindow       the window failed logins are counted in
  * @param loginBan          how long an address that failed too often is refused
  */
-public record WorkerOptions(int masterPid, Path dataDir, Duration stall, int loginMaxFailures,
+public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int loginMaxFailures,
                             Duration loginWindow, Duration loginBan) {
 
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
-                "--stall-ms", Long.toString(stall.toMillis()),
+                "--linger-ms", Long.toString(linger.toMillis()),
                 "--login-max-failures", Integer.toString(loginMaxFailures),
                 "--login-window-ms", Long.toString(loginWindow.toMillis()),
                 "--login-ban-ms", Long.toString(loginBan.toMillis())));
@@ -34,7 +34,7 @@ public record WorkerOptions(int masterPid, Path dataDir, Duration stall, int log
         return new WorkerOptions(
                 (int) number(args, "--master-pid", -1),
                 text(args, "--data") == null ? null : Path.of(text(args, "--data")),
-                Duration.ofMillis(number(args, "--stall-ms", 60_000)),
+                Duration.ofMillis(number(args, "--linger-ms", 50)),
                 (int) number(args, "--login-max-failures", 5),
                 Duration.ofMillis(number(args, "--login-window-ms", 60_000)),
                 Duration.ofMillis(number(args, "--login-ban-ms", 300_000)));

@@ -121,15 +121,27 @@ class TransferResilienceTest {
         Path file = randomFile("killed.bin", 8_000_000, 2);
         byte[] bytes = Files.readAllBytes(file);
         int pid;
+        ExecutorService sender = Executors.newSingleThreadExecutor();
         try (LineClient raw = rawLoggedIn()) {
             assertThat(raw.request("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " killed.bin"))
                     .isEqualTo("OK SEND 0");
-            raw.sendRaw(java.util.Arrays.copyOf(bytes, 5_000_000));
+            raw.sendRaw(java.util.Arrays.copyOf(bytes, 4_000_000));
+            // Then a slow trickle, so that a worker is receiving (not parked between bytes) when it is killed.
+            Future<?> trickle = sender.submit(() -> {
+                for (int at = 4_000_000; at < 7_000_000; at += 1000) {
+                    raw.sendRaw(java.util.Arrays.copyOfRange(bytes, at, at + 1000));
+                    Thread.sleep(2);
+                }
+                return null;
+            });
             await().atMost(PATIENCE).until(() -> uploadingWorker() != null
                     && uploadingWorker().bytes() >= 4_000_000);
             pid = uploadingWorker().pid();
             server.killWorker(pid);
             assertThat(raw.readLine()).startsWith("ERR 500 ");
+            trickle.cancel(true);
+        } finally {
+            sender.shutdownNow();
         }
         AtomicLong firstReported = new AtomicLong(-1);
         try (DiskClient c = client()) {
@@ -155,7 +167,10 @@ class TransferResilienceTest {
             raw.sendRaw(lineThenBytes);
             assertThat(raw.readLine()).isEqualTo("OK SEND 0");
             raw.sendRaw(java.util.Arrays.copyOfRange(bytes, 10_001, 1_500_003));
-            assertThat(raw.readLine()).as("the server gives up on a silent sender").isNull();
+            assertThat(raw.readLine()).as("the server gives up on a silent sender, and says so")
+                    .isEqualTo("ERR 408 upload stalled: no bytes for 2 s; the 1500003 bytes received are kept, PUT "
+                            + "again to resume");
+            assertThat(raw.readLine()).isNull();
         }
         assertThat(heldOf(file, "stalled.bin")).isEqualTo(1_500_003);
         try (DiskClient c = client()) {
@@ -187,7 +202,8 @@ class TransferResilienceTest {
     }
 
     private WorkerInfo uploadingWorker() {
-        return server.snapshot().workers().stream().filter(w -> w.command().equals("PUT")).findFirst().orElse(null);
+        return server.snapshot().workers().stream().filter(w -> w.command().startsWith("PUT ")).findFirst()
+                .orElse(null);
     }
 
     @Test

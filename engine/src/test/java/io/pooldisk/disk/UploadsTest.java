@@ -89,6 +89,48 @@ class UploadsTest {
     }
 
     @Test
+    void aSuspendedUploadGoesOnFromItsSavedHashStateOrByHashingThePartAgain() throws Exception {
+        assertThat(DigestState.supported()).as("this JDK's SHA-256 state can be saved").isTrue();
+        byte[] content = Content.bytes(3_000_003, 12);
+        String sha = Content.sha256(content);
+        Uploads.Ticket t = uploads.begin("/s.bin", content.length, sha);
+        PartWriter first = uploads.openPart(t);
+        first.write(ByteBuffer.wrap(content, 0, 1_000_001)); // not a whole number of 64-byte blocks
+        byte[] saved = first.suspend();
+        assertThat(saved).isNotEmpty().hasSizeLessThan(200);
+        assertThat(first.position()).isEqualTo(1_000_001);
+
+        // Another process goes on from the saved state, then suspends again.
+        PartWriter second = uploads.resumePart(t.id(), t.path(), t.size(), sha, 1_000_001, saved);
+        second.write(ByteBuffer.wrap(content, 1_000_001, 1_000_000));
+        byte[] savedAgain = second.suspend();
+
+        // A state that does not match the part (or none) is no harm: the part is hashed again.
+        assertThat(DigestState.restore(savedAgain, 1_000_001)).isNull();
+        PartWriter third = uploads.resumePart(t.id(), t.path(), t.size(), sha, 2_000_001, new byte[0]);
+        third.write(ByteBuffer.wrap(content, 2_000_001, content.length - 2_000_001));
+        uploads.commit(third);
+        assertThat(Content.stored(files, "/s.bin")).isEqualTo(content);
+    }
+
+    @Test
+    void aSuspendedUploadDoesNotGoOnWhenItsPartChangedOrItsRowIsGone() throws Exception {
+        byte[] content = Content.bytes(10_000, 13);
+        String sha = Content.sha256(content);
+        Uploads.Ticket t = uploads.begin("/g.bin", content.length, sha);
+        PartWriter w = uploads.openPart(t);
+        w.write(ByteBuffer.wrap(content, 0, 4000));
+        byte[] saved = w.suspend();
+        try (PartWriter other = uploads.openPart(t)) { // another session of the same user wrote meanwhile
+            other.write(ByteBuffer.wrap(content, 4000, 10));
+        }
+        assertCode(409, () -> uploads.resumePart(t.id(), t.path(), t.size(), sha, 4000, saved));
+        uploads.abort(t);
+        assertCode(404, () -> uploads.resumePart(t.id(), t.path(), t.size(), sha, 4010, saved));
+        assertCode(404, () -> store.uploads("bob").resumePart(t.id(), t.path(), t.size(), sha, 4010, saved));
+    }
+
+    @Test
     void splicedBytesAreCountedExactlyAndMixWithWrittenOnes() throws Exception {
         byte[] content = Content.bytes(3_000_003, 22);
         String sha = Content.sha256(content);

@@ -114,7 +114,7 @@ class PoolServerTest {
         start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)));
         try (LineClient client = new LineClient(server.address())) {
             int pid = LineClient.pidOf(client.request("ECHO hold"));
-            await().atMost(PATIENCE).until(() -> server.snapshot().busy() == 1);
+            await().atMost(PATIENCE).until(() -> server.snapshot().lingering() == 1);
             server.killWorker(pid);
             assertThat(client.readLine()).startsWith("ERR 500 ");
             assertThat(client.readLine()).isNull();
@@ -149,20 +149,33 @@ class PoolServerTest {
         }
     }
 
+    /**
+     * Freezes the only worker (SIGSTOP) while it lingers on {@code holder}'s session: a worker that cannot answer,
+     * as a stuck command would be, so that other sessions really must wait. Returns its pid (SIGCONT resumes it).
+     */
+    private int freezeTheWorkerOf(LineClient holder) throws Exception {
+        int pid = LineClient.pidOf(holder.request("ECHO keep the only worker"));
+        await().atMost(PATIENCE).until(() -> server.snapshot().lingering() == 1);
+        io.pooldisk.unix.Native.kill(pid, 19); // SIGSTOP
+        return pid;
+    }
+
     @Test
     void aFullQueueAnswersServerBusy() throws Exception {
         start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)).maxPending(1)
                 .queueTimeout(Duration.ofSeconds(30)));
-        try (LineClient holder = new LineClient(server.address());
-             LineClient waiting = new LineClient(server.address());
-             LineClient refused = new LineClient(server.address())) {
-            holder.request("ECHO keep the only worker busy");
+        try (LineClient holder = new LineClient(server.address())) {
+            int pid = freezeTheWorkerOf(holder);
+            LineClient waiting = new LineClient(server.address());
+            LineClient refused = new LineClient(server.address());
             waiting.send("ECHO wait");
             await().atMost(PATIENCE).until(() -> server.snapshot().queuedNow() == 1);
             assertThat(refused.request("ECHO no room")).isEqualTo("ERR 503 server busy");
             assertThat(refused.readLine()).isNull();
-            holder.send("QUIT");
-            assertThat(waiting.readLine()).endsWith(": WAIT");
+            io.pooldisk.unix.Native.kill(pid, 18); // SIGCONT: it takes the release and serves the waiting session
+            assertThat(waiting.readLine()).isEqualTo("OK PROCESS[PID " + pid + "]: WAIT");
+            waiting.close();
+            refused.close();
         }
         PoolSnapshot s = server.snapshot();
         assertThat(s.rejected()).isEqualTo(1);
@@ -173,10 +186,30 @@ class PoolServerTest {
     @Test
     void aSessionWaitingPastTheQueueTimeoutAnswersServerBusy() throws Exception {
         start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)).queueTimeout(Duration.ofMillis(300)));
-        try (LineClient holder = new LineClient(server.address());
-             LineClient waiting = new LineClient(server.address())) {
-            holder.request("ECHO busy");
-            assertThat(waiting.request("ECHO wait")).isEqualTo("ERR 503 server busy");
+        try (LineClient holder = new LineClient(server.address())) {
+            int pid = freezeTheWorkerOf(holder);
+            try (LineClient waiting = new LineClient(server.address())) {
+                assertThat(waiting.request("ECHO wait")).isEqualTo("ERR 503 server busy");
+            }
+            io.pooldisk.unix.Native.kill(pid, 18);
+            assertThat(holder.request("ECHO still here")).endsWith(": STILL HERE");
+        }
+    }
+
+    @Test
+    void aLingeringWorkerHandsItsQuietSessionBackAtOnceWhenAnotherSessionHasACommand() throws Exception {
+        start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)));
+        try (LineClient quiet = new LineClient(server.address());
+             LineClient other = new LineClient(server.address())) {
+            int pid = LineClient.pidOf(quiet.request("ECHO then nothing"));
+            await().atMost(PATIENCE).until(() -> server.snapshot().lingering() == 1);
+            long started = System.nanoTime();
+            assertThat(other.request("ECHO me too")).isEqualTo("OK PROCESS[PID " + pid + "]: ME TOO");
+            // Far sooner than the 30 s linger: the worker left the quiet session as soon as the master asked.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(server.snapshot().sessions()).anyMatch(s -> s.client().endsWith(":" + quiet.localPort())
+                    && s.workerPid() == 0);
+            assertThat(quiet.request("ECHO back")).isEqualTo("OK PROCESS[PID " + pid + "]: BACK");
         }
     }
 

@@ -5,6 +5,7 @@ import io.pooldisk.worker.ControlMessage.Counters;
 import io.pooldisk.worker.ControlMessage.Hello;
 import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
+import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
 import io.pooldisk.worker.ControlMessage.Stop;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,9 @@ class ControlMessageTest {
 
     @Test
     void everyMessageSurvivesTheRoundTrip() {
-        for (ControlMessage m : new ControlMessage[] {new Hello(4242), new Stop(),
-                new Progress(9, COUNTERS, "GET", 1L << 40), new Close(9, COUNTERS, "client closed", true),
+        for (ControlMessage m : new ControlMessage[] {new Hello(4242), new Stop(), new Release(1L << 33),
+                new Progress(9, COUNTERS, "GET", 1L << 40, false), new Progress(9, COUNTERS, "", 0, true),
+                new Close(9, COUNTERS, "client closed", true),
                 new Close(10, new Counters(0, 0, "", 0, 0), "", false)}) {
             assertThat(ControlMessage.decode(m.encode())).isEqualTo(m);
         }
@@ -32,7 +34,7 @@ class ControlMessageTest {
 
     @Test
     void sessionStateCarriesNamesPendingBytesAndExchanges() {
-        Serve serve = (Serve) ControlMessage.decode(new Serve(42, STATE).encode());
+        Serve serve = (Serve) ControlMessage.decode(new Serve(42, STATE, true).encode());
         Park park = (Park) ControlMessage.decode(new Park(43, COUNTERS, STATE).encode());
         for (SessionState back : new SessionState[] {serve.state(), park.state()}) {
             assertThat(back.client()).isEqualTo("[::1]:5");
@@ -42,13 +44,35 @@ class ControlMessageTest {
             assertThat(back.exchanges()).isEqualTo(STATE.exchanges());
         }
         assertThat(serve.sessionId()).isEqualTo(42);
+        assertThat(serve.mayLinger()).isTrue();
+        assertThat(((Serve) ControlMessage.decode(new Serve(42, STATE, false).encode())).mayLinger()).isFalse();
         assertThat(park.counters()).isEqualTo(COUNTERS);
         assertThat(park.state().withExchange("scram", null).exchanges()).containsOnlyKeys("proof");
     }
 
     @Test
+    void whatASessionOwesTravelsWithIt() {
+        Transfer.Receiving upload = new Transfer.Receiving("PUT /a b.txt", 7, "/a b.txt", 1L << 35, "ab".repeat(32),
+                123_456, new byte[] {1, 2, 3});
+        SessionState owing = STATE.withOwed("OK SEND 0\n".getBytes(), upload);
+        SessionState back = ((Park) ControlMessage.decode(new Park(1, COUNTERS, owing).encode())).state();
+        assertThat(back.unsent()).asString().isEqualTo("OK SEND 0\n");
+        Transfer.Receiving r = (Transfer.Receiving) back.transfer();
+        assertThat(r).usingRecursiveComparison().isEqualTo(upload);
+        assertThat(back.waitsToSend()).isTrue(); // the reply goes first
+
+        Transfer.Sending download = new Transfer.Sending("GET /x", 1L << 33, 99);
+        back = ((Serve) ControlMessage.decode(new Serve(2, STATE.withOwed(new byte[0], download), false).encode()))
+                .state();
+        assertThat(back.transfer()).isEqualTo(download);
+        assertThat(back.waitsToSend()).isTrue();
+        assertThat(STATE.withOwed(new byte[0], upload).waitsToSend()).isFalse();
+        assertThat(STATE.transfer()).isNull();
+    }
+
+    @Test
     void garbageIsRefused() {
-        byte[] whole = new Serve(1, STATE).encode();
+        byte[] whole = new Serve(1, STATE, true).encode();
         assertThatThrownBy(() -> ControlMessage.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ControlMessage.decode(new byte[] {99})).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown");
