@@ -9,6 +9,8 @@
 # The master's JVM gets the options the installed `pooldisk` command runs it with (app/src/installer/pooldisk.properties):
 # the serial collector. POOLDISK_MASTER_JAVA_OPTS replaces them, e.g. POOLDISK_MASTER_JAVA_OPTS=-XX:+UseG1GC.
 #
+# POOLDISK_JAR=FILE benches that jar instead of building engine/target/pooldisk.jar.
+#
 # Usage: scripts/bench-handoff.sh [SECONDS_PER_ROUND] [ROUNDS]      (defaults: 10 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +22,14 @@ mkdir -p "$out"
 
 cc -O2 -o "$out/seed-pool" "$shared/bench/seed-c/server.c"
 cc -O2 -pthread -o "$out/loadgen" "$shared/bench/loadgen.c"
-mvn -B -q -pl engine -DskipTests package
+if [ -n "${POOLDISK_JAR:-}" ]; then   # a jar built before, to compare builds in the same hour
+  jar=$POOLDISK_JAR
+else
+  mvn -B -q -pl engine -DskipTests package
+  jar=engine/target/pooldisk.jar
+fi
 # Run from a copy: the workers load their classes from it while it runs, whatever a later build does to target/.
-cp engine/target/pooldisk.jar "$out/pooldisk.jar"
+cp "$jar" "$out/pooldisk.jar"
 
 c_port=19101
 p_port=19102

@@ -34,9 +34,10 @@ final class ClientConnection {
         /**
          * Waits until the socket is ready for {@code events} ({@link PollPair#IN} or {@link PollPair#OUT}): true when
          * it is, false when the session should go back to the master instead (the linger passed, or another
-         * session needs this worker).
+         * session needs this worker). {@code midTransfer}: the wait is a pause in a transfer's stream (a full or
+         * empty socket buffer, which a fast client clears in a few milliseconds), not a wait for a next command.
          */
-        boolean await(short events) throws BrokenConnectionException;
+        boolean await(short events, boolean midTransfer) throws BrokenConnectionException;
     }
 
     /** Bytes read and not yet taken, between 0 and position (write mode). */
@@ -120,7 +121,7 @@ final class ClientConnection {
 
     /** Waits for the client's next input, as the {@link Waiter} allows: false when the session should go back. */
     boolean awaitInput() throws BrokenConnectionException {
-        return waiter.await(PollPair.IN);
+        return waiter.await(PollPair.IN, false);
     }
 
     /**
@@ -161,7 +162,7 @@ final class ClientConnection {
             byte[] rest = unsent.toByteArray();
             unsent.reset();
             write(rest);
-            if (unsent.size() > 0 && !waiter.await(PollPair.OUT)) {
+            if (unsent.size() > 0 && !waiter.await(PollPair.OUT, false)) {
                 return false;
             }
         }
@@ -230,7 +231,7 @@ final class ClientConnection {
      * SEND) before it sends. False when the session should go back.
      */
     private boolean awaitBytes() throws BrokenConnectionException {
-        return flush() && waiter.await(PollPair.IN);
+        return flush() && waiter.await(PollPair.IN, true);
     }
 
     /**
@@ -357,7 +358,7 @@ final class ClientConnection {
                 } else if (n == 0) {
                     throw new BrokenConnectionException("the file being sent ended after " + (offset + done)
                             + " bytes; " + (count - done) + " were still due");
-                } else if (!waiter.await(PollPair.OUT)) {
+                } else if (!waiter.await(PollPair.OUT, true)) {
                     break;
                 }
             }

@@ -3,6 +3,8 @@ package io.pooldisk.bench;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.disk.PartWriter;
+import io.pooldisk.disk.Uploads;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.protocol.Sha256;
@@ -87,12 +89,51 @@ public final class TransferBenchmark {
             System.out.printf("best of %d rounds: sha256 %.2f  sendfile %.2f  upload %.2f  download %.2f GB/s%n",
                     rounds, best(all, Round::sha), best(all, Round::sendfile), best(all, Round::upload),
                     best(all, Round::download));
+            resumeCost(data, file, size);
         } finally {
             server.close();
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * What an upload parked in the middle (its client went quiet) costs the worker that goes on with it: restoring
+     * the SHA-256 state saved with the session, against hashing its part file again from the page cache, which is
+     * what a worker would do without the saved state (MessageDigest state does not cross processes by itself).
+     */
+    private static void resumeCost(Path data, Path file, long size) throws Exception {
+        try (DiskStore store = DiskStore.open(data); FileChannel in = FileChannel.open(file)) {
+            Uploads uploads = store.uploads("bench");
+            stamp(file, -1);
+            long part = size - 1; // all but the last byte arrived
+            Uploads.Ticket t = uploads.begin("/resume-probe.bin", size, sha256(file));
+            byte[] state;
+            try (PartWriter w = uploads.openPart(t)) {
+                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+                for (long pos = 0; pos < part; pos += chunk.limit()) {
+                    chunk.clear().limit((int) Math.min(CHUNK, part - pos));
+                    in.read(chunk, pos);
+                    w.write(chunk.flip());
+                }
+                state = w.suspend();
+            }
+            long restored = resumeNanos(uploads, t, part, state);
+            long rehashed = resumeNanos(uploads, t, part, new byte[0]);
+            System.out.printf("parked upload of %d MiB goes on in another worker: %.3f ms with its saved SHA-256 state "
+                    + "(%d bytes), %.0f ms hashing its part again (%.2f GB/s)%n", part >> 20, restored / 1e6,
+                    state.length, rehashed / 1e6, part / (rehashed / 1e9) / 1e9);
+            uploads.abort(t);
+        }
+    }
+
+    private static long resumeNanos(Uploads uploads, Uploads.Ticket t, long held, byte[] state) throws Exception {
+        long start = System.nanoTime();
+        PartWriter w = uploads.resumePart(t.id(), t.path(), t.size(), t.sha256(), held, state);
+        long took = System.nanoTime() - start;
+        w.close();
+        return took;
     }
 
     /** An untimed 64 MiB upload and download first: the JIT of this JVM and of the worker, and first-use costs. */
