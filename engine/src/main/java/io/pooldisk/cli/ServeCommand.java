@@ -124,6 +124,11 @@ final class ServeCommand implements Callable<Integer> {
             public boolean wantsDebugEvents() {
                 return verbose;
             }
+
+            @Override
+            public boolean wantsSnapshots() {
+                return false;
+            }
         };
         PoolServer server;
         try {

@@ -27,12 +27,15 @@ final class PoolNotifier {
     private volatile PoolSnapshot latest;
     private volatile boolean closed;
     private volatile boolean wantsDebug;
-    private boolean dirty = true;
+    private volatile boolean wantsSnapshots;
+    /** Set by the master when something changed, and by a new listener, which wants a fresh snapshot at once. */
+    private volatile boolean dirty = true;
     private long lastPublished;
 
     PoolNotifier(List<PoolListener> initial) {
         listeners.addAll(initial);
         wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
+        wantsSnapshots = listeners.stream().anyMatch(PoolListener::wantsSnapshots);
         thread = new Thread(this::deliver, "pooldisk-notifier");
         thread.setDaemon(true);
         thread.start();
@@ -41,6 +44,8 @@ final class PoolNotifier {
     AutoCloseable subscribe(PoolListener listener) {
         listeners.add(listener);
         wantsDebug |= listener.wantsDebugEvents();
+        wantsSnapshots |= listener.wantsSnapshots();
+        dirty = true;
         PoolSnapshot now = latest;
         if (now != null) {
             pending.compareAndSet(null, now);
@@ -49,6 +54,7 @@ final class PoolNotifier {
         return () -> {
             listeners.remove(listener);
             wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
+            wantsSnapshots = listeners.stream().anyMatch(PoolListener::wantsSnapshots);
         };
     }
 
@@ -74,7 +80,7 @@ final class PoolNotifier {
 
     void maybePublish(Supplier<PoolSnapshot> snapshot) {
         long now = System.nanoTime() / 1_000_000;
-        if (dirty && now - lastPublished >= MIN_INTERVAL_MILLIS) {
+        if (dirty && wantsSnapshots && now - lastPublished >= MIN_INTERVAL_MILLIS) {
             lastPublished = now;
             dirty = false;
             publish(snapshot.get());

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 public final class PoolServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    /** listen(2) takes the smaller of this and net.core.somaxconn (4096 by default since Linux 5.4). */
+    private static final int LISTEN_BACKLOG = 65_535;
 
     private final PoolConfig config;
     private final DataDirLock lock;
@@ -103,7 +105,9 @@ public final class PoolServer implements AutoCloseable {
             // Replies are small lines: send them at once rather than wait for the client's ACK (Nagle). Accepted
             // connections inherit the option from the listening socket, which saves a system call per connection.
             io.pooldisk.unix.Native.setTcpNoDelay(io.pooldisk.unix.Native.fdOf(channel));
-            channel.bind(bind, 1024);
+            // A burst of connections waits in the kernel's accept queue, not dropped: once the queue is full the kernel
+            // drops SYNs, and those clients retry only after a second. As deep as the system allows (somaxconn).
+            channel.bind(bind, LISTEN_BACKLOG);
             channel.configureBlocking(false);
             return channel;
         } catch (BindException e) {

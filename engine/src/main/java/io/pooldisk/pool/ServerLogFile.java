@@ -19,6 +19,11 @@ final class ServerLogFile implements PoolListener {
     }
 
     @Override
+    public boolean wantsSnapshots() {
+        return false;
+    }
+
+    @Override
     public synchronized void onEvent(PoolEvent event) {
         if (event.level() == PoolEvent.Level.DEBUG || failed) {
             return;

@@ -62,6 +62,28 @@ class PoolNotifierTest {
     }
 
     @Test
+    void snapshotsAreBuiltOnlyWhileSomeListenerWantsThem() throws Exception {
+        PoolListener logOnly = new PoolListener() {
+            @Override
+            public boolean wantsSnapshots() {
+                return false;
+            }
+        };
+        PoolNotifier notifier = new PoolNotifier(List.of(logOnly));
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<PoolSnapshot> build = () -> snapshot(built.incrementAndGet());
+        notifier.changed();
+        notifier.maybePublish(build);
+        assertThat(built).hasValue(0);
+        try (AutoCloseable subscription = notifier.subscribe(listener)) {
+            notifier.maybePublish(build); // a new listener wants one at once, changed or not
+            assertThat(built).hasValue(1);
+            await().atMost(PATIENCE).until(() -> heard.contains("snapshot 1"));
+        }
+        notifier.close();
+    }
+
+    @Test
     void closingDeliversWhatIsLeft() {
         PoolNotifier notifier = new PoolNotifier(List.of(listener));
         for (int i = 0; i < 100; i++) {
