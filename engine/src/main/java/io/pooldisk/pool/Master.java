@@ -307,7 +307,7 @@ final class Master implements Runnable {
                     n = Native.receiveNow(session.fd, scratch, n, false);
                 }
             } else {
-                n = Native.receiveNow(session.fd, scratch, LINE_LIMIT + 1 - held.length, false);
+                n = Native.receiveNow(session.fd, scratch, Math.max(1, LINE_LIMIT + 1 - held.length), false);
             }
         } catch (NativeException e) {
             closeSession(session, "connection failed: " + e.getMessage(), null, true);
