@@ -198,8 +198,6 @@ echo
 echo "== 2. 10000 sessions thinking 10000 ms, ${secs} s (connecting them comes first); master RSS sampled each second"
 settle
 sess_header
-start=$(date +%s%N)
-sess_start 10000 10000 "$secs"
 # Samples: the master's RSS and the sessions connected, each second while `sessions` runs (not once it has exited:
 # closing 10,000 sessions may grow the heap, but they are no longer parked then). Connected: the TCP sockets in use on
 # this machine beyond those in use before the step, halved (both ends are here), from /proc/net/sockstat, one line.
@@ -207,6 +205,8 @@ sess_start 10000 10000 "$secs"
 # in the step's latency.
 tcp_in_use() { awk '$1 == "TCP:" {print $3}' /proc/net/sockstat; }
 tcp_before=$(tcp_in_use)
+start=$(date +%s%N)
+sess_start 10000 10000 "$secs"
 samples=()
 while st=$(awk '{print $3}' "/proc/$s_pid/stat" 2>/dev/null) && [ "$st" != Z ]; do
   samples+=("$(rss_kb "$master") $(( ($(tcp_in_use) - tcp_before) / 2 ))")
