@@ -199,11 +199,11 @@ echo "== 2. 10000 sessions thinking 10000 ms, ${secs} s (connecting them comes f
 settle
 sess_header
 # Samples: the master's RSS and the sessions connected, each second while `sessions` runs (not once it has exited:
-# closing 10,000 sessions may grow the heap, but they are no longer parked then). Connected: the TCP sockets in use on
-# this machine beyond those in use before the step, halved (both ends are here), from /proc/net/sockstat, one line.
-# Listing 10,000 sockets (ss) or 10,000 descriptors (/proc/PID/fd) each second took enough CPU on two cores to show
-# in the step's latency.
-tcp_in_use() { awk '$1 == "TCP:" {print $3}' /proc/net/sockstat; }
+# closing 10,000 sessions may grow the heap, but they are no longer parked then). Connected: the TCP connections
+# established on this machine beyond those before the step, halved (both ends are here): CurrEstab in /proc/net/snmp,
+# one line. Listing 10,000 sockets (ss) or 10,000 descriptors (/proc/PID/fd) each second took enough CPU on two cores
+# to show in the step's latency.
+tcp_in_use() { awk '$1 == "Tcp:" && $10 ~ /^[0-9]+$/ {print $10}' /proc/net/snmp; }
 tcp_before=$(tcp_in_use)
 start=$(date +%s%N)
 sess_start 10000 10000 "$secs"
