@@ -1067,7 +1067,7 @@ final class Master implements Runnable {
         for (Worker w : slots) {
             Session s = w.session;
             workers.add(new WorkerInfo(w.slot, w.alive() ? w.pid : 0, w.state,
-                    w.command.isEmpty() && s != null ? "(waiting)" : w.command,
+                    w.command.isEmpty() && w.state == WorkerState.LINGERING ? "(waiting)" : w.command,
                     s == null ? "" : s.client(), s == null ? "" : s.state.user(), s == null ? 0 : s.id,
                     w.commandBytes, w.requests, instant(w.spawnedAt), w.rssBytes));
         }
