@@ -137,6 +137,42 @@ class SlowClientsTest {
         assertThat(stuck.line()).isNull();
     }
 
+    @Test
+    void repliesAClientDoesNotReadWaitInTheMasterInOrderEvenWhenLongerThanAMessage() throws Exception {
+        Path data = TestServers.dataWithUsers(tmp, "ann", "pw", 0);
+        start(TestServers.config(data, 1));
+        Raw c = loggedIn(connect(4096));
+        StringBuilder ahead = new StringBuilder();
+        String longName = "d".repeat(240);
+        int dirs = 2000;
+        for (int i = 0; i < dirs; i++) {
+            ahead.append("MKDIR /").append(longName).append(i).append('\n');
+        }
+        int lists = 12;
+        ahead.append("LIST /\n".repeat(lists)).append("ECHO after the lists\n");
+        // Sent ahead and not read: the replies, 12 lists of about 560 KB each, fill the socket buffers (up to 4 MB
+        // on the server's side here, tcp_wmem), and what a list leaves unsent is longer than a control message.
+        c.send(ahead.toString().getBytes(StandardCharsets.UTF_8));
+        await().atMost(PATIENCE).until(() -> server.snapshot().idle() == 1
+                && server.snapshot().sessions().get(0).workerPid() == 0);
+        long sentWhileTheWorkerHadIt = server.snapshot().sessions().get(0).bytesOut();
+        assertThat(connect().request("ECHO the worker is free")).endsWith(": THE WORKER IS FREE");
+        for (int i = 0; i < dirs; i++) {
+            assertThat(c.line()).startsWith("OK D 0 ").endsWith("/" + longName + i);
+        }
+        for (int l = 0; l < lists; l++) {
+            assertThat(c.line()).isEqualTo("OK " + dirs + " entries");
+            for (int i = 0; i < dirs; i++) {
+                assertThat(c.line()).startsWith("D 0 ");
+            }
+        }
+        assertThat(c.line()).endsWith(": AFTER THE LISTS");
+        // What the socket had no room for went on in a later hand-off, once the client read.
+        String client = "127.0.0.1:" + c.socket.getLocalPort();
+        await().atMost(PATIENCE).until(() -> server.snapshot().sessions().stream()
+                .anyMatch(s -> s.client().equals(client) && s.bytesOut() > sentWhileTheWorkerHadIt));
+    }
+
     /**
      * The issue's scenario: three workers; 50 stalled transfers (uploads that send nothing more, downloads never
      * read) and 500 sessions dripping a line without its end. Meanwhile a plain ECHO is answered and another
