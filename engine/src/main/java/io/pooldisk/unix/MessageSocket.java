@@ -68,14 +68,10 @@ public final class MessageSocket implements AutoCloseable {
         send(message, passFd, -1);
     }
 
-    /** Sends one message with up to two descriptors attached, in this order ({@code -1}: none). */
+    /** Sends one message with up to two descriptors attached, in order ({@code -1}: none; a second needs a first). */
     public void send(byte[] message, int passFd, int secondFd) throws NativeException {
         if (message.length > MAX_MESSAGE) {
             throw new IllegalArgumentException("message of " + message.length + " bytes exceeds " + MAX_MESSAGE);
-        }
-        if (passFd < 0 && secondFd >= 0) {
-            passFd = secondFd;
-            secondFd = -1;
         }
         data.put(0, message);
         iov.putLong(8, message.length);

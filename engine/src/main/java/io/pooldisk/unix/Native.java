@@ -301,11 +301,6 @@ public final class Native {
         }
     }
 
-    /** Looks at the next byte without taking it: 1 when data waits, 0 at end of stream, -1 when none waits yet. */
-    public static int peek(int fd, ByteBuffer scratch) throws NativeException {
-        return receiveNow(fd, scratch, 1, MSG_PEEK);
-    }
-
     /**
      * Receives without waiting into {@code scratch} from 0, taking the bytes ({@code peek} false) or leaving them for
      * the next reader: the bytes received (at most {@code max}; the buffer's limit is set to it), 0 at end of stream,
@@ -345,8 +340,6 @@ public final class Native {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
 
-    private static final int SO_RCVTIMEO = 20;
-    private static final int SO_SNDTIMEO = 21;
     private static final int O_CLOEXEC = 0x80000;
 
     /** Opens a file for reading; the descriptor is close-on-exec. */
@@ -364,26 +357,6 @@ public final class Native {
                 throw new NativeException("open " + path, errno());
             }
         }
-    }
-
-    /** Makes blocking writes and sendfile on {@code fd} give up after {@code millis} with EAGAIN (SO_SNDTIMEO). */
-    public static void setSendTimeout(int fd, long millis) throws NativeException {
-        setTimeout(fd, SO_SNDTIMEO, millis);
-    }
-
-    /**
-     * Makes blocking reads on {@code fd} give up after {@code millis} with EAGAIN (SO_RCVTIMEO). It applies to the
-     * open socket, so every process holding it sees it; the master only ever reads with MSG_DONTWAIT.
-     */
-    public static void setReceiveTimeout(int fd, long millis) throws NativeException {
-        setTimeout(fd, SO_RCVTIMEO, millis);
-    }
-
-    private static void setTimeout(int fd, int option, long millis) throws NativeException {
-        long sec = millis / 1000;
-        long usec = (millis % 1000) * 1000;
-        int[] timeval = {(int) sec, (int) (sec >>> 32), (int) usec, (int) (usec >>> 32)}; // struct timeval, LP64
-        check("setsockopt", C.setsockopt(fd, SOL_SOCKET, option, timeval, 16));
     }
 
     public static void setTcpNoDelay(int fd) {

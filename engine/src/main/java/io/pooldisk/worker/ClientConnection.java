@@ -68,10 +68,6 @@ final class ClientConnection {
         bytesOut = 0;
     }
 
-    int fd() {
-        return fd;
-    }
-
     /** The next whole line without its line ending (LF or CRLF), or null when none is buffered. */
     ByteBuffer nextLine() {
         int end = in.position();

@@ -102,8 +102,10 @@ final class SessionRunner {
      * (returns null) or ends (returns why).
      */
     private String run(SessionContext ctx) throws NativeException, BrokenConnectionException {
-        conn.write(ctx.state.unsent());
-        ctx.state = ctx.state.withOwed(new byte[0], ctx.state.transfer());
+        if (ctx.state.unsent().length > 0) {
+            conn.write(ctx.state.unsent());
+            ctx.state = ctx.state.withOwed(new byte[0], ctx.state.transfer());
+        }
         if (ctx.state.transfer() != null) {
             running = ctx.state.transfer().label();
             TransferCommands.resume(ctx);

@@ -134,19 +134,19 @@ final class TransferCommands {
         List<String> a = Arguments.wordsThenPath(2, argument, "GET <offset> <path>");
         long offset = Arguments.number(a.get(0), "offset");
         Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)));
+        Entry e = download.entry();
+        long count = e.size() - offset;
         try {
-            Entry e = download.entry();
-            if (offset > e.size()) {
+            if (count < 0) {
                 throw new ProtocolException(Reply.BAD_REQUEST, "offset " + offset + " is past the end of "
                         + e.path() + " (" + e.size() + " bytes)");
             }
-            long count = e.size() - offset;
             ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
-        } catch (ProtocolException | BrokenConnectionException | RuntimeException e) {
+        } catch (ProtocolException | BrokenConnectionException | RuntimeException ex) {
             download.close();
-            throw e;
+            throw ex;
         }
-        send(ctx, download.fd(), offset, download.entry().size() - offset, "GET " + download.entry().path());
+        send(ctx, download.fd(), offset, count, "GET " + e.path());
     }
 
     /**
