@@ -46,6 +46,10 @@ final class Master implements Runnable {
     private static final int MAX_BOOT_FAILURES = 5;
     private static final long BOOT_TIMEOUT_MILLIS = 60_000;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    /** How long accepting pauses when even the reserve descriptor cannot be had. */
+    private static final long ACCEPT_PAUSE_MILLIS = 1_000;
+    /** Warnings that can recur with every connection are said at most this often. */
+    private static final long WARNING_INTERVAL_MILLIS = 10_000;
     /** A worker whose socketpair closed gets this long to exit by itself before it is killed. */
     private static final long EXIT_WAIT_MILLIS = 2_000;
     /** What a parked session waits for: its client's input, or room to send what it owes. */
@@ -70,12 +74,23 @@ final class Master implements Runnable {
     /** Processes that left their slot but are not reaped yet, with why they were ended (null: they left). */
     private final Map<Integer, Exited> unreaped = new HashMap<>();
 
-    private record Exited(String reason, long killAt) {
+    /** {@code booting}: it ended before saying hello, so its exit status tells whether it can start at all. */
+    private record Exited(String reason, long killAt, boolean booting) {
     }
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
     private final jnr.ffi.Pointer sockaddr = Native.allocateSockaddr();
+    private final DescriptorReserve reserve = new DescriptorReserve();
+    /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
+    private final String outOfDescriptorsReply = Reply.err(Reply.BUSY,
+            "the server is out of file descriptors; try again later");
+    private final RepeatedWarning acceptFailures = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
+    private final RepeatedWarning refusals = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
+    /** The most sessions open at once: --max-sessions, or fewer when the descriptor limit would not hold them. */
+    private int sessionLimit;
+    /** While accepting is paused for want of descriptors: when to try again (monotonic ms); -1 otherwise. */
+    private long acceptPausedUntil = -1;
 
     private int wanted;
     private long nextSessionId = 1;
@@ -90,7 +105,10 @@ final class Master implements Runnable {
     private int maxQueued;
     private int maxBusy;
     private long allBusyCount;
+    /** Workers that failed to start, in a row, for any reason: how long spawning backs off. */
     private int bootFailures;
+    /** Of those, the ones that retrying cannot fix (the worker's runtime or options are wrong): they stop the server. */
+    private int bootErrors;
     private long nextSpawnAt;
     private long lastTick;
     private long lastIdleScan;
@@ -112,6 +130,18 @@ final class Master implements Runnable {
         this.epoll = new Epoll(1024);
         this.workerEnvironment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         epoll.add(listenerFd, Epoll.IN);
+        limitSessions();
+    }
+
+    /** Keeps sessions within what the descriptor limit holds, with room for the workers and their hand-backs. */
+    private void limitSessions() {
+        int capacity = DescriptorReserve.sessionCapacity(Math.max(wanted, slots.size()));
+        int limit = Math.min(config.maxSessions(), capacity);
+        if (limit < config.maxSessions() && limit != sessionLimit) {
+            emit(Level.WARN, Kind.SERVER, "at most " + limit + " sessions at once, not " + config.maxSessions()
+                    + ": the open files limit is " + DescriptorReserve.openFileLimit() + " (raise it with ulimit -n)");
+        }
+        sessionLimit = limit;
     }
 
     /** Runs {@code command} on the master thread soon. Safe from any thread. */
@@ -175,6 +205,7 @@ final class Master implements Runnable {
 
     /** Everything that happens by the clock: gunicorn's murder_workers, reap_workers and manage_workers. */
     private void tick(long now) {
+        resumeAcceptingIfDue(now);
         expireQueue(now);
         if (now - lastIdleScan >= 1000) {
             lastIdleScan = now;
@@ -213,12 +244,63 @@ final class Master implements Runnable {
         try {
             connection = Native.accept(listenerFd, sockaddr);
         } catch (NativeException e) {
-            emit(Level.WARN, Kind.SERVER, "accept failed: " + e.getMessage());
+            if (e.outOfDescriptors()) {
+                refuseForWantOfDescriptors(e);
+            } else {
+                acceptFailures.occurred(now(), "accept failed: " + e.getMessage(),
+                        m -> emit(Level.WARN, Kind.SERVER, m));
+            }
             return;
         }
         if (connection != null) {
             accepted++;
             openSession(connection.fd(), connection.peer());
+        }
+    }
+
+    /**
+     * accept failed for want of a descriptor, so the connection stays in the backlog and the listener readable: with
+     * the reserve given up, it comes in just long enough to hear ERR 503. Sessions already open go on being served,
+     * and accepting resumes by itself once descriptors are free again.
+     */
+    private void refuseForWantOfDescriptors(NativeException e) {
+        long now = now();
+        acceptFailures.occurred(now, "out of file descriptors (" + e.getMessage() + "): new connections get ERR 503"
+                + " until some close", m -> emit(Level.ERROR, Kind.SERVER, m));
+        reserve.release();
+        try {
+            Native.Accepted connection = Native.accept(listenerFd, sockaddr);
+            if (connection != null) {
+                accepted++;
+                rejected++;
+                sayAndClose(connection.fd(), outOfDescriptorsReply);
+            }
+        } catch (NativeException stillNone) {
+            pauseAccepting(now); // the reserve went elsewhere: stop watching the listener for a moment, not spin
+        } finally {
+            if (!reserve.take()) {
+                pauseAccepting(now);
+            }
+        }
+    }
+
+    private void pauseAccepting(long now) {
+        if (acceptPausedUntil < 0 && listening) {
+            epoll.remove(listenerFd);
+        }
+        acceptPausedUntil = now + ACCEPT_PAUSE_MILLIS;
+    }
+
+    private void resumeAcceptingIfDue(long now) {
+        if (acceptPausedUntil >= 0 && now >= acceptPausedUntil) {
+            acceptPausedUntil = -1;
+            if (listening) {
+                try {
+                    epoll.add(listenerFd, Epoll.IN);
+                } catch (NativeException e) {
+                    pauseAccepting(now); // epoll itself is short of memory: try again later
+                }
+            }
         }
     }
 
@@ -229,10 +311,11 @@ final class Master implements Runnable {
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
-        if (sessions.size() >= config.maxSessions()) {
+        if (sessions.size() >= sessionLimit) {
             rejected++;
-            sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + config.maxSessions() + ")"));
-            emit(Level.WARN, Kind.QUEUE, "refused " + client + ": " + config.maxSessions() + " sessions open");
+            sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + sessionLimit + ")"));
+            refusals.occurred(now(), "refused " + client + ": " + sessionLimit + " sessions open",
+                    m -> emit(Level.WARN, Kind.QUEUE, m));
             return;
         }
         Session session = new Session(nextSessionId++, fd, client, now());
@@ -602,7 +685,16 @@ final class Master implements Runnable {
             received = worker.socket.receive(true);
             if (received != null && !received.endOfStream()) {
                 ControlMessage m = ControlMessage.decode(received.data());
-                if (m instanceof Park park) {
+                if (m instanceof Park park && received.descriptorsLost()) {
+                    // The master is out of descriptors: the session's file (its download, its replies) is lost
+                    // on the way, so the session ends; the worker serves on.
+                    Session s = sessionReturned(worker, park.sessionId(), park.counters(), now());
+                    if (s != null) {
+                        closeSession(s, "no descriptor left for its file", null);
+                    }
+                    workerIdle(worker, now());
+                    notifier.changed();
+                } else if (m instanceof Park park) {
                     Native.close(received.secondFd()); // a worker hands back one file at most
                     onPark(worker, park, received.fd(), now());
                 } else {
@@ -687,6 +779,7 @@ final class Master implements Runnable {
         w.state = WorkerState.IDLE;
         w.idleSince = now;
         bootFailures = 0;
+        bootErrors = 0;
         emit(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
         if (stopDeadline >= 0) {
             retire(w);
@@ -761,7 +854,8 @@ final class Master implements Runnable {
         try {
             pair = Native.seqpacketPair();
         } catch (NativeException e) {
-            bootFailed(w, "socketpair: " + e.getMessage());
+            backOffSpawning();
+            startFailed(w.toString(), "socketpair: " + e.getMessage(), false); // out of descriptors: it passes
             return;
         }
         List<String> argv = new ArrayList<>(config.launcher().command());
@@ -773,7 +867,8 @@ final class Master implements Runnable {
         } catch (NativeException e) {
             Native.close(pair[0]);
             w.pid = 0;
-            bootFailed(w, e.getMessage());
+            backOffSpawning();
+            startFailed(w.toString(), e.getMessage(), cannotExecute(e));
             return;
         } finally {
             Native.close(pair[1]);
@@ -870,6 +965,13 @@ final class Master implements Runnable {
             String reason = e.getValue().reason();
             emit(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + e.getKey() + " exited ("
                     + Native.describeStatus(status) + ")" + (reason == null ? "" : ": " + reason));
+            if (e.getValue().booting() && stopDeadline < 0) {
+                // An exit status of its own before hello: its JVM or its options are wrong, and will be next time.
+                // A signal (an OOM killer, an administrator) or our own kill is a bad moment, not a bad setup.
+                boolean exitedByItself = (status & 0x7f) == 0 && (status & 0xff00) != 0 && reason == null;
+                startFailed("worker pid " + e.getKey(), Native.describeStatus(status) + " before saying hello",
+                        exitedByItself);
+            }
             return true;
         });
     }
@@ -908,6 +1010,7 @@ final class Master implements Runnable {
             return;
         }
         boolean booting = w.state == WorkerState.STARTING;
+        boolean betweenCommands = w.state == WorkerState.LINGERING && w.command.isEmpty();
         boolean expected = w.state == WorkerState.STOPPING || reason != null;
         if (w.socket != null) {
             epoll.remove(w.socket.fd());
@@ -915,38 +1018,60 @@ final class Master implements Runnable {
             w.socket.close();
             w.socket = null;
         }
-        unreaped.put(w.pid, new Exited(w.killReason, now() + EXIT_WAIT_MILLIS));
+        unreaped.put(w.pid, new Exited(w.killReason, now() + EXIT_WAIT_MILLIS, booting));
         w.state = WorkerState.DEAD;
         Session s = w.session;
         w.session = null;
         w.command = "";
         if (s != null) {
             s.worker = null;
-            String why = w.killReason != null && w.killReason.startsWith("stuck")
-                    ? Reply.err(Reply.TIMEOUT, "command took too long; the worker serving it was ended")
-                    : Reply.err(Reply.SERVER_ERROR, "the worker serving this session died; please reconnect");
-            closeSession(s, w + " died", why);
+            // Only a worker waiting for its client's next line has nothing of a reply on the wire. In the middle of
+            // a command, it may have written part of a reply or be inside raw bytes (after OK DATA or OK SEND):
+            // a line from the master there would be read as data, and a resumed download would come out corrupt.
+            // So mid-command the connection just closes; the client reconnects and resumes.
+            String why = betweenCommands
+                    ? Reply.err(Reply.SERVER_ERROR, "the worker serving this session died; please reconnect")
+                    : null;
+            closeSession(s, w + " died" + (reason == null ? "" : " (" + reason + ")"), why);
         }
         if (!expected) {
             emit(Level.WARN, Kind.WORKER, w + " died" + (booting ? " while starting" : ""));
         }
         if (booting && stopDeadline < 0) {
-            bootFailed(w, "exited before saying hello");
+            backOffSpawning(); // whether it can ever start, its exit status tells once reaped
         }
         notifier.changed();
         reapWorkers();
     }
 
-    private void bootFailed(Worker w, String why) {
-        bootFailures++;
-        long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(bootFailures - 1, 10));
-        nextSpawnAt = now() + backoff;
-        emit(Level.ERROR, Kind.WORKER, w + " failed to start (" + bootFailures + " in a row): " + why);
-        if (bootFailures >= MAX_BOOT_FAILURES) {
-            fatalError = "workers keep failing to start (" + bootFailures + " in a row); last: " + why;
+    /**
+     * A worker could not start (spawning has backed off already). It is tried again for as long as it takes when the
+     * cause passes (no descriptors, no memory, a kill); only failures that retrying cannot fix ({@code cannotStart}:
+     * its runtime is missing, its JVM or options are wrong) stop the server, once they repeat.
+     */
+    private void startFailed(String who, String why, boolean cannotStart) {
+        if (!cannotStart) {
+            emit(Level.ERROR, Kind.WORKER, who + " failed to start: " + why + "; trying again in "
+                    + Math.max(0, nextSpawnAt - now()) + " ms");
+            return;
+        }
+        bootErrors++;
+        emit(Level.ERROR, Kind.WORKER, who + " failed to start (" + bootErrors + " in a row): " + why);
+        if (bootErrors >= MAX_BOOT_FAILURES) {
+            fatalError = "workers keep failing to start (" + bootErrors + " in a row); last: " + why;
             emit(Level.ERROR, Kind.SERVER, fatalError);
             beginStop(0);
         }
+    }
+
+    private void backOffSpawning() {
+        bootFailures++;
+        nextSpawnAt = now() + Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(bootFailures - 1, 10));
+    }
+
+    /** posix_spawn's errors that say the worker's program cannot be run at all. */
+    private static boolean cannotExecute(NativeException e) {
+        return e.errno() == Native.ENOENT || e.errno() == Native.EACCES || e.errno() == Native.ENOEXEC;
     }
 
     void killWorkerByPid(int pid, String reason) {
@@ -971,6 +1096,7 @@ final class Master implements Runnable {
         if (workers != wanted) {
             emit(Level.INFO, Kind.SERVER, "pool resized from " + wanted + " to " + workers + " workers");
             wanted = workers;
+            limitSessions();
             manageWorkers(now());
             notifier.changed();
         }
@@ -1035,6 +1161,7 @@ final class Master implements Runnable {
             }
         }
         notifier.publish(snapshot());
+        reserve.close();
         epoll.close();
         emit(Level.INFO, Kind.SERVER, fatalError == null ? "stopped" : "stopped: " + fatalError);
     }

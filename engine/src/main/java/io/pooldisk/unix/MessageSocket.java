@@ -15,7 +15,11 @@ public final class MessageSocket implements AutoCloseable {
     public static final int MAX_MESSAGE = 64 * 1024;
 
     /** What {@link #receive} got: the message bytes and the descriptors that came with them, in order, or -1. */
-    public record Received(byte[] data, int fd, int secondFd) {
+    /**
+     * A message and the descriptors that came with it (-1: none). {@code descriptorsLost}: the sender passed some
+     * that this process had no room for (out of descriptors, MSG_CTRUNC); the message itself is whole.
+     */
+    public record Received(byte[] data, int fd, int secondFd, boolean descriptorsLost) {
         public boolean endOfStream() {
             return this == END;
         }
@@ -28,7 +32,7 @@ public final class MessageSocket implements AutoCloseable {
     }
 
     /** What {@link #receive} answers when the peer closed its end. */
-    public static final Received END = new Received(new byte[0], -1, -1);
+    public static final Received END = new Received(new byte[0], -1, -1, false);
 
     // struct msghdr (56 bytes on LP64): name, namelen, iov, iovlen, control, controllen, flags.
     private static final int MSG_IOV = 16;
@@ -136,14 +140,14 @@ public final class MessageSocket implements AutoCloseable {
             first = control.getInt(16);
             second = fds >= 2 ? control.getInt(20) : -1;
         }
+        byte[] bytes = new byte[(int) n];
+        data.get(0, bytes);
         if ((msghdr.getInt(MSG_FLAGS) & Native.MSG_CTRUNC) != 0) {
             Native.close(first);
             Native.close(second);
-            throw new NativeException("recvmsg: control data truncated", 0);
+            return new Received(bytes, -1, -1, true);
         }
-        byte[] bytes = new byte[(int) n];
-        data.get(0, bytes);
-        return new Received(bytes, first, second);
+        return new Received(bytes, first, second, false);
     }
 
     @Override

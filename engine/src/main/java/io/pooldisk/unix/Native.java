@@ -38,8 +38,12 @@ public final class Native {
     public static final int SHUT_RDWR = 2;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
+    public static final int ENOEXEC = 8;
+    public static final int EACCES = 13;
     public static final int EAGAIN = 11;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
+    public static final int EMFILE = 24;
     public static final int ECHILD = 10;
     public static final int ECONNABORTED = 103;
     public static final int ECONNRESET = 104;

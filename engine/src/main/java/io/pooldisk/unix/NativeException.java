@@ -38,4 +38,9 @@ public final class NativeException extends IOException {
     public int errno() {
         return errno;
     }
+
+    /** The process (EMFILE) or the system (ENFILE) has no file descriptor left to give. */
+    public boolean outOfDescriptors() {
+        return errno == Native.EMFILE || errno == Native.ENFILE;
+    }
 }

@@ -32,9 +32,13 @@ final class Linger implements ClientConnection.Waiter {
      */
     static final int TRANSFER_REPORT_AFTER_MILLIS = 10;
 
-    /** Tells the master that the worker now waits for its client. */
+    /**
+     * Tells the master that the worker now waits for its client ({@code true}), and that a reported wait is over
+     * ({@code false}): sent before anything is written to the client, so that the master, should the worker die,
+     * knows whether a reply or raw bytes may be half on the wire (then it must not write a line of its own).
+     */
     interface Reporter {
-        void waiting() throws NativeException;
+        void waiting(boolean waiting) throws NativeException;
     }
 
     private final MessageSocket master;
@@ -90,13 +94,16 @@ final class Linger implements ClientConnection.Waiter {
                     takeMessages();
                 }
                 if ((ready & PollPair.FIRST) != 0) {
+                    if (reported) {
+                        reporter.waiting(false);
+                    }
                     return true;
                 }
                 if (handBack) {
                     return false;
                 }
                 if (!reported && ready == 0) {
-                    reporter.waiting();
+                    reporter.waiting(true);
                     reported = true;
                 }
             }

@@ -47,8 +47,8 @@ final class SessionRunner {
         this.master = master;
         this.commands = commands;
         this.services = services;
-        this.linger = new Linger(master, services.options.linger().toMillis(), () -> master.send(
-                new Progress(sessionId, counters(), running, runningBytes, true).encode(), -1));
+        this.linger = new Linger(master, services.options.linger().toMillis(), waiting -> master.send(
+                new Progress(sessionId, counters(), running, runningBytes, waiting).encode(), -1));
     }
 
     /**

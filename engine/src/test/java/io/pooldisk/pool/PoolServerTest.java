@@ -274,7 +274,7 @@ class PoolServerTest {
         io.pooldisk.unix.Native.kill(pid, 19); // SIGSTOP
         try (LineClient client = new LineClient(server.address())) {
             client.send("ECHO frozen");
-            assertThat(client.readLine()).startsWith("ERR 504 ");
+            // Mid-command, part of a reply may be on the wire already: the master closes without a word of its own.
             assertThat(client.readLine()).isNull();
         }
         await().atMost(PATIENCE).until(() -> !Procfs.alive(pid) && server.snapshot().idle() == 1);
