@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Splits a request's argument as docs/PROTOCOL.md says: a lone path is the rest of the line, spaces included, unless
  * it starts with a double quote; several arguments are separated by spaces, and one that holds a space, a quote or a
- * backslash is written in double quotes with {@code \"} and {@code \\} escapes.
+ * backslash is written in double quotes with {@code \"} and {@code \\} escapes. Anything else that looks like quoting
+ * (a quote left open, a backslash before another character, a closing quote with more text right after it) is
+ * refused, never guessed at: {@code "C:\dir"} must not quietly become {@code C:dir}.
  */
 public final class Arguments {
 
@@ -52,11 +54,10 @@ public final class Arguments {
             parts.add(rest.substring(0, space));
             rest = rest.substring(space + 1);
         }
-        try {
-            parts.add(path(rest));
-        } catch (ProtocolException e) {
+        if (rest.isEmpty()) {
             throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
         }
+        parts.add(path(rest)); // a badly quoted path says what is wrong with it
         return parts;
     }
 
@@ -85,7 +86,12 @@ public final class Arguments {
                 while (i < n) {
                     char c = argument.charAt(i++);
                     if (c == '\\' && i < n) {
-                        sb.append(argument.charAt(i++));
+                        char escaped = argument.charAt(i++);
+                        if (escaped != '"' && escaped != '\\') {
+                            throw new ProtocolException(Reply.BAD_REQUEST, "in quotes a backslash escapes only '\"' "
+                                    + "and '\\'; write a backslash as '\\\\'");
+                        }
+                        sb.append(escaped);
                     } else if (c == '"') {
                         closed = true;
                         break;
@@ -95,6 +101,10 @@ public final class Arguments {
                 }
                 if (!closed) {
                     throw new ProtocolException(Reply.BAD_REQUEST, "unterminated quote");
+                }
+                if (i < n && argument.charAt(i) != ' ') {
+                    throw new ProtocolException(Reply.BAD_REQUEST, "a closing quote must be followed by a space or "
+                            + "the end of the line");
                 }
             } else {
                 while (i < n && argument.charAt(i) != ' ') {

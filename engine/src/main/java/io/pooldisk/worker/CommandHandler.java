@@ -37,7 +37,10 @@ final class CommandHandler {
                 case "RMTREE" -> FileCommands.remove(ctx, arg, true);
                 case "MV" -> FileCommands.move(ctx, arg);
                 case "PUT" -> TransferCommands.put(ctx, arg);
-                case "HASH" -> TransferCommands.hash(ctx, arg);
+                case "HASH" -> {
+                    ctx.user(); // like every command of the logged-in table: ERR 401 before anything else
+                    TransferCommands.hash(ctx, arg);
+                }
                 case "GET" -> TransferCommands.get(ctx, arg);
                 default -> ctx.reply(Reply.err(Reply.BAD_REQUEST, "unknown command '"
                         + printable(request.command()) + "'; try HELP"));
