@@ -12,7 +12,6 @@ public final class Reply {
     public static final int LINE_TOO_LONG = 413;
     public static final int SERVER_ERROR = 500;
     public static final int BUSY = 503;
-    public static final int TIMEOUT = 504;
 
     private Reply() {
     }

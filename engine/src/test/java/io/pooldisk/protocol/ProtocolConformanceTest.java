@@ -140,8 +140,8 @@ class ProtocolConformanceTest {
     }
 
     /**
-     * "ERR 408 upload stalled: no bytes for <n> s; the <m> bytes received are kept, PUT again to resume and closes
-     * the connection (never ERR 504: that is for a server that stalls, not a client)"; PUT again resumes.
+     * "ERR 408 upload stalled: no bytes for <n> s; the <m> bytes received are kept, PUT again to resume", then the
+     * connection closes; PUT again resumes.
      */
     @Test
     void aStalledUploadIsToldWhyAndClosed() throws Exception {
