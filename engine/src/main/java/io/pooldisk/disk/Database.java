@@ -96,6 +96,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads in one transaction: every statement of the work sees the same committed state (a count and the rows it
+     * counted agree), whatever other processes commit meanwhile. Holds no lock that keeps writers waiting (WAL).
+     */
+    public synchronized <T> T snapshot(Work<T> work) throws DiskException {
+        try {
+            execute("BEGIN");
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        try {
+            return work.run(new Tx(connection));
+        } catch (SQLException e) {
+            throw failure(e);
+        } finally {
+            rollback(); // nothing was written: ending the read either way releases its snapshot
+        }
+    }
+
     /** A write transaction: all of the work or none of it. */
     public synchronized <T> T write(Work<T> work) throws DiskException {
         try {
@@ -154,6 +173,12 @@ public final class Database implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** Takes one row of a result. */
+    @FunctionalInterface
+    public interface RowAction {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
     /** Parameterised statements on the open connection. */
     public static final class Tx {
 
@@ -183,6 +208,18 @@ public final class Database implements AutoCloseable {
         public <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
             try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+            }
+        }
+
+        /**
+         * Hands the rows of a query to {@code action} one at a time, as SQLite steps to them: none is kept, so a
+         * result of any size takes the same memory.
+         */
+        public void forEach(String sql, RowAction action, Object... args) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    action.accept(rs);
+                }
             }
         }
 

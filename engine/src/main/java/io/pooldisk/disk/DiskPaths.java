@@ -51,6 +51,11 @@ final class DiskPaths {
         return slash == 0 ? ROOT : path.substring(0, slash);
     }
 
+    /** The path of {@code name} inside directory {@code dir}. */
+    static String child(String dir, String name) {
+        return (dir.equals(ROOT) ? "" : dir) + "/" + name;
+    }
+
     static String name(String path) {
         return path.equals(ROOT) ? ROOT : path.substring(path.lastIndexOf('/') + 1);
     }

@@ -2,8 +2,11 @@ package io.pooldisk.disk;
 
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,15 +40,68 @@ public final class FileTree {
         return db.read(tx -> ns.require(tx, p));
     }
 
-    /** A directory's entries, sorted by name. */
-    public List<Entry> list(String dirPath) throws DiskException {
+    /** Where a directory's listing goes as it is read. */
+    public interface ListingSink {
+        /** First, the number of entries that will follow. */
+        void begin(long count) throws IOException;
+
+        /** Then each entry once, sorted by name (Unicode code point order). */
+        void entry(Entry e) throws IOException;
+    }
+
+    /**
+     * Streams a directory's entries into {@code sink}, read from one snapshot of the database, so that the count
+     * {@link ListingSink#begin} gets is the number of entries that follow. Holds none of them: a directory of any
+     * size is listed in the same memory.
+     */
+    public void list(String dirPath, ListingSink sink) throws DiskException, IOException {
         String dir = DiskPaths.canonical(dirPath);
-        return db.read(tx -> {
-            if (!ns.require(tx, dir).isDirectory()) {
-                throw new DiskException(DiskException.CONFLICT, "not a directory: " + dir);
-            }
-            return ns.children(tx, dir);
-        });
+        try {
+            db.snapshot(tx -> {
+                if (!ns.require(tx, dir).isDirectory()) {
+                    throw new DiskException(DiskException.CONFLICT, "not a directory: " + dir);
+                }
+                long count = ns.countChildren(tx, dir);
+                carryingIoFailure(() -> sink.begin(count));
+                ns.eachChild(tx, dir, e -> carryingIoFailure(() -> sink.entry(e)));
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // the sink's own failure, carried out of the database work
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Database work cannot throw an IOException: it is carried out unchecked, and unwrapped by the caller. */
+    private static void carryingIoFailure(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A directory's entries, sorted by name, in a list: for small directories (the server streams, above). */
+    public List<Entry> list(String dirPath) throws DiskException {
+        List<Entry> entries = new ArrayList<>();
+        try {
+            list(dirPath, new ListingSink() {
+                @Override
+                public void begin(long count) {
+                }
+
+                @Override
+                public void entry(Entry e) {
+                    entries.add(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("a list cannot fail to grow", e);
+        }
+        return entries;
     }
 
     public Entry mkdir(String path) throws DiskException {

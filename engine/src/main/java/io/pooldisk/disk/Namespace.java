@@ -5,7 +5,6 @@ import io.pooldisk.disk.Database.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,9 +48,26 @@ final class Namespace {
         }
     }
 
-    List<Entry> children(Tx tx, String dir) throws SQLException {
-        return tx.list("SELECT " + COLUMNS + " FROM entries WHERE owner = ? AND parent = ? ORDER BY name",
-                Namespace::entry, owner, dir);
+    long countChildren(Tx tx, String dir) throws SQLException {
+        return tx.one("SELECT COUNT(*) FROM entries WHERE owner = ? AND parent = ?", rs -> rs.getLong(1), owner, dir)
+                .orElse(0L);
+    }
+
+    /** Takes one entry of a listing. */
+    @FunctionalInterface
+    interface EntryAction {
+        void accept(Entry e) throws SQLException;
+    }
+
+    /**
+     * A directory's entries one at a time, sorted by name in SQLite's BINARY order: the bytes of their UTF-8, which
+     * is Unicode code point order. The index on (owner, parent, name) yields them in that order, so nothing is
+     * sorted or held; the full paths (up to 4 KiB each) are not even read.
+     */
+    void eachChild(Tx tx, String dir, EntryAction action) throws SQLException {
+        tx.forEach("SELECT name, is_dir, size, modified, sha256 FROM entries WHERE owner = ? AND parent = ? "
+                + "ORDER BY name", rs -> action.accept(entry(rs, DiskPaths.child(dir, rs.getString("name")))),
+                owner, dir);
     }
 
     boolean hasChildren(Tx tx, String dir) throws SQLException {
@@ -130,8 +146,12 @@ final class Namespace {
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {
+        return entry(rs, rs.getString("path"));
+    }
+
+    private static Entry entry(ResultSet rs, String path) throws SQLException {
         boolean dir = rs.getInt("is_dir") != 0;
-        return new Entry(rs.getString("path"), rs.getString("name"), dir ? Entry.Kind.DIR : Entry.Kind.FILE,
+        return new Entry(path, rs.getString("name"), dir ? Entry.Kind.DIR : Entry.Kind.FILE,
                 rs.getLong("size"), Instant.ofEpochMilli(rs.getLong("modified")), rs.getString("sha256"));
     }
 }

@@ -408,7 +408,11 @@ public final class Native {
 
     /** Writes all of {@code bytes} to a regular file (a memfd) at its current offset. */
     public static void writeAll(int fd, byte[] bytes) throws NativeException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(Math.min(bytes.length, 1 << 20));
+        writeAll(fd, bytes, ByteBuffer.allocateDirect(Math.min(bytes.length, 1 << 20)));
+    }
+
+    /** The same, through the caller's direct buffer {@code buf}, for callers that write often. */
+    public static void writeAll(int fd, byte[] bytes, ByteBuffer buf) throws NativeException {
         for (int off = 0; off < bytes.length; ) {
             buf.clear();
             int n = Math.min(buf.capacity(), bytes.length - off);

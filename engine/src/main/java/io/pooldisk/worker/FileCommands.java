@@ -8,6 +8,7 @@ import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 
+import java.io.IOException;
 import java.util.List;
 
 /** The namespace commands: PWD, CD, LIST, STAT, MKDIR, RM, RMTREE, MV. */
@@ -32,15 +33,38 @@ final class FileCommands {
         ctx.reply(Reply.ok(path));
     }
 
+    /**
+     * Streams the listing (docs/PROTOCOL.md): the count, then the entry lines as the database yields them, through a
+     * {@link ReplyStream}, so that a directory of any size is listed in the same memory. An error before the first
+     * line is an ERR reply; after it, the reply cannot be taken back, and the session ends instead.
+     */
     static void list(SessionContext ctx, String argument) throws DiskException, ProtocolException,
             BrokenConnectionException {
         String path = argument.isEmpty() ? ctx.state.cwd() : ctx.resolve(Arguments.path(argument));
-        List<Entry> entries = ctx.files().list(path);
-        StringBuilder reply = new StringBuilder(Reply.ok(entries.size() + " entries"));
-        for (Entry e : entries) {
-            reply.append(line(e, e.name())).append('\n');
+        try (ReplyStream reply = new ReplyStream(ctx, "LIST " + path)) {
+            try {
+                ctx.files().list(path, new FileTree.ListingSink() {
+                    @Override
+                    public void begin(long count) throws BrokenConnectionException {
+                        reply.line("OK " + count + " entries");
+                    }
+
+                    @Override
+                    public void entry(Entry e) throws BrokenConnectionException {
+                        reply.line(line(e, e.name()));
+                    }
+                });
+            } catch (IOException e) { // the sink's: the connection's
+                throw e instanceof BrokenConnectionException b ? b : new BrokenConnectionException(e);
+            } catch (DiskException | RuntimeException e) {
+                if (!reply.started()) {
+                    throw e;
+                }
+                throw new BrokenConnectionException("LIST " + path + " failed after its first line: "
+                        + e.getMessage());
+            }
+            reply.finish();
         }
-        ctx.reply(reply.toString());
     }
 
     static void stat(SessionContext ctx, String argument) throws DiskException, ProtocolException,

@@ -154,7 +154,7 @@ final class TransferCommands {
      * client's socket stays full and the worker may not wait, keeps the file open for the session, which goes back
      * to the master to wait for room.
      */
-    private static void send(SessionContext ctx, int fd, long position, long count, String label)
+    static void send(SessionContext ctx, int fd, long position, long count, String label)
             throws BrokenConnectionException {
         boolean handedBack = false;
         try {

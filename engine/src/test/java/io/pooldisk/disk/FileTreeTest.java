@@ -6,8 +6,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,6 +80,56 @@ class FileTreeTest {
 
         files.move("/z/a2/b/f", "/z/renamed");
         assertThat(files.list("/z")).extracting(Entry::name).containsExactly("a2", "renamed");
+    }
+
+    @Test
+    void aListingIsInCodePointOrderAndReadFromOneSnapshot() throws Exception {
+        // UTF-16 order would put U+FF5E after U+1F4F7 (a surrogate pair); code point order, UTF-8's, puts it before
+        String[] names = {"b", "B", "a b", "é", "z", "照片", "\uFF5E", "\uD83D\uDCF7", "10", "9"};
+        for (String name : names) {
+            files.mkdir("/" + name);
+        }
+        List<String> streamed = new ArrayList<>();
+        long[] count = {-1};
+        try (DiskStore other = DiskStore.open(data)) { // another worker's connection
+            files.list("/", new FileTree.ListingSink() {
+                @Override
+                public void begin(long n) throws IOException {
+                    count[0] = n;
+                    try { // committed between the count and the rows: part of neither
+                        other.files("alice").mkdir("/0 late");
+                    } catch (DiskException failure) {
+                        throw new IOException(failure);
+                    }
+                }
+
+                @Override
+                public void entry(Entry e) {
+                    streamed.add(e.path());
+                }
+            });
+        }
+        assertThat(streamed).containsExactly("/10", "/9", "/B", "/a b", "/b", "/z", "/é", "/照片", "/\uFF5E",
+                "/\uD83D\uDCF7");
+        assertThat(count[0]).isEqualTo(names.length);
+        assertThat(files.list("/")).extracting(Entry::name).startsWith("0 late").hasSize(names.length + 1);
+    }
+
+    @Test
+    void aListingSinksFailureReachesTheCaller() throws DiskException {
+        files.mkdir("/a");
+        IOException broken = new IOException("the client went away");
+        assertThatThrownBy(() -> files.list("/", new FileTree.ListingSink() {
+            @Override
+            public void begin(long n) {
+            }
+
+            @Override
+            public void entry(Entry e) throws IOException {
+                throw broken;
+            }
+        })).isSameAs(broken);
+        assertThat(files.mkdir("/b").name()).as("the read ended: writes go on").isEqualTo("b");
     }
 
     @Test

@@ -16,7 +16,15 @@ public final class LineClient implements AutoCloseable {
     private final OutputStream out;
 
     public LineClient(InetSocketAddress address) throws IOException {
+        this(address, 0);
+    }
+
+    /** {@code receiveBuffer} &gt; 0 keeps the client's socket buffer that small: a client that reads slowly. */
+    public LineClient(InetSocketAddress address, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.setTcpNoDelay(true);
         socket.connect(address, 5000);
         socket.setSoTimeout(20_000);
