@@ -4,25 +4,50 @@ import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The control socket in the data directory ({@code control.sock}, mode 0600), one request line and one answer per
  * connection: {@code pooldisk status} sends {@code STATUS} and reads the scoreboard as JSON; {@code pooldisk resize}
- * sends {@code RESIZE n}. Served on a thread of its own, one short request at a time.
+ * sends {@code RESIZE n}. A thread accepts; each client is served on a thread of its own, so that one that says
+ * nothing holds up no other, and within time-outs, so that it holds its thread only so long: {@link #REQUEST_TIMEOUT}
+ * to send its request (then ERR 408), {@link #ANSWER_TIMEOUT} to take the answer. At most {@link #MAX_CLIENTS} are
+ * served at once; more wait to be accepted until one is done, which is within the time-outs.
  */
 final class ControlServer implements AutoCloseable {
 
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_CLIENTS = 16;
+    private static final int MAX_REQUEST_BYTES = 256;
+    private static final Duration ACCEPT_RETRY = Duration.ofSeconds(1);
+
     private final Path path;
     private final PoolServer server;
+    /** Threads made on demand and gone after a minute idle; never more than {@link #slots} lets run. */
+    private final ExecutorService clients = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pooldisk-control-client");
+        t.setDaemon(true);
+        return t;
+    });
+    /** One per client being served: the accepting thread takes one before it accepts. */
+    private final Semaphore slots = new Semaphore(MAX_CLIENTS);
     private ServerSocketChannel channel;
     private Thread thread;
 
@@ -36,36 +61,65 @@ final class ControlServer implements AutoCloseable {
         channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        thread = new Thread(this::serve, "pooldisk-control");
+        thread = new Thread(this::acceptClients, "pooldisk-control");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void serve() {
+    private void acceptClients() {
         while (channel.isOpen()) {
-            try (SocketChannel client = channel.accept()) {
-                answer(client);
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                SocketChannel client = channel.accept();
+                clients.execute(() -> {
+                    try {
+                        serve(client);
+                    } finally {
+                        slots.release();
+                    }
+                });
             } catch (IOException e) {
+                slots.release();
                 if (channel.isOpen()) {
-                    System.err.println("pooldisk: control socket: " + e.getMessage());
+                    // out of descriptors, most likely: the connection waits in the backlog; try again in a while
+                    // rather than spin on the same failure
+                    System.err.println("pooldisk: control socket: " + e.getMessage() + "; accepting again in 1 s");
+                    pause(ACCEPT_RETRY);
                 }
             }
         }
     }
 
-    private void answer(SocketChannel client) throws IOException {
-        String request = readLine(client);
-        String reply;
-        if (!sameUser(client)) {
-            reply = "ERR 403 only the server's owner may use its control socket\n";
-        } else if (request.equals("STATUS")) {
-            reply = StatusJson.write(server.snapshot()) + "\n";
-        } else if (request.startsWith("RESIZE ")) {
-            reply = resize(request.substring("RESIZE ".length())) + "\n";
-        } else {
-            reply = "ERR 400 unknown control request\n";
+    private void serve(SocketChannel client) {
+        try (client; Selector selector = Selector.open()) {
+            client.configureBlocking(false);
+            SelectionKey key = client.register(selector, SelectionKey.OP_READ);
+            String request = readRequest(client, key, System.nanoTime() + REQUEST_TIMEOUT.toNanos());
+            String reply = request == null
+                    ? "ERR 408 no control request within " + REQUEST_TIMEOUT.toSeconds() + " s\n"
+                    : answer(client, request);
+            writeAll(client, key, ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)),
+                    System.nanoTime() + ANSWER_TIMEOUT.toNanos());
+        } catch (IOException e) {
+            if (channel.isOpen()) {
+                System.err.println("pooldisk: control socket: " + e.getMessage());
+            }
         }
-        client.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String answer(SocketChannel client, String request) {
+        if (!sameUser(client)) {
+            return "ERR 403 only the server's owner may use its control socket\n";
+        } else if (request.equals("STATUS")) {
+            return StatusJson.write(server.snapshot()) + "\n";
+        } else if (request.startsWith("RESIZE ")) {
+            return resize(request.substring("RESIZE ".length())) + "\n";
+        }
+        return "ERR 400 unknown control request\n";
     }
 
     private String resize(String count) {
@@ -89,18 +143,55 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static String readLine(SocketChannel client) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(256);
+    /**
+     * The request line (without its line ending, at most {@value #MAX_REQUEST_BYTES} bytes; what came before the end
+     * of the stream if it has none), or null when the client sent none by {@code deadline}.
+     */
+    private static String readRequest(SocketChannel client, SelectionKey key, long deadline) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(MAX_REQUEST_BYTES);
         while (buf.hasRemaining()) {
             int n = client.read(buf);
-            if (n < 0) {
+            if (n < 0 || n > 0 && buf.get(buf.position() - 1) == '\n') {
                 break;
             }
-            if (n > 0 && buf.get(buf.position() - 1) == '\n') {
-                break;
+            if (n == 0 && !await(key, SelectionKey.OP_READ, deadline)) {
+                return null;
             }
         }
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim();
+    }
+
+    /** Writes all of {@code buf}, unless the client has not taken it by {@code deadline}. */
+    private static void writeAll(SocketChannel client, SelectionKey key, ByteBuffer buf, long deadline)
+            throws IOException {
+        while (buf.hasRemaining()) {
+            if (client.write(buf) == 0 && !await(key, SelectionKey.OP_WRITE, deadline)) {
+                return;
+            }
+        }
+    }
+
+    /** Waits until the client may be ready for {@code ops}: false, without waiting, once the deadline has passed. */
+    private static boolean await(SelectionKey key, int ops, long deadline) throws IOException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            return false;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("the control socket is closing");
+        }
+        key.interestOps(ops);
+        key.selector().select(left);
+        key.selector().selectedKeys().clear();
+        return true;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -108,6 +199,7 @@ final class ControlServer implements AutoCloseable {
         if (channel == null) {
             return;
         }
+        clients.shutdownNow();
         try {
             channel.close();
             Files.deleteIfExists(path);
