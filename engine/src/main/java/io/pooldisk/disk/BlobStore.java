@@ -46,7 +46,7 @@ final class BlobStore {
             Files.delete(part);
             return;
         }
-        Files.createDirectories(blob.getParent());
+        Files.createDirectories(blob.getParent(), OwnerOnly.directoryMode());
         Files.move(part, blob, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(blob.getParent());
     }

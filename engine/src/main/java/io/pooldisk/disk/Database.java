@@ -4,6 +4,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +32,15 @@ public final class Database implements AutoCloseable {
     }
 
     static Database open(Path file) throws DiskException {
+        try {
+            // SQLite would create the file 0644 (less the umask); it creates -wal and -shm with the mode of the
+            // database file, so made 0600 first, the three are owner-only
+            OwnerOnly.file(file);
+            OwnerOnly.ifExists(Path.of(file + "-wal"));
+            OwnerOnly.ifExists(Path.of(file + "-shm"));
+        } catch (IOException e) {
+            throw new DiskException(DiskException.STORAGE_FAILURE, "cannot create " + file + ": " + e.getMessage(), e);
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.enforceForeignKeys(true);

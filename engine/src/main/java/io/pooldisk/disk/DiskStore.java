@@ -3,9 +3,7 @@ package io.pooldisk.disk;
 import io.pooldisk.auth.Accounts;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 
@@ -29,25 +27,17 @@ public final class DiskStore implements AutoCloseable {
         this.accounts = new Accounts(db);
     }
 
-    /** Opens the data directory, creating or migrating what is missing. */
+    /** Opens the data directory, creating or migrating what is missing; all of it owner-only ({@link OwnerOnly}). */
     public static DiskStore open(Path dataDir) throws DiskException {
         Path dir = dataDir.toAbsolutePath();
         try {
-            createPrivateDirectory(dir);
-            createPrivateDirectory(dir.resolve("blobs"));
-            createPrivateDirectory(dir.resolve("parts"));
+            OwnerOnly.directory(dir);
+            OwnerOnly.directory(dir.resolve("blobs"));
+            OwnerOnly.directory(dir.resolve("parts"));
         } catch (IOException e) {
             throw Uploads.storageFailure("cannot use data directory " + dir, e);
         }
         return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir);
-    }
-
-    /** Owner-only: the directory holds everyone's files. */
-    private static void createPrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
     }
 
     public Accounts accounts() {

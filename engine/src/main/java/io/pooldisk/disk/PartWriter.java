@@ -11,6 +11,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,8 +71,8 @@ public final class PartWriter implements AutoCloseable {
     static PartWriter open(Uploads.Ticket ticket, long expectedSize, byte[] hashState) throws DiskException {
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(ticket.partFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            ch = FileChannel.open(ticket.partFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), OwnerOnly.fileMode());
             FileLock lock = lockSoon(ch);
             if (lock == null) {
                 throw new DiskException(DiskException.CONFLICT, "another session is uploading " + ticket.path()

@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.disk.OwnerOnly;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -7,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One server per data directory: an exclusive lock on {@code server.lock}, which also records the holder's pid. The
@@ -17,23 +18,30 @@ final class DataDirLock {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final String looserMode;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(FileChannel channel, FileLock lock, String looserMode) {
         this.channel = channel;
         this.lock = lock;
+        this.looserMode = looserMode;
     }
 
+    /** Makes the data directory owner-only ({@link OwnerOnly}), then locks it. */
     static DataDirLock acquire(Path dataDir) throws PoolStartException {
+        String looser;
         try {
-            createPrivateDirectory(dataDir);
+            looser = OwnerOnly.directory(dataDir);
+            if (!Files.isWritable(dataDir)) {
+                throw new IOException("not writable");
+            }
         } catch (IOException e) {
             throw new PoolStartException("cannot use data directory " + dataDir + ": " + describe(e));
         }
         Path file = DataDirs.lockFile(dataDir);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            OwnerOnly.file(file);
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -49,7 +57,7 @@ final class DataDirLock {
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
                     .getBytes(StandardCharsets.UTF_8)));
-            return new DataDirLock(channel, lock);
+            return new DataDirLock(channel, lock, looser);
         } catch (IOException e) {
             if (channel != null) {
                 try {
@@ -62,15 +70,9 @@ final class DataDirLock {
         }
     }
 
-    /** Creates the directory (and parents) readable by its owner only, as it will hold everyone's files. */
-    static void createPrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
-        if (!Files.isWritable(dir)) {
-            throw new IOException("not writable");
-        }
+    /** The mode the data directory had before it was made 0700 ("rwxr-xr-x"), or null when it was 0700 already. */
+    String looserMode() {
+        return looserMode;
     }
 
     private static String describe(IOException e) {

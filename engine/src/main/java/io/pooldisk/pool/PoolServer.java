@@ -43,6 +43,11 @@ public final class PoolServer implements AutoCloseable {
         List<PoolListener> all = new ArrayList<>(listeners);
         all.add(new ServerLogFile(DataDirs.logFile(config.dataDir())));
         this.notifier = new PoolNotifier(all);
+        if (lock.looserMode() != null) {
+            notifier.event(new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER,
+                    "data directory " + config.dataDir() + " was " + lock.looserMode() + ": made rwx------, as it "
+                    + "holds every user's files"));
+        }
         this.master = new Master(config, listener, notifier, new Lifecycle());
         this.loop = new Thread(master, "pooldisk-master");
         this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);

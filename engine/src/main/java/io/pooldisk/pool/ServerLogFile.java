@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.disk.OwnerOnly;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Appends the server's log (INFO and above) to {@code server.log} in the data directory. */
+/** Appends the server's log (INFO and above) to {@code server.log} in the data directory, owner-only. */
 final class ServerLogFile implements PoolListener {
 
     private final Path file;
@@ -30,8 +32,8 @@ final class ServerLogFile implements PoolListener {
         }
         try {
             if (writer == null) {
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                OwnerOnly.file(file); // it names users and their files
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             }
             writer.write(event.toString());
             writer.write('\n');

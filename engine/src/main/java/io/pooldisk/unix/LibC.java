@@ -70,6 +70,8 @@ public interface LibC {
 
     int getppid();
 
+    int umask(int mask);
+
     int kill(int pid, int signal);
 
     int waitpid(int pid, @Out IntByReference status, int options);

@@ -89,6 +89,11 @@ public final class Native {
         return C.getuid();
     }
 
+    /** Sets this process's file mode creation mask; returns the one before. */
+    public static int umask(int mask) {
+        return C.umask(mask);
+    }
+
     /** A connected pair of close-on-exec UNIX sockets: a message-boundary-keeping pipe between master and worker. */
     public static int[] seqpacketPair() throws NativeException {
         int[] sv = new int[2];

@@ -24,6 +24,9 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         WorkerOptions options = WorkerOptions.parse(args);
+        // A worker creates files only in the data directory, which is its owner's alone: whatever it or a library
+        // creates there (parts, blobs, the database's files) is owner-only even where no mode is given.
+        Native.umask(0077);
         // Backstop for a master that dies while this worker is deep in a command: the kernel kills us too.
         Native.dieWithParent();
         if (options.masterPid() > 0 && Native.getppid() != options.masterPid()) {
