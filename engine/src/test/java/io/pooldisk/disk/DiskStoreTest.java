@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,24 @@ class DiskStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("pooldisk.db"));
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
             assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void theDatabaseAndTheFilesSqliteMakesBesideItAreOwnerOnlyWhateverTheUmask() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int before = Native.umask(0);
+        try (DiskStore store = DiskStore.open(data)) {
+            store.accounts().add("ann", "pw".toCharArray(), 0); // a write: SQLite makes -wal and -shm
+            for (String name : new String[] {"", "pooldisk.db", "pooldisk.db-wal", "pooldisk.db-shm", "blobs",
+                    "parts"}) {
+                Path p = data.resolve(name);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(name)
+                        .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+            }
+        } finally {
+            Native.umask(before);
         }
     }
 
