@@ -80,7 +80,7 @@ class ControlServerTest {
     private static String timed(Request request) throws Exception {
         long start = System.nanoTime();
         String answer = request.send();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("answered in ms").isLessThan(2000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("answered in ms, well before the 5 s time-out").isLessThan(3000);
         return answer;
     }
 
