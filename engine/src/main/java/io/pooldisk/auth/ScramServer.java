@@ -1,10 +1,10 @@
 package io.pooldisk.auth;
 
-import com.ongres.scram.common.ClientFirstMessage;
 import com.ongres.scram.common.ScramFunctions;
 import com.ongres.scram.common.ServerFinalMessage;
 import com.ongres.scram.common.ServerFirstMessage;
-import com.ongres.scram.common.exception.ScramParseException;
+import com.ongres.stringprep.Profile;
+import com.ongres.stringprep.Stringprep;
 import io.pooldisk.disk.DiskException;
 
 import java.nio.charset.StandardCharsets;
@@ -20,11 +20,19 @@ import java.util.Optional;
  *
  * <p>An unknown user gets a server-first-message like a real user's, with a salt derived from the server secret,
  * and fails the last step with the same message a wrong password gets: nobody learns which names exist.
+ *
+ * <p>The client-first-message is bounded ({@link #MAX_CLIENT_FIRST} characters, a nonce of at most
+ * {@link #MAX_NONCE} printable characters) because the exchange's state travels with the session.
  */
 public final class ScramServer {
 
+    /** The longest client-first-message taken, in characters: a user name and a nonce with room to spare. */
+    public static final int MAX_CLIENT_FIRST = 1024;
+    /** The longest client nonce taken, in characters (RFC 5802 sets none; clients send 18 to 32 or so). */
+    public static final int MAX_NONCE = 256;
     private static final String FAILED = "authentication failed";
     private static final int NONCE_LENGTH = 24;
+    private static final Profile SASL_PREP = Stringprep.getProvider("SASLprep");
 
     private final Accounts accounts;
     private final SecureRandom random = new SecureRandom();
@@ -42,9 +50,9 @@ public final class ScramServer {
 
     /** Answers a client-first-message with the user's salt and iteration count and a nonce. 400 when malformed. */
     public First first(String clientFirstMessage) throws DiskException {
-        ClientFirstMessage cf = parseClientFirst(clientFirstMessage);
-        Credentials c = lookup(cf.getUsername()).credentials();
-        ServerFirstMessage sf = new ServerFirstMessage(cf.getClientNonce(), ScramFunctions.nonce(NONCE_LENGTH, random),
+        ClientFirst cf = ClientFirst.parse(clientFirstMessage);
+        Credentials c = lookup(cf.user()).credentials();
+        ServerFirstMessage sf = new ServerFirstMessage(cf.nonce(), ScramFunctions.nonce(NONCE_LENGTH, random),
                 Base64.getEncoder().encodeToString(c.salt()), c.iterations());
         String serverFirst = sf.toString();
         return new First(serverFirst, encode(clientFirstMessage) + "." + encode(serverFirst));
@@ -61,42 +69,20 @@ public final class ScramServer {
         }
         String clientFirst = decode(parts[0]);
         String serverFirst = decode(parts[1]);
-        ClientFirstMessage cf = parseClientFirst(clientFirst);
+        ClientFirst cf = ClientFirst.parse(clientFirst);
         ClientFinal cl = ClientFinal.parse(clientFinalMessage);
-        String gs2Header = clientFirst.substring(0, clientFirst.length() - bare(clientFirst).length());
         String expectedNonce = serverFirst.substring(2, serverFirst.indexOf(','));
-        Lookup user = lookup(cf.getUsername()); // an unknown user costs the same work as a known one
+        Lookup user = lookup(cf.user()); // an unknown user costs the same work as a known one
         Credentials c = user.credentials();
-        String authMessage = bare(clientFirst) + "," + serverFirst + "," + cl.withoutProof();
+        String authMessage = cf.bare() + "," + serverFirst + "," + cl.withoutProof();
         boolean valid = cl.proof().length == c.storedKey().length
                 && ScramFunctions.verifyClientProof(Credentials.MECHANISM, cl.proof(), c.storedKey(), authMessage);
-        if (!valid || !user.known() || !cl.channelBinding().equals(encode(gs2Header))
+        if (!valid || !user.known() || !cl.channelBinding().equals(encode(cf.gs2Header()))
                 || !cl.nonce().equals(expectedNonce)) {
             throw new DiskException(DiskException.UNAUTHORIZED, FAILED);
         }
         byte[] signature = ScramFunctions.serverSignature(Credentials.MECHANISM, c.serverKey(), authMessage);
-        return new Success(cf.getUsername(), new ServerFinalMessage(signature).toString());
-    }
-
-    private static ClientFirstMessage parseClientFirst(String message) throws DiskException {
-        ClientFirstMessage cf;
-        try {
-            cf = ClientFirstMessage.parseFrom(message);
-        } catch (ScramParseException | IllegalArgumentException e) {
-            throw bad("malformed SCRAM client-first-message: " + e.getMessage());
-        }
-        if (cf.isChannelBindingRequired()) {
-            throw bad("SCRAM channel binding is not supported: use SCRAM-SHA-256");
-        }
-        if (cf.getGs2Header().getAuthzid() != null) {
-            throw bad("SCRAM authorization identities are not supported");
-        }
-        return cf;
-    }
-
-    /** client-first-message-bare: the message after the gs2-header ("n,," and the like). */
-    private static String bare(String clientFirst) {
-        return clientFirst.substring(clientFirst.indexOf(',', clientFirst.indexOf(',') + 1) + 1);
+        return new Success(cf.user(), new ServerFinalMessage(signature).toString());
     }
 
     private record Lookup(Credentials credentials, boolean known) {
@@ -135,6 +121,68 @@ public final class ScramServer {
 
     private static DiskException bad(String message) {
         return new DiskException(DiskException.BAD_REQUEST, message);
+    }
+
+    /**
+     * client-first-message = gs2-header client-first-message-bare (RFC 5802 section 7), without channel binding or
+     * authorization identity: "n,," or "y,," then "n=" saslname "," "r=" nonce, and extensions, which are ignored.
+     * Parsed here rather than by the SCRAM library, whose parser is a client's (it escapes the name again and
+     * throws ArrayIndexOutOfBoundsException for a name that SASLprep maps to nothing).
+     *
+     * @param gs2Header "n,," or "y,,"
+     * @param user      the user name, SASLprep'd: a valid {@link UserNames user name}
+     * @param nonce     the client nonce
+     * @param bare      client-first-message-bare, as the client sent it (it is signed as sent)
+     */
+    private record ClientFirst(String gs2Header, String user, String nonce, String bare) {
+
+        static ClientFirst parse(String message) throws DiskException {
+            if (message == null || message.isEmpty() || message.length() > MAX_CLIENT_FIRST) {
+                throw bad("a SCRAM client-first-message has 1 to " + MAX_CLIENT_FIRST + " characters");
+            }
+            if (message.startsWith("p=")) {
+                throw bad("SCRAM channel binding is not supported: use SCRAM-SHA-256");
+            }
+            int headerEnd = message.indexOf(',', 2);
+            if (!message.startsWith("n,") && !message.startsWith("y,") || headerEnd < 0) {
+                throw bad("malformed SCRAM client-first-message: expected n,,n=<user>,r=<nonce>");
+            }
+            if (headerEnd != 2) {
+                throw bad("SCRAM authorization identities are not supported");
+            }
+            String bare = message.substring(3);
+            String[] attrs = bare.split(",", -1);
+            if (attrs[0].startsWith("m=")) {
+                throw bad("mandatory SCRAM extensions are not supported");
+            }
+            if (attrs.length < 2 || !attrs[0].startsWith("n=") || !attrs[1].startsWith("r=")) {
+                throw bad("malformed SCRAM client-first-message: expected n,,n=<user>,r=<nonce>");
+            }
+            String nonce = attrs[1].substring(2);
+            if (nonce.isEmpty() || nonce.length() > MAX_NONCE || !nonce.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+                throw bad("a SCRAM client nonce is 1 to " + MAX_NONCE + " printable ASCII characters other than ','");
+            }
+            return new ClientFirst(message.substring(0, 3), userName(attrs[0].substring(2)), nonce, bare);
+        }
+
+        /**
+         * SASLprep'd, as RFC 5802 asks of a server, then checked as a user name (400 if it cannot be one). The
+         * saslname escapes (=2C for ',', =3D for '=') need no decoding: no user name has either character.
+         */
+        private static String userName(String saslName) throws DiskException {
+            String prepared;
+            try {
+                prepared = SASL_PREP.prepareQuery(saslName);
+            } catch (IllegalArgumentException e) {
+                throw bad("the user name has characters SASLprep refuses (control, unassigned or bidi)");
+            } catch (IndexOutOfBoundsException e) {
+                prepared = ""; // how the library answers a name that maps to nothing
+            }
+            if (prepared.isEmpty()) {
+                throw bad("the user name is empty after SASLprep");
+            }
+            return UserNames.check(prepared);
+        }
     }
 
     /** client-final-message = "c=" base64 "," "r=" nonce "," "p=" base64; no extensions. */
