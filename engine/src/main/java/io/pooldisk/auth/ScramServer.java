@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
  * The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding. The password never crosses the
@@ -19,7 +18,9 @@ import java.util.Optional;
  * exchange's state is a string the caller keeps between them (it is not sent to the client).
  *
  * <p>An unknown user gets a server-first-message like a real user's, with a salt derived from the server secret,
- * and fails the last step with the same message a wrong password gets: nobody learns which names exist.
+ * and fails the last step with the same message a wrong password gets: nobody learns which names exist. Both steps do
+ * the same work for a known and an unknown name (one database lookup, the same HMACs), so that their time tells
+ * nothing either (docs/BENCHMARKS.md, "Login timing").
  *
  * <p>The client-first-message is bounded ({@link #MAX_CLIENT_FIRST} characters, a nonce of at most
  * {@link #MAX_NONCE} printable characters) because the exchange's state travels with the session.
@@ -72,7 +73,7 @@ public final class ScramServer {
         ClientFirst cf = ClientFirst.parse(clientFirst);
         ClientFinal cl = ClientFinal.parse(clientFinalMessage);
         String expectedNonce = serverFirst.substring(2, serverFirst.indexOf(','));
-        Lookup user = lookup(cf.user()); // an unknown user costs the same work as a known one
+        Accounts.Verifier user = lookup(cf.user());
         Credentials c = user.credentials();
         String authMessage = cf.bare() + "," + serverFirst + "," + cl.withoutProof();
         boolean valid = cl.proof().length == c.storedKey().length
@@ -85,21 +86,18 @@ public final class ScramServer {
         return new Success(cf.user(), new ServerFinalMessage(signature).toString());
     }
 
-    private record Lookup(Credentials credentials, boolean known) {
-    }
-
-    /** The user's credentials or, for an unknown user, some derived from the server secret and the name. */
-    private Lookup lookup(String user) throws DiskException {
-        Optional<Credentials> real = UserNames.isValid(user) ? accounts.credentials(user) : Optional.empty();
-        if (real.isPresent()) {
-            return new Lookup(real.get(), true);
-        }
+    /**
+     * The user's verifier or, for an unknown user, a fake one derived from the server secret and the name, as
+     * PostgreSQL's mock salt: stable, with a real account's salt size and iteration count. The fake is derived for
+     * every name, and the one query reads real and fake alike, so that known and unknown names cost the same.
+     */
+    private Accounts.Verifier lookup(String user) throws DiskException {
         if (secret == null) {
             secret = accounts.serverSecret();
         }
         byte[] salt = Arrays.copyOf(hmac(secret, "salt", user), Credentials.SALT_BYTES);
-        return new Lookup(new Credentials(salt, Credentials.ITERATIONS, hmac(secret, "stored-key", user),
-                hmac(secret, "server-key", user)), false);
+        return accounts.verifier(user, new Credentials(salt, Credentials.ITERATIONS, hmac(secret, "stored-key", user),
+                hmac(secret, "server-key", user)));
     }
 
     private static byte[] hmac(byte[] key, String purpose, String user) {
