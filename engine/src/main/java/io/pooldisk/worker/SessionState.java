@@ -12,9 +12,10 @@ import java.util.Map;
  * of. The master keeps the authoritative copy between hand-offs. The next worker sends {@code unsent} first, then
  * goes on with {@code transfer}, then runs the commands in {@code pending}.
  *
- * <p>Every part has a bound, checked by the method that sets it ({@link LimitExceeded}), so that a state always fits
- * one master-worker message ({@link MessageSocket#MAX_MESSAGE}) with its envelope: a client cannot make a session
- * that cannot be handed over. The canonical constructor (decoding) checks nothing: what it reads fitted a message.
+ * <p>Every part has a bound, so that a state always fits one master-worker message ({@link MessageSocket#MAX_MESSAGE})
+ * with its envelope: a client cannot make a session that cannot be handed over. The method that sets a part checks
+ * it ({@link LimitExceeded}), except the client's address and the input read ahead, which the buffers that produce
+ * them bound. The canonical constructor (decoding) checks nothing: what it reads fitted a message.
  *
  * @param client     the client's address, "host:port"
  * @param user       the logged-in user, or ""
@@ -33,7 +34,10 @@ public record SessionState(String client, String user, String cwd, byte[] pendin
     static final int MAX_USER_BYTES = 64;
     /** A path (DiskPaths.MAX_PATH_BYTES). */
     static final int MAX_CWD_BYTES = 4096;
-    /** The worker's input buffer; the master holds at most one request line and its line end. */
+    /**
+     * The worker's input buffer; the master holds at most one request line and its line end. Bounded by the buffers
+     * that hold it, and not checked in {@link #withPending}: the master calls that on its event loop.
+     */
     static final int MAX_PENDING_BYTES = 16 * 1024;
     /** Names and values of the exchanges together: a SCRAM login (about 4 KiB at most) and a proof of possession. */
     static final int MAX_EXCHANGES_BYTES = 16 * 1024;
@@ -55,7 +59,6 @@ public record SessionState(String client, String user, String cwd, byte[] pendin
     }
 
     public SessionState withPending(byte[] bytes) {
-        check("the input read ahead", bytes.length, MAX_PENDING_BYTES);
         return new SessionState(client, user, cwd, bytes, exchanges, unsent, transfer);
     }
 

@@ -50,7 +50,6 @@ class SessionStateTest {
         assertLimit(() -> FRESH.withUser("u".repeat(SessionState.MAX_USER_BYTES + 1)), "the user name");
         assertLimit(() -> FRESH.withCwd("/" + "\u4e2d".repeat(SessionState.MAX_CWD_BYTES / 3 + 1)),
                 "the working directory");
-        assertLimit(() -> FRESH.withPending(new byte[SessionState.MAX_PENDING_BYTES + 1]), "the input read ahead");
         assertLimit(() -> FRESH.withExchange("scram", "s".repeat(SessionState.MAX_EXCHANGES_BYTES)),
                 "the exchanges in progress");
         SessionState half = FRESH.withExchange("scram", "s".repeat(SessionState.MAX_EXCHANGES_BYTES / 2));
