@@ -8,7 +8,10 @@ import io.pooldisk.protocol.RequestLine;
 /** Runs one request line of a session and writes its reply (docs/PROTOCOL.md). */
 class CommandHandler {
 
-    /** What the session does after a command: goes on, ends (QUIT), or ends because the command failed unexpectedly. */
+    /**
+     * What the session does after a command: goes on, ends (QUIT), or ends because the command failed unexpectedly
+     * after its reply had begun (docs/PROTOCOL.md, "A command cut short").
+     */
     enum Next { CONTINUE, END_SESSION, FAILED }
 
     static final String HELP = "commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, LIST [<path>], "
@@ -16,8 +19,9 @@ class CommandHandler {
             + "HASH <sha256>, GET <offset> <path>, HELP, QUIT";
 
     /**
-     * Runs the command and answers it. Whatever the command throws ends at most this session: an expected failure is
-     * an ERR reply and the session goes on; an unexpected one ends the session (FAILED).
+     * Runs the command and answers it. Whatever the command throws costs at most this session, never the worker: an
+     * expected failure is its ERR reply; an unexpected one is ERR 500 if the command had not begun to answer, and
+     * otherwise ends the session without another line (FAILED).
      */
     Next handle(RequestLine request, SessionContext ctx) throws BrokenConnectionException {
         int repliesBefore = ctx.replies();
@@ -35,10 +39,10 @@ class CommandHandler {
             // A bug, or a library failing on odd input: it costs this session, never the worker (and with it every
             // session it would serve next). What the command allocated is garbage once it has unwound.
             logInternalError(ctx.services.pid, request.command(), e);
-            if (ctx.replies() == repliesBefore) {
-                ctx.reply(Reply.err(Reply.SERVER_ERROR, "internal error; the session ends"));
-            } // else its reply is out, perhaps followed by raw bytes: a line now could land inside them
-            return Next.FAILED;
+            if (ctx.replies() > repliesBefore) {
+                return Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
+            }
+            ctx.reply(Reply.err(Reply.SERVER_ERROR, "internal error: the command failed unexpectedly"));
         }
         return Next.CONTINUE;
     }

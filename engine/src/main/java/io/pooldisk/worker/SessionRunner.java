@@ -122,7 +122,7 @@ final class SessionRunner {
 
     private void answerFailure() {
         try {
-            conn.write(Reply.err(Reply.SERVER_ERROR, "internal error; the session ends"));
+            conn.write(Reply.err(Reply.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
         } catch (BrokenConnectionException ignored) {
             // the session ends either way
         }

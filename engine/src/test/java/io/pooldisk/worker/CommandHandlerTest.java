@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Whatever a command throws costs at most its session: never the worker. */
 class CommandHandlerTest {
 
+    private static final String INTERNAL_ERROR = "ERR 500 internal error: the command failed unexpectedly\n";
+
     private final ClientConnection conn = new ClientConnection();
     private int[] pair;
     private SessionContext ctx;
@@ -58,27 +60,27 @@ class CommandHandlerTest {
     }
 
     @Test
-    void anUnexpectedExceptionAnswers500AndEndsTheSession() throws Exception {
+    void anUnexpectedExceptionBeforeAnyReplyIsA500AndTheSessionGoesOn() throws Exception {
         CommandHandler.Next next = handle(commandThat(c -> {
             throw new ArrayIndexOutOfBoundsException("Index 0 out of bounds for length 0");
         }), "LOGIN x");
-        assertThat(next).isEqualTo(CommandHandler.Next.FAILED);
-        assertThat(written()).isEqualTo("ERR 500 internal error; the session ends\n");
+        assertThat(next).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo(INTERNAL_ERROR);
     }
 
     @Test
-    void aCommandThatRunsOutOfHeapOrStackEndsOnlyItsSession() throws Exception {
+    void aCommandThatRunsOutOfHeapOrStackCostsNoMoreThanItsAnswer() throws Exception {
         assertThat(handle(commandThat(c -> {
             throw new OutOfMemoryError("Java heap space");
-        }), "LIST")).isEqualTo(CommandHandler.Next.FAILED);
+        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(handle(commandThat(c -> {
             throw new StackOverflowError();
-        }), "LIST")).isEqualTo(CommandHandler.Next.FAILED);
-        assertThat(written()).isEqualTo("ERR 500 internal error; the session ends\n".repeat(2));
+        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo(INTERNAL_ERROR.repeat(2));
     }
 
     @Test
-    void aCommandThatHasAnsweredGetsNoSecondLine() throws Exception {
+    void aCommandThatFailsAfterItsReplyBeganEndsTheSessionWithoutAnotherLine() throws Exception {
         // after OK DATA raw bytes follow: a line there would be read as the file's content
         CommandHandler.Next next = handle(commandThat(c -> {
             c.reply("OK DATA 10 10 " + "0".repeat(64) + "\n");
