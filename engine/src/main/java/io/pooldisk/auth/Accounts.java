@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** The users of a data directory: their credentials (never a password) and quotas. */
 public final class Accounts {
@@ -68,9 +67,20 @@ public final class Accounts {
         return new LoginThrottle(db, maxFailures, window, banFor, clock);
     }
 
-    Optional<Credentials> credentials(String user) throws DiskException {
-        return db.read(tx -> tx.one("SELECT salt, iterations, stored_key, server_key FROM users WHERE name = ?",
-                rs -> new Credentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), user));
+    /** What SCRAM checks a login against: the user's credentials, or a fake verifier; {@code known}: the real ones. */
+    record Verifier(Credentials credentials, boolean known) {
+    }
+
+    /**
+     * The user's credentials, or {@code fake} for a name without any. One query that returns one row, whose columns
+     * are read the same way either way: the lookup takes as long for an unknown name as for a known one.
+     */
+    Verifier verifier(String user, Credentials fake) throws DiskException {
+        return db.read(tx -> tx.one("SELECT COALESCE(u.salt, ?), COALESCE(u.iterations, ?), COALESCE(u.stored_key, ?), "
+                + "COALESCE(u.server_key, ?), u.name IS NOT NULL FROM (SELECT ? AS name) AS q "
+                + "LEFT JOIN users AS u ON u.name = q.name", rs -> new Verifier(new Credentials(rs.getBytes(1),
+                rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), rs.getBoolean(5)), fake.salt(), fake.iterations(),
+                fake.storedKey(), fake.serverKey(), user)).orElseThrow();
     }
 
     /** A random key kept in the database, the same for every worker process. */

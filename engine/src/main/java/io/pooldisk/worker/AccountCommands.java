@@ -6,6 +6,8 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -51,11 +53,18 @@ final class AccountCommands {
         ctx.reply(Reply.ok(ctx.user()));
     }
 
+    /** A SCRAM message off the line: base64 of UTF-8 (RFC 5802), refused rather than repaired when it is not. */
     private static String decode(String base64) throws ProtocolException {
+        byte[] bytes;
         try {
-            return new String(Base64.getDecoder().decode(base64.trim()), StandardCharsets.UTF_8);
+            bytes = Base64.getDecoder().decode(base64.trim());
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(Reply.BAD_REQUEST, "expected a base64 SCRAM message");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString(); // reports errors
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(Reply.BAD_REQUEST, "a SCRAM message is UTF-8");
         }
     }
 

@@ -6,55 +6,93 @@ import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.RequestLine;
 
 /** Runs one request line of a session and writes its reply (docs/PROTOCOL.md). */
-final class CommandHandler {
+class CommandHandler {
 
-    /** What the session does after a command. */
-    enum Next { CONTINUE, END_SESSION }
+    /**
+     * What the session does after a command: goes on, ends (QUIT), or ends because the command failed unexpectedly
+     * after its reply had begun (docs/PROTOCOL.md, "A command cut short").
+     */
+    enum Next { CONTINUE, END_SESSION, FAILED }
 
     static final String HELP = "commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, LIST [<path>], "
             + "STAT <path>, MKDIR <path>, RM <path>, RMTREE <path>, MV <from> <to>, PUT <size> <sha256> <path>, "
             + "HASH <sha256>, GET <offset> <path>, HELP, QUIT";
 
+    /**
+     * Runs the command and answers it. Whatever the command throws costs at most this session, never the worker: an
+     * expected failure is its ERR reply; an unexpected one is ERR 500 if the command had not begun to answer, and
+     * otherwise ends the session without another line (FAILED).
+     */
     Next handle(RequestLine request, SessionContext ctx) throws BrokenConnectionException {
-        String arg = request.argument();
+        int repliesBefore = ctx.replies();
         try {
-            switch (request.command()) {
-                case "ECHO" -> ctx.reply(Reply.echo(ctx.services.pid, arg));
-                case "HELP" -> ctx.reply(Reply.ok(HELP));
-                case "QUIT" -> {
-                    ctx.reply(Reply.ok("bye"));
-                    return Next.END_SESSION;
-                }
-                case "LOGIN" -> AccountCommands.login(ctx, arg);
-                case "PROOF" -> AccountCommands.proof(ctx, arg);
-                case "WHOAMI" -> AccountCommands.whoami(ctx);
-                case "PWD" -> FileCommands.pwd(ctx);
-                case "CD" -> FileCommands.cd(ctx, arg);
-                case "LIST" -> FileCommands.list(ctx, arg);
-                case "STAT" -> FileCommands.stat(ctx, arg);
-                case "MKDIR" -> FileCommands.mkdir(ctx, arg);
-                case "RM" -> FileCommands.remove(ctx, arg, false);
-                case "RMTREE" -> FileCommands.remove(ctx, arg, true);
-                case "MV" -> FileCommands.move(ctx, arg);
-                case "PUT" -> TransferCommands.put(ctx, arg);
-                case "HASH" -> {
-                    ctx.user(); // like every command of the logged-in table: ERR 401 before anything else
-                    TransferCommands.hash(ctx, arg);
-                }
-                case "GET" -> TransferCommands.get(ctx, arg);
-                default -> ctx.reply(Reply.err(Reply.BAD_REQUEST, "unknown command '"
-                        + printable(request.command()) + "'; try HELP"));
-            }
+            return run(request, ctx);
         } catch (ProtocolException e) {
             ctx.reply(e.replyLine());
         } catch (DiskException e) {
             ctx.reply(Reply.err(e.code(), e.getMessage()));
+        } catch (SessionState.LimitExceeded e) {
+            ctx.reply(Reply.err(Reply.BAD_REQUEST, e.getMessage()));
+        } catch (Linger.MasterGoneException e) {
+            throw e; // not the command's failure: the worker cannot go on
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // A bug, or a library failing on odd input: it costs this session, never the worker (and with it every
+            // session it would serve next). What the command allocated is garbage once it has unwound.
+            logInternalError(ctx.services.pid, request.command(), e);
+            if (ctx.replies() > repliesBefore) {
+                return Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
+            }
+            ctx.reply(Reply.err(Reply.SERVER_ERROR, "internal error: the command failed unexpectedly"));
         }
         return Next.CONTINUE;
     }
 
-    /** A command word as it may be shown back: at most 32 characters, control characters replaced. */
-    private static String printable(String word) {
+    /** The command itself (a test's override stands in for a failing one). */
+    Next run(RequestLine request, SessionContext ctx) throws DiskException, ProtocolException,
+            BrokenConnectionException {
+        String arg = request.argument();
+        switch (request.command()) {
+            case "ECHO" -> ctx.reply(Reply.echo(ctx.services.pid, arg));
+            case "HELP" -> ctx.reply(Reply.ok(HELP));
+            case "QUIT" -> {
+                ctx.reply(Reply.ok("bye"));
+                return Next.END_SESSION;
+            }
+            case "LOGIN" -> AccountCommands.login(ctx, arg);
+            case "PROOF" -> AccountCommands.proof(ctx, arg);
+            case "WHOAMI" -> AccountCommands.whoami(ctx);
+            case "PWD" -> FileCommands.pwd(ctx);
+            case "CD" -> FileCommands.cd(ctx, arg);
+            case "LIST" -> FileCommands.list(ctx, arg);
+            case "STAT" -> FileCommands.stat(ctx, arg);
+            case "MKDIR" -> FileCommands.mkdir(ctx, arg);
+            case "RM" -> FileCommands.remove(ctx, arg, false);
+            case "RMTREE" -> FileCommands.remove(ctx, arg, true);
+            case "MV" -> FileCommands.move(ctx, arg);
+            case "PUT" -> TransferCommands.put(ctx, arg);
+            case "HASH" -> {
+                ctx.user(); // like every command of the logged-in table: ERR 401 before anything else
+                TransferCommands.hash(ctx, arg);
+            }
+            case "GET" -> TransferCommands.get(ctx, arg);
+            default -> ctx.reply(Reply.err(Reply.BAD_REQUEST, "unknown command '"
+                    + printable(request.command()) + "'; try HELP"));
+        }
+        return Next.CONTINUE;
+    }
+
+    /** One line on the worker's standard error (the server's log): the error and where it came from. */
+    static void logInternalError(long pid, String during, Throwable e) {
+        StringBuilder where = new StringBuilder();
+        StackTraceElement[] trace = e.getStackTrace();
+        for (int i = 0; i < Math.min(4, trace.length); i++) {
+            where.append(i == 0 ? " at " : " < ").append(trace[i]);
+        }
+        System.err.println("pooldisk worker " + pid + ": internal error in " + printable(during) + ": " + e + where);
+    }
+
+    /** A command word as it may be shown back or logged: at most 32 characters, control characters replaced. */
+    static String printable(String word) {
         String shown = word.length() > 32 ? word.substring(0, 32) + "..." : word;
         return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();

@@ -18,6 +18,7 @@ final class SessionContext {
      * stopped sending; it goes back to the master with the session. -1 when there is none.
      */
     int transferFd = -1;
+    private int replies;
 
     SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {
         this.state = state;
@@ -66,7 +67,13 @@ final class SessionContext {
     }
 
     void reply(String line) throws BrokenConnectionException {
+        replies++;
         conn.write(line);
+    }
+
+    /** Replies written in this hand-off so far: whether a command has begun to answer. */
+    int replies() {
+        return replies;
     }
 
     /** The command stops in the middle of {@code transfer}: the session goes back to the master to wait for it. */

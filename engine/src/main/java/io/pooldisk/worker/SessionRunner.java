@@ -25,8 +25,6 @@ final class SessionRunner {
 
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
-    /** Replies owed beyond this go back in a file (memfd) rather than in the message, whose size is bounded. */
-    static final int MAX_UNSENT_IN_MESSAGE = 16 * 1024;
     private static final String CLIENT_CLOSED = "client closed";
     private static final String CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
 
@@ -66,26 +64,45 @@ final class SessionRunner {
         ctx.transferFd = transferFd;
         String reason;
         boolean broken = false;
+        byte[] parked = null;
+        Counters counters;
         try {
             conn.open(fd, serve.state().pending(), linger);
             reason = run(ctx);
             if (reason == null) {
                 reason = park(ctx);
             }
+            counters = counters();
+            if (reason == null) {
+                parked = new Park(sessionId, counters, ctx.state).encode();
+                if (parked.length > MessageSocket.MAX_MESSAGE) {
+                    // The bounds of SessionState keep this from happening; if one was missed, this session ends.
+                    reason = internalError("hand-off", new IllegalStateException("session state of "
+                            + parked.length + " bytes does not fit a message of " + MessageSocket.MAX_MESSAGE));
+                    if (ctx.state.transfer() == null && ctx.state.unsent().length == 0) {
+                        answerFailure(); // nothing is owed: the client is between replies
+                    }
+                }
+            }
         } catch (BrokenConnectionException e) {
             reason = failed(e);
             broken = true;
+            counters = counters();
         } catch (Linger.MasterGoneException e) {
             throw e.cause;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Outside a command: resuming a transfer, whose raw bytes no reply line may interrupt.
+            reason = internalError(lastCommand.isEmpty() ? "session" : lastCommand, e);
+            counters = counters();
         } finally {
             conn.close();
         }
         try {
             if (reason == null) {
-                master.send(new Park(sessionId, counters(), ctx.state).encode(), ctx.transferFd);
+                master.send(parked, ctx.transferFd);
             } else {
-                master.send(new Close(sessionId, counters(), reason, broken || reason.equals(CLIENT_CLOSED)
-                        || reason.equals(CLIENT_RESET)).encode(), -1);
+                boolean gone = broken || reason.equals(CLIENT_CLOSED) || reason.equals(CLIENT_RESET);
+                master.send(new Close(sessionId, counters, abbreviated(reason), gone).encode(), -1);
             }
         } finally {
             Native.close(ctx.transferFd); // the master has its own copy now
@@ -95,6 +112,25 @@ final class SessionRunner {
 
     private static String failed(Exception e) {
         return "connection failed: " + e.getMessage();
+    }
+
+    /** Something failed outside any command (resuming a transfer, handing the session back): the session ends. */
+    private String internalError(String during, Throwable e) {
+        CommandHandler.logInternalError(services.pid, during, e);
+        return "internal error: " + e;
+    }
+
+    private void answerFailure() {
+        try {
+            conn.write(Reply.err(Reply.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
+        } catch (BrokenConnectionException ignored) {
+            // the session ends either way
+        }
+    }
+
+    /** A reason as the master logs it: a failure's message may quote the client's input at length. */
+    private static String abbreviated(String reason) {
+        return reason.length() <= 200 ? reason : reason.substring(0, 200) + "...";
     }
 
     /**
@@ -126,9 +162,10 @@ final class SessionRunner {
                 return "line too long";
             }
             if (line != null) {
-                if (execute(line, ctx) == CommandHandler.Next.END_SESSION) {
+                CommandHandler.Next next = execute(line, ctx);
+                if (next != CommandHandler.Next.CONTINUE) {
                     conn.flush();
-                    return "quit";
+                    return next == CommandHandler.Next.END_SESSION ? "quit" : "internal error in " + lastCommand;
                 }
                 if (ctx.state.transfer() != null) {
                     return null; // the command stopped in the middle of a transfer
@@ -170,18 +207,19 @@ final class SessionRunner {
      * Puts what is left into the session's state for the master: the input read ahead, the replies owed (in a file
      * when they are long) and the transfer. Returns null, or why the session must end instead.
      */
-    private String park(SessionContext ctx) throws NativeException {
+    private String park(SessionContext ctx) {
         byte[] owed = conn.takeUnsent();
-        if (owed.length > MAX_UNSENT_IN_MESSAGE) {
+        if (owed.length > SessionState.MAX_UNSENT_BYTES) {
             if (ctx.state.transfer() != null) {
                 return "replies too long to hand back during a transfer"; // no command writes so much before one
             }
-            int file = Native.memfd("pooldisk-replies");
+            int file = -1;
             try {
+                file = Native.memfd("pooldisk-replies");
                 Native.writeAll(file, owed);
             } catch (NativeException e) {
                 Native.close(file);
-                throw e;
+                return "replies too long to hand back, and no file for them: " + e.getMessage();
             }
             ctx.suspend(new Transfer.Sending(lastCommand, 0, owed.length), file);
             owed = new byte[0];
@@ -200,7 +238,7 @@ final class SessionRunner {
             conn.write(e.replyLine());
             return CommandHandler.Next.CONTINUE;
         }
-        lastCommand = request.command();
+        lastCommand = CommandHandler.printable(request.command()); // reported to the master: bounded
         running = lastCommand;
         long started = now();
         CommandHandler.Next next = commands.handle(request, ctx);

@@ -81,11 +81,22 @@ class AccountsTest {
         String everything = new String(db, StandardCharsets.ISO_8859_1) + new String(wal, StandardCharsets.ISO_8859_1);
         assertThat(everything).doesNotContain("correct horse");
         store = DiskStore.open(data);
-        Credentials c = store.accounts().credentials("bob").orElseThrow();
+        Accounts.Verifier v = store.accounts().verifier("bob", new Credentials(new byte[1], 1, new byte[1],
+                new byte[1]));
+        assertThat(v.known()).isTrue();
+        Credentials c = v.credentials();
         assertThat(c.iterations()).isGreaterThanOrEqualTo(4096);
         assertThat(c.salt()).hasSize(16);
         assertThat(c.storedKey()).hasSize(32);
         assertThat(c.serverKey()).hasSize(32);
+    }
+
+    @Test
+    void anUnknownNameGetsTheFakeVerifierFromTheSameQuery() throws Exception {
+        Credentials fake = new Credentials(new byte[] {1, 2}, 4096, new byte[] {3}, new byte[] {4});
+        Accounts.Verifier v = accounts.verifier("nobody", fake);
+        assertThat(v.known()).isFalse();
+        assertThat(v.credentials()).usingRecursiveComparison().isEqualTo(fake);
     }
 
     @Test

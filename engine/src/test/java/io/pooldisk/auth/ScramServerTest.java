@@ -108,6 +108,60 @@ class ScramServerTest {
     }
 
     @Test
+    void namesThatSaslPrepEmptiesOrRefusesAre400NotACrash() {
+        // U+00AD (soft hyphen) maps to nothing: the SCRAM library's own parser throws ArrayIndexOutOfBoundsException
+        for (String name : new String[] {"\u00ad", "\u00ad\u200b\u00ad", "\u034f"}) {
+            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc")).isInstanceOf(DiskException.class)
+                    .hasMessage("the user name is empty after SASLprep");
+        }
+        assertCode(400, () -> server.first("n,,n=,r=abc"));
+        for (String name : new String[] {"a\u0000b", "a\u0007", "\u05d0a" /* bidi: RandALCat with L */}) {
+            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc")).isInstanceOf(DiskException.class)
+                    .hasMessageContaining("SASLprep refuses");
+        }
+        assertCode(400, () -> server.first("n,,n=a=2Cb,r=abc")); // no user name has ',' or '='
+        assertCode(400, () -> server.first("n,,n=bob smith,r=abc"));
+        assertCode(400, () -> server.first("n,,n=" + "a".repeat(65) + ",r=abc"));
+    }
+
+    @Test
+    void saslPrepMapsANameToTheAccountItNames() throws Exception {
+        // full-width letters are NFKC-normalised, a soft hyphen dropped: both name alice
+        String alice = server.first("n,,n=alice,r=abc").serverFirstMessage();
+        String mapped = server.first("n,,n=\uff41li\u00adce,r=abc").serverFirstMessage();
+        assertThat(salt(mapped)).isEqualTo(salt(alice));
+    }
+
+    @Test
+    void theClientFirstMessageAndItsNonceAreBounded() throws Exception {
+        String nonce = "x".repeat(ScramServer.MAX_NONCE);
+        assertThat(server.first("n,,n=alice,r=" + nonce).serverFirstMessage()).startsWith("r=" + nonce);
+        assertCode(400, () -> server.first("n,,n=alice,r=" + nonce + "x"));
+        assertCode(400, () -> server.first("n,,n=alice,r=" + "\ufffd".repeat(6100))); // the 0xFF bytes, decoded
+        assertCode(400, () -> server.first("n,,n=alice,r=ab\u0001c"));
+        assertCode(400, () -> server.first("n,,n=alice,r="));
+        assertCode(400, () -> server.first("n,,n=alice,r=abc," + "e=".repeat(ScramServer.MAX_CLIENT_FIRST)));
+        assertThat(server.first("n,,n=alice,r=abc,e=ignored").state().length()).isLessThan(1000);
+        assertCode(400, () -> server.first("n,,m=mandatory,n=alice,r=abc"));
+        assertCode(400, () -> server.first("n,"));
+        assertCode(400, () -> server.first("n,,"));
+        assertCode(400, () -> server.first("n,,r=abc,n=alice"));
+    }
+
+    @Test
+    void aYFlagLogsInWithItsOwnChannelBindingAttribute() throws Exception {
+        String bare = "n=alice,r=abc";
+        ScramServer.First first = server.first("y,," + bare);
+        String withoutProof = "c=eSws,r=" + first.serverFirstMessage().split(",")[0].substring(2);
+        assertThat(server.last(first.state(), withoutProof + ",p=" + proof("s3cret pässword", bare, first,
+                withoutProof)).user()).isEqualTo("alice");
+        ScramServer.First again = server.first("y,," + bare);
+        String wrongBinding = "c=biws,r=" + again.serverFirstMessage().split(",")[0].substring(2);
+        assertCode(401, () -> server.last(again.state(), wrongBinding + ",p=" + proof("s3cret pässword", bare,
+                again, wrongBinding)));
+    }
+
+    @Test
     void theServerSignatureFailsForAnImpostorServer() throws Exception {
         ScramClient client = client("alice", "s3cret pässword");
         ScramServer.First first = server.first(client.clientFirstMessage().toString());
@@ -124,6 +178,24 @@ class ScramServerTest {
         ScramServer.Success ok = server.last(first.state(), client.clientFinalMessage().toString());
         client.serverFinalMessage(ok.serverFinalMessage());
         return ok.user();
+    }
+
+    private static String salt(String serverFirst) {
+        return serverFirst.split(",")[1];
+    }
+
+    /** The client's proof, computed as RFC 5802 says (the library's client only sends "n,,"). */
+    private static String proof(String password, String bare, ScramServer.First first, String withoutProof) {
+        String[] attrs = first.serverFirstMessage().split(",");
+        byte[] salted = com.ongres.scram.common.ScramFunctions.saltedPassword(Credentials.MECHANISM,
+                com.ongres.scram.common.StringPreparation.SASL_PREPARATION, password.toCharArray(),
+                java.util.Base64.getDecoder().decode(attrs[1].substring(2)), Integer.parseInt(attrs[2].substring(2)));
+        byte[] clientKey = com.ongres.scram.common.ScramFunctions.clientKey(Credentials.MECHANISM, salted);
+        byte[] signature = com.ongres.scram.common.ScramFunctions.clientSignature(Credentials.MECHANISM,
+                com.ongres.scram.common.ScramFunctions.storedKey(Credentials.MECHANISM, clientKey),
+                bare + "," + first.serverFirstMessage() + "," + withoutProof);
+        return java.util.Base64.getEncoder().encodeToString(com.ongres.scram.common.ScramFunctions.clientProof(
+                clientKey, signature));
     }
 
     private Matcher serverFirst(String user) throws DiskException {

@@ -1,0 +1,135 @@
+package io.pooldisk.worker;
+
+import io.pooldisk.protocol.RequestLine;
+import io.pooldisk.unix.Native;
+import io.pooldisk.unix.NativeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whatever a command throws costs at most its session: never the worker. */
+class CommandHandlerTest {
+
+    private static final String INTERNAL_ERROR = "ERR 500 internal error: the command failed unexpectedly\n";
+
+    private final ClientConnection conn = new ClientConnection();
+    private int[] pair;
+    private SessionContext ctx;
+
+    @BeforeEach
+    void open() throws NativeException {
+        pair = Native.seqpacketPair();
+        Native.setNonBlocking(pair[1], true);
+        conn.open(pair[0], new byte[0], (events, midTransfer) -> false);
+        WorkerOptions options = new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1),
+                Duration.ofMinutes(5));
+        ctx = new SessionContext(SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options),
+                (command, bytes) -> { });
+    }
+
+    @AfterEach
+    void close() {
+        conn.close();
+        Native.close(pair[1]);
+    }
+
+    /** A handler whose every command is {@code body}. */
+    private static CommandHandler commandThat(Body body) {
+        return new CommandHandler() {
+            @Override
+            Next run(RequestLine request, SessionContext ctx) throws BrokenConnectionException {
+                body.run(ctx);
+                return Next.CONTINUE;
+            }
+        };
+    }
+
+    private interface Body {
+        void run(SessionContext ctx) throws BrokenConnectionException;
+    }
+
+    private CommandHandler.Next handle(CommandHandler handler, String line) throws Exception {
+        return handler.handle(RequestLine.parse(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8))), ctx);
+    }
+
+    @Test
+    void anUnexpectedExceptionBeforeAnyReplyIsA500AndTheSessionGoesOn() throws Exception {
+        CommandHandler.Next next = handle(commandThat(c -> {
+            throw new ArrayIndexOutOfBoundsException("Index 0 out of bounds for length 0");
+        }), "LOGIN x");
+        assertThat(next).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo(INTERNAL_ERROR);
+    }
+
+    @Test
+    void aCommandThatRunsOutOfHeapOrStackCostsNoMoreThanItsAnswer() throws Exception {
+        assertThat(handle(commandThat(c -> {
+            throw new OutOfMemoryError("Java heap space");
+        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(handle(commandThat(c -> {
+            throw new StackOverflowError();
+        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo(INTERNAL_ERROR.repeat(2));
+    }
+
+    @Test
+    void aCommandThatFailsAfterItsReplyBeganEndsTheSessionWithoutAnotherLine() throws Exception {
+        // after OK DATA raw bytes follow: a line there would be read as the file's content
+        CommandHandler.Next next = handle(commandThat(c -> {
+            c.reply("OK DATA 10 10 " + "0".repeat(64) + "\n");
+            throw new IllegalStateException("failed in the middle of the bytes");
+        }), "GET 0 /f");
+        assertThat(next).isEqualTo(CommandHandler.Next.FAILED);
+        assertThat(written()).isEqualTo("OK DATA 10 10 " + "0".repeat(64) + "\n");
+    }
+
+    @Test
+    void aStateBoundPassedIsA400AndTheSessionGoesOnUnchanged() throws Exception {
+        CommandHandler.Next next = handle(commandThat(c -> c.state = c.state.withCwd("/" + "d".repeat(5000))),
+                "CD x");
+        assertThat(next).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).startsWith("ERR 400 the working directory would take 5001 bytes");
+        assertThat(ctx.state.cwd()).isEqualTo("/");
+    }
+
+    @Test
+    void theMasterGoingAwayIsNotTheCommandsFailure() {
+        NativeException gone = new NativeException("sendmsg", Native.EINVAL);
+        assertThatThrownBy(() -> handle(commandThat(c -> {
+            throw new Linger.MasterGoneException(gone);
+        }), "GET 0 /f")).isInstanceOf(Linger.MasterGoneException.class);
+    }
+
+    @Test
+    void realCommandsStillAnswer() throws Exception {
+        CommandHandler real = new CommandHandler();
+        assertThat(handle(real, "ECHO hi")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(handle(real, "PROOF abc")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(handle(real, "QUIT")).isEqualTo(CommandHandler.Next.END_SESSION);
+        assertThat(written()).isEqualTo("OK PROCESS[PID " + Native.getpid() + "]: HI\n"
+                + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
+    }
+
+    /** What the client's end has received so far. */
+    private String written() throws NativeException {
+        StringBuilder text = new StringBuilder();
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        while (true) {
+            buf.clear();
+            int n = Native.tryRead(pair[1], buf);
+            if (n <= 0) {
+                return text.toString();
+            }
+            byte[] bytes = new byte[n];
+            buf.flip().get(bytes);
+            text.append(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+}
