@@ -67,20 +67,24 @@ final class Namespace {
 
     /**
      * Points {@code path} at a blob: a new file, or a whole new version of an older one. Checks the parent, that no
-     * directory is in the way, and the quota (the replaced file's size is freed by the replacement).
+     * directory is in the way, and the quota (the replaced file's size is freed by the replacement). Replaced content
+     * is noted as released.
      */
     Entry putFile(Tx tx, String path, long size, String sha256, Instant now) throws SQLException, DiskException {
-        checkFileMayGoAt(tx, path, size);
+        Optional<Entry> replaced = checkFileMayGoAt(tx, path, size);
         tx.update("INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
                 + "VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (owner, path) DO UPDATE "
                 + "SET size = excluded.size, modified = excluded.modified, sha256 = excluded.sha256",
                 owner, path, DiskPaths.parent(path), DiskPaths.name(path), size, now.toEpochMilli(), sha256);
+        if (replaced.isPresent() && !replaced.get().sha256().equals(sha256)) {
+            ReleasedBlobs.note(tx, replaced.get().sha256());
+        }
         Instant stored = Instant.ofEpochMilli(now.toEpochMilli()); // as a later stat will read it back
         return new Entry(path, DiskPaths.name(path), Entry.Kind.FILE, size, stored, sha256);
     }
 
-    /** What {@link #putFile} checks, for refusing an upload before any byte is sent. */
-    void checkFileMayGoAt(Tx tx, String path, long size) throws SQLException, DiskException {
+    /** What {@link #putFile} checks, for refusing an upload before any byte is sent; returns the file it replaces. */
+    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size) throws SQLException, DiskException {
         long quota = quota(tx);
         Optional<Entry> existing = find(tx, path);
         if (existing.isPresent() && existing.get().isDirectory()) {
@@ -92,13 +96,17 @@ final class Namespace {
             throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
                     + Math.max(0, quota - used) + " of " + quota + " free");
         }
+        return existing;
     }
 
     /**
      * Deletes a row and, for a directory, everything below it: the paths in [dir + "/", dir + "0"), as '0' follows
-     * '/' in the byte order SQLite compares text in.
+     * '/' in the byte order SQLite compares text in. The content of the files deleted is noted as released.
      */
     void delete(Tx tx, String path) throws SQLException {
+        tx.update("INSERT OR IGNORE INTO released_blobs (sha256) SELECT DISTINCT sha256 FROM entries "
+                + "WHERE owner = ? AND is_dir = 0 AND (path = ? OR (path >= ? AND path < ?))", owner, path,
+                path + "/", path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path >= ? AND path < ?", owner, path + "/", path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path = ?", owner, path);
     }

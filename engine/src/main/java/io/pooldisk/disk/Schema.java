@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final List<String> V1 = List.of("""
             CREATE TABLE users (
@@ -51,6 +51,11 @@ final class Schema {
               name TEXT PRIMARY KEY,
               value BLOB NOT NULL)""");
 
+    /** Blobs whose last reference went wait here to be freed (ReleasedBlobs). */
+    private static final List<String> V2 = List.of("""
+            CREATE TABLE released_blobs (
+              sha256 TEXT PRIMARY KEY)""");
+
     private Schema() {
     }
 
@@ -69,6 +74,11 @@ final class Schema {
                 byte[] secret = new byte[32];
                 new SecureRandom().nextBytes(secret);
                 tx.update("INSERT INTO secrets (name, value) VALUES ('server', ?)", secret);
+            }
+            if (version < 2) {
+                for (String ddl : V2) {
+                    tx.update(ddl);
+                }
             }
             tx.update("PRAGMA user_version = " + VERSION); // a constant: PRAGMA takes no parameters
             return null;

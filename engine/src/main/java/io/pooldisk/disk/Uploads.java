@@ -31,6 +31,7 @@ public final class Uploads {
     private final Path partsDir;
     private final Namespace ns;
     private final SecureRandom random;
+    private final ReleasedBlobs released;
 
     Uploads(Database db, BlobStore blobs, Path partsDir, String user, SecureRandom random) {
         this.db = db;
@@ -38,6 +39,7 @@ public final class Uploads {
         this.partsDir = partsDir;
         this.ns = new Namespace(user);
         this.random = random;
+        this.released = new ReleasedBlobs(db, blobs);
     }
 
     /**
@@ -182,6 +184,7 @@ public final class Uploads {
             return e;
         });
         deleteQuietly(t.partFile());
+        released.deleteUnreferencedQuietly(); // the content it replaced, if nothing else references it
         return entry;
     }
 
@@ -214,7 +217,7 @@ public final class Uploads {
                 throw new DiskException(DiskException.PRECONDITION_FAILED, "SHA-256 mismatch: the bytes received "
                         + "for " + t.path() + " hash to " + actual + "; the upload was discarded, send it again");
             }
-            return db.write(tx -> {
+            Entry entry = db.write(tx -> {
                 requireUpload(tx, t);
                 Entry e = ns.putFile(tx, t.path(), t.size(), t.sha256(), Instant.now());
                 try {
@@ -225,6 +228,8 @@ public final class Uploads {
                 tx.update("DELETE FROM uploads WHERE id = ?", t.id());
                 return e;
             });
+            released.deleteUnreferencedQuietly(); // the content it replaced, if nothing else references it
+            return entry;
         }
     }
 
