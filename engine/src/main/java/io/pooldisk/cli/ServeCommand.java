@@ -91,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxSessions = 10_000;
 
     @Option(names = "--upload-ttl", paramLabel = "TIME", converter = Durations.class, description = "Unfinished "
-            + "uploads untouched this long are deleted. Default: 24h.")
+            + "uploads untouched this long are deleted; until then each counts against its user's quota with its "
+            + "full size. Default: 24h.")
     Duration uploadTtl = Duration.ofHours(24);
 
     @Option(names = "--login-max-failures", paramLabel = "N", description = "Failed logins allowed from one address "

@@ -71,7 +71,7 @@ final class Namespace {
      * is noted as released.
      */
     Entry putFile(Tx tx, String path, long size, String sha256, Instant now) throws SQLException, DiskException {
-        Optional<Entry> replaced = checkFileMayGoAt(tx, path, size);
+        Optional<Entry> replaced = checkFileMayGoAt(tx, path, size, sha256);
         tx.update("INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
                 + "VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (owner, path) DO UPDATE "
                 + "SET size = excluded.size, modified = excluded.modified, sha256 = excluded.sha256",
@@ -83,18 +83,31 @@ final class Namespace {
         return new Entry(path, DiskPaths.name(path), Entry.Kind.FILE, size, stored, sha256);
     }
 
-    /** What {@link #putFile} checks, for refusing an upload before any byte is sent; returns the file it replaces. */
-    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size) throws SQLException, DiskException {
+    /**
+     * What {@link #putFile} checks, for refusing an upload before any byte is sent; returns the file it would
+     * replace. The quota counts the user's files and, in full, their unfinished uploads other than this one (the
+     * same path, size and hash): parts are on the server's disk too, and an upload that fitted when it began still
+     * fits when it completes.
+     */
+    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size, String sha256) throws SQLException,
+            DiskException {
         long quota = quota(tx);
         Optional<Entry> existing = find(tx, path);
         if (existing.isPresent() && existing.get().isDirectory()) {
             throw new DiskException(DiskException.CONFLICT, "is a directory: " + path);
         }
         requireParentDirectory(tx, path);
+        if (quota == 0) {
+            return existing;
+        }
         long used = used(tx) - existing.map(Entry::size).orElse(0L);
-        if (quota > 0 && used + size > quota) {
+        long unfinished = tx.one("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? "
+                + "AND NOT (path = ? AND size = ? AND sha256 = ?)", rs -> rs.getLong(1), owner, path, size, sha256)
+                .orElse(0L);
+        if (used + unfinished + size > quota) {
             throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
-                    + Math.max(0, quota - used) + " of " + quota + " free");
+                    + Math.max(0, quota - used - unfinished) + " of " + quota + " free"
+                    + (unfinished > 0 ? " (" + unfinished + " held by unfinished uploads)" : ""));
         }
         return existing;
     }

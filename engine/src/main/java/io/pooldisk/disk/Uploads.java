@@ -57,7 +57,8 @@ public final class Uploads {
     /**
      * Begins an upload of {@code size} bytes with that SHA-256 to {@code path}, or resumes the one that the same
      * user began with the same path, size and hash. Refuses up front what could never commit: a bad name, a
-     * directory in the way, a missing parent, a quota or a disk too small.
+     * directory in the way, a missing parent, a quota or a disk too small. The quota counts the size of the user's
+     * other unfinished uploads, in full.
      */
     public Ticket begin(String path, long size, String sha256) throws DiskException {
         String p = DiskPaths.canonical(path);
@@ -67,7 +68,7 @@ public final class Uploads {
         }
         long now = Instant.now().toEpochMilli();
         long id = db.write(tx -> {
-            ns.checkFileMayGoAt(tx, p, size);
+            ns.checkFileMayGoAt(tx, p, size, hash);
             Optional<Long> resumed = tx.one("SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? "
                     + "AND sha256 = ?", rs -> rs.getLong(1), ns.owner(), p, size, hash);
             if (resumed.isPresent()) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 import static io.pooldisk.testing.TestServers.loggedIn;
@@ -16,14 +18,16 @@ import static io.pooldisk.testing.TestServers.randomBytes;
 import static io.pooldisk.testing.TestServers.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Space on a real server (issue 12, item 8): content whose last reference goes is freed at once, so its space is
- * usable right after RM.
+ * Space on a real server (issue 12, items 8 and 9): content whose last reference goes is freed at once, so its space
+ * is usable right after RM; unfinished uploads count against their user's quota.
  */
 class DiskSpaceTest {
 
     private static final int MIB = 1024 * 1024;
+    private static final Duration SECONDS = Duration.ofSeconds(5);
 
     @TempDir
     Path tmp;
@@ -53,6 +57,34 @@ class DiskSpaceTest {
             // lazily: this process keeps server.log open (ServerLogFile never closes it), and exiting workers the
             // database; the memory goes when they do
             run("umount", "--lazy", disk.toString());
+        }
+    }
+
+    @Test
+    void unfinishedUploadsCountAgainstTheQuotaAndFreedContentLeavesTheBlobStore() throws Exception {
+        Path data = TestServers.dataWithUsers(tmp, "bob", "b", 10 * MIB);
+        byte[] a = randomBytes(6 * MIB, 4);
+        byte[] b = randomBytes(6 * MIB, 5);
+        try (PoolServer server = PoolServer.start(TestServers.config(data, 2).build())) {
+            try (LineClient first = loggedIn(server.address(), "bob", "b")) {
+                assertThat(first.request(put("/a", a))).isEqualTo("OK SEND 0");
+                first.sendRaw(Arrays.copyOf(a, MIB));
+            } // gone mid-way: 6 MiB stay counted for bob until the upload completes or expires
+            try (LineClient bob = loggedIn(server.address(), "bob", "b")) {
+                assertThat(bob.request(put("/b", b))).startsWith("ERR 507 quota exceeded")
+                        .contains("held by unfinished uploads");
+                String resume = bob.request(put("/a", a)); // the same upload: not counted twice
+                assertThat(resume).startsWith("OK SEND ");
+                int offset = Integer.parseInt(resume.substring("OK SEND ".length()));
+                bob.sendRaw(Arrays.copyOfRange(a, offset, a.length));
+                assertThat(bob.readLine()).startsWith("OK STORED F " + a.length + " ");
+
+                assertThat(bob.request(put("/b", b))).startsWith("ERR 507 quota exceeded");
+                assertThat(blobs(data)).containsExactly(sha256(a));
+                assertThat(bob.request("RM /a")).isEqualTo("OK removed");
+                await().atMost(SECONDS).until(() -> blobs(data).isEmpty());
+                assertThat(upload(bob, "/b", b)).startsWith("OK STORED ");
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.pooldisk.disk.FileTreeTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UploadsTest {
 
@@ -257,19 +258,41 @@ class UploadsTest {
 
         store.accounts().setQuota("alice", 2000);
         byte[] x = Content.bytes(600, 10);
-        byte[] y = Content.bytes(600, 11);
         Uploads.Ticket tx = uploads.begin("/x", x.length, Content.sha256(x));
-        Uploads.Ticket ty = uploads.begin("/y", y.length, Content.sha256(y));
         Files.write(tx.partFile(), x);
-        Files.write(ty.partFile(), y);
-        uploads.commit(tx);
-        assertCode(507, () -> uploads.commit(ty)); // both fitted when they began; not both at once
-        assertCode(404, () -> files.stat("/y"));
-        assertThat(files.usedBytes()).isEqualTo(1600);
-        assertThat(blob(Content.sha256(y))).doesNotExist();
-        assertThat(ty.partFile()).exists(); // kept: it commits once space is freed
+        store.accounts().setQuota("alice", 1500); // lowered while the upload was under way
+        assertCode(507, () -> uploads.commit(tx));
+        assertCode(404, () -> files.stat("/x"));
+        assertThat(files.usedBytes()).isEqualTo(1000);
+        assertThat(blob(Content.sha256(x))).doesNotExist();
+        assertThat(tx.partFile()).exists(); // kept: it commits once space is freed
         files.remove("/a", false);
-        assertThat(uploads.commit(ty).size()).isEqualTo(600);
+        assertThat(uploads.commit(tx).size()).isEqualTo(600);
+    }
+
+    @Test
+    void unfinishedUploadsCountAgainstTheQuotaWithTheirFullSize() throws Exception {
+        store.accounts().setQuota("alice", 2000);
+        Content.put(uploads, "/stored", Content.bytes(500, 30));
+        byte[] x = Content.bytes(800, 31);
+        byte[] y = Content.bytes(800, 32);
+        Uploads.Ticket tx = uploads.begin("/x", x.length, Content.sha256(x));
+        Files.write(tx.partFile(), Arrays.copyOf(x, 10)); // 10 bytes in, 800 counted
+        // 500 stored + 800 unfinished + 800 > 2000: refused before a byte is sent, saying why
+        assertThatThrownBy(() -> uploads.begin("/y", y.length, Content.sha256(y)))
+                .isInstanceOf(DiskException.class).hasMessageContaining("800 held by unfinished uploads")
+                .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(507));
+        assertThat(Files.list(data.resolve("parts"))).containsExactly(tx.partFile());
+        // resuming the same upload does not count it twice
+        Uploads.Ticket again = uploads.begin("/x", x.length, Content.sha256(x));
+        assertThat(again.id()).isEqualTo(tx.id());
+        assertThat(again.offset()).isEqualTo(10);
+        // nor does its commit; then its size counts as a stored file's
+        Files.write(tx.partFile(), x);
+        uploads.commit(tx);
+        assertCode(507, () -> uploads.begin("/y", y.length, Content.sha256(y)));
+        files.remove("/stored", false);
+        assertThat(Content.put(uploads, "/y", y).size()).isEqualTo(800);
     }
 
     @Test
