@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * Removes what nothing will use again: part files of uploads left untouched for the TTL (and of uploads whose row is
- * gone, such as a deleted user's), and blobs that no entry points at. Safe while workers serve: a part being written
- * is locked and skipped, and each blob is deleted inside a write transaction, which no commit can interleave with.
- * Blobs are mostly freed at once when their last reference goes ({@link ReleasedBlobs}); the sweep here finds the
- * rest (a deleted user's, a drain that failed).
+ * gone, such as a deleted user's), blobs that no entry points at, and counts of failed proofs whose window has ended.
+ * Safe while workers serve: a part being written is locked and skipped, and each blob is deleted inside a write
+ * transaction, which no commit can interleave with. Blobs are mostly freed at once when their last reference goes
+ * ({@link ReleasedBlobs}); the sweep here finds the rest (a deleted user's, a drain that failed).
  */
 final class GarbageCollector {
 
@@ -32,12 +32,14 @@ final class GarbageCollector {
     private final BlobStore blobs;
     private final Path partsDir;
     private final ReleasedBlobs released;
+    private final ProofFailures proofFailures;
 
-    GarbageCollector(Database db, BlobStore blobs, Path partsDir) {
+    GarbageCollector(Database db, BlobStore blobs, Path partsDir, ProofFailures proofFailures) {
         this.db = db;
         this.blobs = blobs;
         this.partsDir = partsDir;
         this.released = new ReleasedBlobs(db, blobs);
+        this.proofFailures = proofFailures;
     }
 
     GcReport collect(Duration partTtl) throws DiskException {
@@ -69,6 +71,10 @@ final class GarbageCollector {
                     gone.add(db.write(tx -> released.deleteIfUnreferenced(tx, hash)));
                 }
             }
+            db.write(tx -> {
+                proofFailures.forgetExpired(tx);
+                return null;
+            });
         } catch (IOException e) {
             throw Uploads.storageFailure("garbage collection failed", e);
         }

@@ -51,10 +51,21 @@ final class Schema {
               name TEXT PRIMARY KEY,
               value BLOB NOT NULL)""");
 
-    /** Blobs whose last reference went wait here to be freed (ReleasedBlobs). */
+    /**
+     * Instant uploads prove possession of the whole content (with a nonce kept in the session instead of a range kept
+     * with the upload), and failed proofs are counted; blobs whose last reference went wait here to be freed.
+     */
     private static final List<String> V2 = List.of("""
+            CREATE TABLE proof_failures (
+              owner TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+              sha256 TEXT NOT NULL,
+              failures INTEGER NOT NULL,
+              since INTEGER NOT NULL,
+              PRIMARY KEY (owner, sha256))""", """
             CREATE TABLE released_blobs (
-              sha256 TEXT PRIMARY KEY)""");
+              sha256 TEXT PRIMARY KEY)""",
+            "ALTER TABLE uploads DROP COLUMN challenge_offset",
+            "ALTER TABLE uploads DROP COLUMN challenge_length");
 
     private Schema() {
     }

@@ -7,12 +7,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.pooldisk.disk.FileTreeTest.assertCode;
+import static io.pooldisk.testing.TestServers.possessionProof;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Content is freed as soon as its last reference goes: by RM, RMTREE, or a file replaced by other content. */
@@ -75,14 +78,16 @@ class ReleasedBlobsTest {
     }
 
     /**
-     * Two worker processes at once, both with the same content: one stores and removes it, one uploads it and reads
-     * it back. Whenever a file references it, its blob is there and whole; at the end it is gone.
+     * Three worker processes at once, all with the same content: one stores and removes it, one uploads it, one
+     * uploads it instantly. Whenever a file references it, its blob is there and whole; at the end it is gone.
      */
     @Test
-    void freeingRacesNoUploadOfTheSameContent() throws Exception {
+    void freeingRacesNoUploadOrInstantUploadOfTheSameContent() throws Exception {
         byte[] content = Content.bytes(64 * 1024, 56);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (DiskStore one = DiskStore.open(data); DiskStore two = DiskStore.open(data)) {
+        String sha = Content.sha256(content);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (DiskStore one = DiskStore.open(data); DiskStore two = DiskStore.open(data);
+                DiskStore three = DiskStore.open(data)) {
             Callable<Integer> storeAndRemove = () -> {
                 for (int i = 0; i < 40; i++) {
                     Content.put(one.uploads("alice"), "/a", content);
@@ -98,7 +103,27 @@ class ReleasedBlobsTest {
                 }
                 return 0;
             };
-            List<Future<Integer>> done = pool.invokeAll(List.of(storeAndRemove, upload));
+            Callable<Integer> instant = () -> {
+                int stored = 0;
+                for (int i = 0; i < 200; i++) {
+                    Uploads u = three.uploads("alice");
+                    Optional<InstantChallenge> offer = u.challengeInstant("/c", content.length, sha);
+                    if (offer.isEmpty()) {
+                        continue; // nobody held it at that moment
+                    }
+                    try (InstantChallenge c = offer.get()) {
+                        u.commitInstant("/c", content.length, sha, c.expectedProof(b -> { }),
+                                possessionProof(c.nonce(), content));
+                        assertThat(Content.stored(three.files("alice"), "/c")).isEqualTo(content);
+                        three.files("alice").remove("/c", false);
+                        stored++;
+                    } catch (DiskException e) {
+                        assertThat(e.code()).as(e.getMessage()).isEqualTo(DiskException.CONFLICT); // freed meanwhile
+                    }
+                }
+                return stored;
+            };
+            List<Future<Integer>> done = pool.invokeAll(List.of(storeAndRemove, upload, instant));
             for (Future<Integer> f : done) {
                 f.get(2, TimeUnit.MINUTES);
             }
@@ -107,6 +132,7 @@ class ReleasedBlobsTest {
         }
         assertThat(files.list("/")).isEmpty();
         assertThat(blob(content)).doesNotExist();
+        assertCode(404, () -> files.stat("/c"));
     }
 
     private Path blob(byte[] content) {

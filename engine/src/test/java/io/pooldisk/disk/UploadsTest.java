@@ -1,6 +1,5 @@
 package io.pooldisk.disk;
 
-import io.pooldisk.protocol.Sha256;
 import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +54,6 @@ class UploadsTest {
         byte[] content = Content.bytes(1024 * 1024 + 1, 1);
         Uploads.Ticket t = uploads.begin("/big.bin", content.length, Content.sha256(content));
         assertThat(t.offset()).isZero();
-        assertThat(t.contentKnown()).isFalse();
         assertThat(t.partFile()).startsWith(data.resolve("parts"));
         try (PartWriter w = uploads.openPart(t)) {
             for (int at = 0; at < content.length; at += 100_000) {
@@ -296,49 +294,6 @@ class UploadsTest {
     }
 
     @Test
-    void instantUploadNeedsProofOfPossession() throws Exception {
-        byte[] content = Content.bytes(3 * 1024 * 1024, 12);
-        String sha = Content.sha256(content);
-        Content.put(uploads, "/original", content);
-        store.accounts().add("bob", "pw".toCharArray(), 0);
-        Uploads bob = store.uploads("bob");
-
-        Uploads.Ticket t = bob.begin("/copy", content.length, sha);
-        assertThat(t.contentKnown()).isTrue();
-        Uploads.Challenge c = bob.challenge(t);
-        assertThat(c.length()).isBetween(64L * 1024, 1024L * 1024);
-        assertThat(c.offset()).isBetween(0L, content.length - c.length());
-        assertCode(412, () -> bob.commitInstant(t, sha)); // the whole file's hash proves nothing
-        assertCode(409, () -> bob.commitInstant(t, proof(content, c))); // that challenge is spent
-
-        // a fresh challenge, answered to another worker process
-        Uploads.Challenge fresh = bob.challenge(t);
-        try (DiskStore other = DiskStore.open(data)) {
-            Uploads.Ticket sameUpload = other.uploads("bob").begin("/copy", content.length, sha);
-            Entry e = other.uploads("bob").commitInstant(sameUpload, proof(content, fresh));
-            assertThat(e.sha256()).isEqualTo(sha);
-        }
-        try (Download copy = store.files("bob").openForDownload("/copy");
-                Download original = files.openForDownload("/original")) {
-            assertThat(copy.blob()).isEqualTo(original.blob());
-        }
-        assertThat(store.files("bob").usedBytes()).isEqualTo(content.length);
-    }
-
-    @Test
-    void aChallengeNeedsContentTheServerHolds() throws Exception {
-        byte[] content = Content.bytes(100, 13);
-        Uploads.Ticket t = uploads.begin("/new", content.length, Content.sha256(content));
-        assertThat(t.contentKnown()).isFalse();
-        assertCode(409, () -> uploads.challenge(t));
-        assertCode(409, () -> uploads.commitInstant(t, Content.sha256(content)));
-        Content.put(uploads, "/small", content);
-        Uploads.Challenge whole = uploads.challenge(t);
-        assertThat(whole).isEqualTo(new Uploads.Challenge(0, 100)); // a small file is challenged whole
-        assertThat(uploads.commitInstant(t, proof(content, whole)).size()).isEqualTo(100);
-    }
-
-    @Test
     void concurrentCommitsToOnePathLeaveOneWholeFile() throws Exception {
         byte[] a = Content.bytes(2 * 1024 * 1024, 14);
         byte[] b = Content.bytes(2 * 1024 * 1024 + 7, 15);
@@ -472,11 +427,6 @@ class UploadsTest {
         GcReport r = store.collectGarbage(Duration.ofHours(24));
         assertThat(r).isEqualTo(new GcReport(1, 1, 1238));
         assertThat(Files.list(data.resolve("parts"))).isEmpty();
-    }
-
-    private static String proof(byte[] content, Uploads.Challenge c) {
-        byte[] range = Arrays.copyOfRange(content, (int) c.offset(), (int) (c.offset() + c.length()));
-        return Sha256.hex(Sha256.digest().digest(range));
     }
 
     private Path blob(String sha256) {

@@ -78,6 +78,16 @@ public final class TestServers {
         return io.pooldisk.protocol.Sha256.hex(io.pooldisk.protocol.Sha256.digest().digest(content));
     }
 
+    /**
+     * The proof of possession of an instant upload as docs/PROTOCOL.md defines it, written here apart from the
+     * server's code: HMAC-SHA256 of {@code content}, keyed by the nonce's 32 bytes.
+     */
+    public static String possessionProof(String nonceHex, byte[] content) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(nonceHex), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(content));
+    }
+
     public static PoolConfig.Builder config(Path dataDir, int workers) {
         return PoolConfig.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
