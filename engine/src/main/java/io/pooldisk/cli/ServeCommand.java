@@ -1,5 +1,6 @@
 package io.pooldisk.cli;
 
+import io.pooldisk.disk.InstantUploadPolicy;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolEvent;
@@ -91,7 +92,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxSessions = 10_000;
 
     @Option(names = "--upload-ttl", paramLabel = "TIME", converter = Durations.class, description = "Unfinished "
-            + "uploads untouched this long are deleted. Default: 24h.")
+            + "uploads untouched this long are deleted; until then each counts against its user's quota with its "
+            + "full size. Default: 24h.")
     Duration uploadTtl = Duration.ofHours(24);
 
     @Option(names = "--login-max-failures", paramLabel = "N", description = "Failed logins allowed from one address "
@@ -103,6 +105,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--login-ban", paramLabel = "TIME", converter = Durations.class, description = "Default: 5m.")
     Duration loginBan = Duration.ofMinutes(5);
+
+    @Option(names = "--instant-upload", paramLabel = "own|all|off", converter = InstantUploads.class,
+            description = "Which uploads may be instant (秒传): the client proves it holds the whole content (an "
+            + "HMAC-SHA256 keyed by a fresh nonce) instead of sending bytes the server already stores. own: content "
+            + "the same user stores already. all: content any user stores; saves more, but tells anyone who knows a "
+            + "file's SHA-256 and size that someone here holds it. off: every upload sends its bytes. Content is "
+            + "stored once whichever is chosen. Default: own.")
+    InstantUploadPolicy instantUpload = InstantUploadPolicy.OWN;
 
     @Option(names = {"-v", "--verbose"}, description = "Log every hand-off, command and session too.")
     boolean verbose;
@@ -182,6 +192,7 @@ final class ServeCommand implements Callable<Integer> {
                 .loginMaxFailures(loginMaxFailures)
                 .loginWindow(loginWindow)
                 .loginBan(loginBan)
+                .instantUploads(instantUpload)
                 .build();
     }
 
@@ -207,6 +218,18 @@ final class ServeCommand implements Callable<Integer> {
                     + "known service name");
         }
         return byName;
+    }
+
+    /** {@code own}, {@code all} or {@code off}, as written in --help. */
+    static final class InstantUploads implements CommandLine.ITypeConverter<InstantUploadPolicy> {
+        @Override
+        public InstantUploadPolicy convert(String value) {
+            try {
+                return InstantUploadPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Signal handlers only ask: the master loop does the stopping. A second signal means: now. */

@@ -4,6 +4,7 @@ import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.exception.ScramException;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.EntryLine;
+import io.pooldisk.protocol.PossessionProof;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Sha256;
 
@@ -125,7 +126,8 @@ public final class DiskClient implements AutoCloseable {
 
     /**
      * Uploads {@code local} to {@code remote}. Resumes where an interrupted upload of the same content to the same
-     * path stopped; when the server already holds the content, proves possession instead of sending it.
+     * path stopped. When the server offers an instant upload (it holds the content already), proves possession
+     * instead of sending the bytes: a second read of the whole file, for an HMAC-SHA256 keyed by the server's nonce.
      */
     public RemoteEntry upload(Path local, String remote, TransferListener listener) throws IOException {
         long size = Files.size(local);
@@ -133,23 +135,31 @@ public final class DiskClient implements AutoCloseable {
         String put = "PUT " + size + " " + sha256 + " " + Arguments.quote(remote);
         String reply = okReply(put);
         if (reply.startsWith("PROVE ")) {
-            String[] range = reply.split(" ");
-            long offset = Long.parseLong(range[1]);
-            long length = Long.parseLong(range[2]);
             try {
-                RemoteEntry stored = stored(okReply("HASH " + Sha256.of(local, offset, length)));
+                RemoteEntry stored = stored(okReply("HASH " + proof(local, size, reply.substring(6))));
                 listener.progress(size, size);
                 return stored;
             } catch (DiskClientException e) {
-                if (e.code() != 412) {
+                if (e.code() != 412 && e.code() != 409 && e.code() != 500) {
                     throw e;
                 }
-                reply = okReply(put); // the proof failed: this time the server asks for the bytes
+                // the proof failed (the file changed?), or the server lost its copy: it asks for the bytes now
+                reply = okReply(put);
             }
         }
         long offset = Long.parseLong(expectWord(reply, "SEND"));
         sendFile(local, offset, size, listener);
         return stored(okReply(null));
+    }
+
+    /** The proof of possession of the first {@code size} bytes of {@code local}, for the server's nonce. */
+    private static String proof(Path local, long size, String nonce) throws IOException {
+        if (!PossessionProof.isNonce(nonce)) {
+            throw new DiskClientException(0, "unexpected PROVE reply: " + nonce);
+        }
+        try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
+            return PossessionProof.of(nonce, file, size, bytes -> { });
+        }
     }
 
     /**

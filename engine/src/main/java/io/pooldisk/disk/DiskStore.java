@@ -5,6 +5,7 @@ import io.pooldisk.auth.Accounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -19,16 +20,32 @@ public final class DiskStore implements AutoCloseable {
     private final Path partsDir;
     private final Accounts accounts;
     private final SecureRandom random = new SecureRandom();
+    private final InstantUploadPolicy instantUploads;
+    private final ProofFailures proofFailures;
 
-    private DiskStore(Database db, Path dataDir) {
+    private DiskStore(Database db, Path dataDir, InstantUploadPolicy instantUploads, Clock clock) {
         this.db = db;
         this.blobs = new BlobStore(dataDir.resolve("blobs"));
         this.partsDir = dataDir.resolve("parts");
         this.accounts = new Accounts(db);
+        this.instantUploads = instantUploads;
+        this.proofFailures = new ProofFailures(clock);
     }
 
-    /** Opens the data directory, creating or migrating what is missing; all of it owner-only ({@link OwnerOnly}). */
+    /**
+     * Opens the data directory, creating or migrating what is missing, all of it owner-only ({@link OwnerOnly});
+     * instant uploads of a user's own content.
+     */
     public static DiskStore open(Path dataDir) throws DiskException {
+        return open(dataDir, InstantUploadPolicy.OWN);
+    }
+
+    /** Opens the data directory, with the content users may upload instantly. */
+    public static DiskStore open(Path dataDir, InstantUploadPolicy instantUploads) throws DiskException {
+        return open(dataDir, instantUploads, Clock.systemUTC());
+    }
+
+    static DiskStore open(Path dataDir, InstantUploadPolicy instantUploads, Clock clock) throws DiskException {
         Path dir = dataDir.toAbsolutePath();
         try {
             OwnerOnly.directory(dir);
@@ -37,7 +54,7 @@ public final class DiskStore implements AutoCloseable {
         } catch (IOException e) {
             throw Uploads.storageFailure("cannot use data directory " + dir, e);
         }
-        return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir);
+        return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir, instantUploads, clock);
     }
 
     public Accounts accounts() {
@@ -50,12 +67,15 @@ public final class DiskStore implements AutoCloseable {
     }
 
     public Uploads uploads(String user) {
-        return new Uploads(db, blobs, partsDir, user, random);
+        return new Uploads(db, blobs, partsDir, user, random, instantUploads, proofFailures);
     }
 
-    /** Deletes upload parts untouched for {@code partTtl} and blobs that no entry references. */
+    /**
+     * Deletes upload parts untouched for {@code partTtl}, blobs that no entry references, and counts of failed proofs
+     * whose window has ended.
+     */
     public GcReport collectGarbage(Duration partTtl) throws DiskException {
-        return new GarbageCollector(db, blobs, partsDir).collect(partTtl);
+        return new GarbageCollector(db, blobs, partsDir, proofFailures).collect(partTtl);
     }
 
     @Override

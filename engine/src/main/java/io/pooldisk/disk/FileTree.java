@@ -19,11 +19,13 @@ public final class FileTree {
     private final Database db;
     private final BlobStore blobs;
     private final Namespace ns;
+    private final ReleasedBlobs released;
 
     FileTree(Database db, BlobStore blobs, String user) {
         this.db = db;
         this.blobs = blobs;
         this.ns = new Namespace(user);
+        this.released = new ReleasedBlobs(db, blobs);
     }
 
     /**
@@ -118,7 +120,10 @@ public final class FileTree {
         });
     }
 
-    /** Removes a file, or a directory: an empty one, or with everything in it when {@code recursive}. */
+    /**
+     * Removes a file, or a directory: an empty one, or with everything in it when {@code recursive}. Content that no
+     * other file references is deleted before this returns: its space is free at once.
+     */
     public void remove(String path, boolean recursive) throws DiskException {
         String p = DiskPaths.canonical(path);
         if (p.equals(DiskPaths.ROOT)) {
@@ -132,6 +137,7 @@ public final class FileTree {
             ns.delete(tx, p);
             return null;
         });
+        released.deleteUnreferencedQuietly();
     }
 
     /** Renames or moves a file or directory (with everything in it); the target must not exist. */

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * Removes what nothing will use again: part files of uploads left untouched for the TTL (and of uploads whose row is
- * gone, such as a deleted user's), and blobs that no entry points at. Safe while workers serve: a part being written
- * is locked and skipped, and each blob is deleted inside a write transaction, which no commit can interleave with.
+ * gone, such as a deleted user's), blobs that no entry points at, and counts of failed proofs whose window has ended.
+ * Safe while workers serve: a part being written is locked and skipped, and each blob is deleted inside a write
+ * transaction, which no commit can interleave with. Blobs are mostly freed at once when their last reference goes
+ * ({@link ReleasedBlobs}); the sweep here finds the rest (a deleted user's, a drain that failed).
  */
 final class GarbageCollector {
 
@@ -29,17 +31,21 @@ final class GarbageCollector {
     private final Database db;
     private final BlobStore blobs;
     private final Path partsDir;
+    private final ReleasedBlobs released;
+    private final ProofFailures proofFailures;
 
-    GarbageCollector(Database db, BlobStore blobs, Path partsDir) {
+    GarbageCollector(Database db, BlobStore blobs, Path partsDir, ProofFailures proofFailures) {
         this.db = db;
         this.blobs = blobs;
         this.partsDir = partsDir;
+        this.released = new ReleasedBlobs(db, blobs);
+        this.proofFailures = proofFailures;
     }
 
     GcReport collect(Duration partTtl) throws DiskException {
         long cutoff = Instant.now().minus(partTtl).toEpochMilli();
-        Tally parts = new Tally();
-        Tally gone = new Tally();
+        ReleasedBlobs.Tally parts = new ReleasedBlobs.Tally();
+        ReleasedBlobs.Tally gone = released.deleteUnreferenced();
         try {
             // files before rows: a part file is made after its row, so every file listed has its row visible below
             Map<Long, Path> files = partFiles();
@@ -62,9 +68,13 @@ final class GarbageCollector {
                     "SELECT DISTINCT sha256 FROM entries WHERE is_dir = 0", rs -> rs.getString(1))));
             for (String hash : blobs.all()) {
                 if (!referenced.contains(hash)) {
-                    gone.add(deleteBlobIfUnreferenced(hash));
+                    gone.add(db.write(tx -> released.deleteIfUnreferenced(tx, hash)));
                 }
             }
+            db.write(tx -> {
+                proofFailures.forgetExpired(tx);
+                return null;
+            });
         } catch (IOException e) {
             throw Uploads.storageFailure("garbage collection failed", e);
         }
@@ -93,32 +103,6 @@ final class GarbageCollector {
         } catch (NoSuchFileException e) {
             return -1; // deleted meanwhile by its commit or abort
         }
-    }
-
-    private static final class Tally {
-        int count;
-        long bytes;
-
-        void add(long freed) {
-            if (freed >= 0) {
-                count++;
-                bytes += freed;
-            }
-        }
-    }
-
-    private long deleteBlobIfUnreferenced(String hash) throws DiskException {
-        return db.write(tx -> {
-            if (tx.one("SELECT 1 FROM entries WHERE sha256 = ? AND is_dir = 0 LIMIT 1", rs -> true, hash)
-                    .isPresent()) {
-                return -1L;
-            }
-            try {
-                return blobs.delete(hash);
-            } catch (IOException e) {
-                throw Uploads.storageFailure("cannot delete blob " + hash, e);
-            }
-        });
     }
 
     private Map<Long, Path> partFiles() throws IOException {

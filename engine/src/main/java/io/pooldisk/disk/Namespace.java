@@ -83,38 +83,59 @@ final class Namespace {
 
     /**
      * Points {@code path} at a blob: a new file, or a whole new version of an older one. Checks the parent, that no
-     * directory is in the way, and the quota (the replaced file's size is freed by the replacement).
+     * directory is in the way, and the quota (the replaced file's size is freed by the replacement). Replaced content
+     * is noted as released.
      */
     Entry putFile(Tx tx, String path, long size, String sha256, Instant now) throws SQLException, DiskException {
-        checkFileMayGoAt(tx, path, size);
+        Optional<Entry> replaced = checkFileMayGoAt(tx, path, size, sha256);
         tx.update("INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
                 + "VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (owner, path) DO UPDATE "
                 + "SET size = excluded.size, modified = excluded.modified, sha256 = excluded.sha256",
                 owner, path, DiskPaths.parent(path), DiskPaths.name(path), size, now.toEpochMilli(), sha256);
+        if (replaced.isPresent() && !replaced.get().sha256().equals(sha256)) {
+            ReleasedBlobs.note(tx, replaced.get().sha256());
+        }
         Instant stored = Instant.ofEpochMilli(now.toEpochMilli()); // as a later stat will read it back
         return new Entry(path, DiskPaths.name(path), Entry.Kind.FILE, size, stored, sha256);
     }
 
-    /** What {@link #putFile} checks, for refusing an upload before any byte is sent. */
-    void checkFileMayGoAt(Tx tx, String path, long size) throws SQLException, DiskException {
+    /**
+     * What {@link #putFile} checks, for refusing an upload before any byte is sent; returns the file it would
+     * replace. The quota counts the user's files and, in full, their unfinished uploads other than this one (the
+     * same path, size and hash): parts are on the server's disk too, and an upload that fitted when it began still
+     * fits when it completes.
+     */
+    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size, String sha256) throws SQLException,
+            DiskException {
         long quota = quota(tx);
         Optional<Entry> existing = find(tx, path);
         if (existing.isPresent() && existing.get().isDirectory()) {
             throw new DiskException(DiskException.CONFLICT, "is a directory: " + path);
         }
         requireParentDirectory(tx, path);
-        long used = used(tx) - existing.map(Entry::size).orElse(0L);
-        if (quota > 0 && used + size > quota) {
-            throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
-                    + Math.max(0, quota - used) + " of " + quota + " free");
+        if (quota == 0) {
+            return existing;
         }
+        long used = used(tx) - existing.map(Entry::size).orElse(0L);
+        long unfinished = tx.one("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? "
+                + "AND NOT (path = ? AND size = ? AND sha256 = ?)", rs -> rs.getLong(1), owner, path, size, sha256)
+                .orElse(0L);
+        if (used + unfinished + size > quota) {
+            throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
+                    + Math.max(0, quota - used - unfinished) + " of " + quota + " free"
+                    + (unfinished > 0 ? " (" + unfinished + " held by unfinished uploads)" : ""));
+        }
+        return existing;
     }
 
     /**
      * Deletes a row and, for a directory, everything below it: the paths in [dir + "/", dir + "0"), as '0' follows
-     * '/' in the byte order SQLite compares text in.
+     * '/' in the byte order SQLite compares text in. The content of the files deleted is noted as released.
      */
     void delete(Tx tx, String path) throws SQLException {
+        tx.update("INSERT OR IGNORE INTO released_blobs (sha256) SELECT DISTINCT sha256 FROM entries "
+                + "WHERE owner = ? AND is_dir = 0 AND (path = ? OR (path >= ? AND path < ?))", owner, path,
+                path + "/", path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path >= ? AND path < ?", owner, path + "/", path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path = ?", owner, path);
     }

@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final List<String> V1 = List.of("""
             CREATE TABLE users (
@@ -51,6 +51,22 @@ final class Schema {
               name TEXT PRIMARY KEY,
               value BLOB NOT NULL)""");
 
+    /**
+     * Instant uploads prove possession of the whole content (with a nonce kept in the session instead of a range kept
+     * with the upload), and failed proofs are counted; blobs whose last reference went wait here to be freed.
+     */
+    private static final List<String> V2 = List.of("""
+            CREATE TABLE proof_failures (
+              owner TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+              sha256 TEXT NOT NULL,
+              failures INTEGER NOT NULL,
+              since INTEGER NOT NULL,
+              PRIMARY KEY (owner, sha256))""", """
+            CREATE TABLE released_blobs (
+              sha256 TEXT PRIMARY KEY)""",
+            "ALTER TABLE uploads DROP COLUMN challenge_offset",
+            "ALTER TABLE uploads DROP COLUMN challenge_length");
+
     private Schema() {
     }
 
@@ -69,6 +85,11 @@ final class Schema {
                 byte[] secret = new byte[32];
                 new SecureRandom().nextBytes(secret);
                 tx.update("INSERT INTO secrets (name, value) VALUES ('server', ?)", secret);
+            }
+            if (version < 2) {
+                for (String ddl : V2) {
+                    tx.update(ddl);
+                }
             }
             tx.update("PRAGMA user_version = " + VERSION); // a constant: PRAGMA takes no parameters
             return null;

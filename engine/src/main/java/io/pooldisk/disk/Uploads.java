@@ -1,17 +1,19 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.PossessionProof;
 import io.pooldisk.protocol.Sha256;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -19,53 +21,51 @@ import java.util.Optional;
  * the byte after whatever stopped it (a disconnect, a killed worker, a restart), is verified against its SHA-256,
  * and is committed atomically: renamed into the blob store and linked to its path in one transaction. Readers see
  * the old file or the new one, never a partial or unverified one.
+ *
+ * <p>An instant upload (秒传) stores content the server already holds, as the {@link InstantUploadPolicy} allows,
+ * without its bytes: the client proves it holds the whole content instead ({@link #challengeInstant},
+ * {@link #commitInstant}).
  */
 public final class Uploads {
-
-    /** Instant uploads prove possession by hashing a random range of about this size. */
-    static final int MIN_CHALLENGE = 64 * 1024;
-    static final int MAX_CHALLENGE = 1024 * 1024;
 
     private final Database db;
     private final BlobStore blobs;
     private final Path partsDir;
     private final Namespace ns;
     private final SecureRandom random;
+    private final InstantUploadPolicy instantUploads;
+    private final ProofFailures proofFailures;
+    private final ReleasedBlobs released;
 
-    Uploads(Database db, BlobStore blobs, Path partsDir, String user, SecureRandom random) {
+    Uploads(Database db, BlobStore blobs, Path partsDir, String user, SecureRandom random,
+            InstantUploadPolicy instantUploads, ProofFailures proofFailures) {
         this.db = db;
         this.blobs = blobs;
         this.partsDir = partsDir;
         this.ns = new Namespace(user);
         this.random = random;
+        this.instantUploads = instantUploads;
+        this.proofFailures = proofFailures;
+        this.released = new ReleasedBlobs(db, blobs);
     }
 
-    /**
-     * An upload begun or resumed. {@code offset}: bytes the part file already holds, where the client resumes.
-     * {@code contentKnown}: the server already holds this content, so an instant upload is possible, with proof.
-     */
-    public record Ticket(long id, String path, long size, String sha256, long offset, Path partFile,
-            boolean contentKnown) {
-    }
-
-    /** The range of the content whose SHA-256 proves possession. */
-    public record Challenge(long offset, long length) {
+    /** An upload begun or resumed. {@code offset}: bytes the part file already holds, where the client resumes. */
+    public record Ticket(long id, String path, long size, String sha256, long offset, Path partFile) {
     }
 
     /**
      * Begins an upload of {@code size} bytes with that SHA-256 to {@code path}, or resumes the one that the same
      * user began with the same path, size and hash. Refuses up front what could never commit: a bad name, a
-     * directory in the way, a missing parent, a quota or a disk too small.
+     * directory in the way, a missing parent, a quota or a disk too small. The quota counts the size of the user's
+     * other unfinished uploads, in full.
      */
     public Ticket begin(String path, long size, String sha256) throws DiskException {
         String p = DiskPaths.canonical(path);
         String hash = parseSha256(sha256);
-        if (size < 0) {
-            throw new DiskException(DiskException.BAD_REQUEST, "the size must not be negative");
-        }
+        requireSize(size);
         long now = Instant.now().toEpochMilli();
         long id = db.write(tx -> {
-            ns.checkFileMayGoAt(tx, p, size);
+            ns.checkFileMayGoAt(tx, p, size, hash);
             Optional<Long> resumed = tx.one("SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? "
                     + "AND sha256 = ?", rs -> rs.getLong(1), ns.owner(), p, size, hash);
             if (resumed.isPresent()) {
@@ -78,12 +78,13 @@ public final class Uploads {
         Path part = partFile(partsDir, id);
         long offset = preparePart(part, size);
         checkDiskSpace(size - offset);
-        return new Ticket(id, p, size, hash, offset, part, blobs.holds(hash, size));
+        return new Ticket(id, p, size, hash, offset, part);
     }
 
     /** Creates the part if needed and marks it used, so garbage collection leaves a resumed upload alone. */
     private static long preparePart(Path part, long size) throws DiskException {
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(part, java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), OwnerOnly.fileMode())) {
             if (ch.size() > size) {
                 ch.truncate(0); // not a prefix of this upload: start over
             }
@@ -123,65 +124,111 @@ public final class Uploads {
      */
     public PartWriter resumePart(long uploadId, String path, long size, String sha256, long received,
             byte[] hashState) throws DiskException {
-        Ticket t = new Ticket(uploadId, path, size, sha256, received, partFile(partsDir, uploadId), false);
+        Ticket t = new Ticket(uploadId, path, size, sha256, received, partFile(partsDir, uploadId));
         requireUpload(t);
         return PartWriter.open(t, received, hashState);
     }
 
     /**
-     * Picks a random range of the content for the client to hash, and keeps it with the upload, so the proof may
-     * come to another worker process.
+     * Offers an instant upload of {@code size} bytes with that SHA-256 to {@code path}: a challenge whose nonce the
+     * client must key an HMAC-SHA256 of the whole content with ({@link io.pooldisk.protocol.PossessionProof}).
+     * Empty when the bytes must be sent: the policy does not let this user upload that content instantly, or they
+     * failed too many proofs of it lately ({@link ProofFailures}); a challenge counts as a failure until it is
+     * answered right. Refuses what {@link #begin} refuses.
      */
-    public Challenge challenge(Ticket t) throws DiskException {
-        if (!blobs.holds(t.sha256(), t.size())) {
-            throw new DiskException(DiskException.CONFLICT, "the server does not hold that content: upload it");
+    public Optional<InstantChallenge> challengeInstant(String path, long size, String sha256) throws DiskException {
+        String p = DiskPaths.canonical(path);
+        String hash = parseSha256(sha256);
+        requireSize(size);
+        if (instantUploads == InstantUploadPolicy.OFF || !db.read(tx -> qualifies(tx, hash, size))) {
+            return Optional.empty(); // most uploads: no write lock taken
         }
-        long length = Math.min(t.size(), MIN_CHALLENGE + random.nextInt(MAX_CHALLENGE - MIN_CHALLENGE + 1));
-        long offset = length == t.size() ? 0 : random.nextLong(t.size() - length + 1);
-        db.write(tx -> {
-            if (tx.update("UPDATE uploads SET challenge_offset = ?, challenge_length = ? WHERE id = ? AND owner = ?",
-                    offset, length, t.id(), ns.owner()) == 0) {
-                throw noSuchUpload(t);
+        // Opened first: the content stays readable for the proof whatever happens to its references meanwhile.
+        FileChannel blob = openBlob(hash, size);
+        if (blob == null) {
+            return Optional.empty();
+        }
+        boolean offered = false;
+        try {
+            offered = db.write(tx -> {
+                ns.checkFileMayGoAt(tx, p, size, hash);
+                return qualifies(tx, hash, size) && proofFailures.tryCount(tx, ns.owner(), hash);
+            });
+        } finally {
+            if (!offered) {
+                closeQuietly(blob);
             }
+        }
+        return offered ? Optional.of(new InstantChallenge(p, size, hash, PossessionProof.newNonce(random), blob))
+                : Optional.empty();
+    }
+
+    /** Whether this user may upload that content instantly: someone stores it, as the policy requires. */
+    private boolean qualifies(Database.Tx tx, String sha256, long size) throws java.sql.SQLException {
+        String stored = "SELECT 1 FROM entries WHERE sha256 = ? AND size = ? AND is_dir = 0";
+        Optional<Boolean> found = instantUploads == InstantUploadPolicy.ALL
+                ? tx.one(stored + " LIMIT 1", rs -> true, sha256, size)
+                : tx.one(stored + " AND owner = ? LIMIT 1", rs -> true, sha256, size, ns.owner());
+        return found.isPresent();
+    }
+
+    /** The stored content of that hash, open for reading; null when it is missing or has another size. */
+    private FileChannel openBlob(String sha256, long size) throws DiskException {
+        FileChannel blob;
+        try {
+            blob = FileChannel.open(blobs.path(sha256), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
             return null;
-        });
-        return new Challenge(offset, length);
+        } catch (IOException e) {
+            throw storageFailure("cannot open the stored content " + sha256, e);
+        }
+        try {
+            if (blob.size() == size) {
+                return blob;
+            }
+        } catch (IOException e) {
+            closeQuietly(blob);
+            throw storageFailure("cannot read the stored content " + sha256, e);
+        }
+        closeQuietly(blob);
+        return null;
     }
 
     /**
-     * Commits an instant upload (秒传): the client proves it has the content by the SHA-256 of the challenged range
-     * of it. Each challenge answers once; a wrong proof needs a new challenge.
+     * Commits an instant upload whose challenge the client answered with {@code proof}: it must be the proof
+     * {@link InstantChallenge#expectedProof} computed (412 otherwise: the challenge stays counted as failed). A right
+     * one clears the user's failed proofs of that content. Then, in one transaction, {@code path} points at the
+     * stored content (409 if it is no longer stored; the quota is checked again, 507), and an unfinished upload of
+     * the same content to the same path is dropped: it is done.
      */
-    public Entry commitInstant(Ticket t, String proofSha256Hex) throws DiskException {
-        byte[] proof = HexFormat.of().parseHex(parseSha256(proofSha256Hex));
-        Challenge c = db.write(tx -> {
-            Optional<Challenge> issued = tx.one("SELECT challenge_offset, challenge_length FROM uploads "
-                    + "WHERE id = ? AND owner = ? AND challenge_offset IS NOT NULL", rs -> new Challenge(rs.getLong(1),
-                    rs.getLong(2)), t.id(), ns.owner());
-            tx.update("UPDATE uploads SET challenge_offset = NULL, challenge_length = NULL WHERE id = ?", t.id());
-            return issued.orElseThrow(() -> new DiskException(DiskException.CONFLICT,
-                    "no challenge is pending for this upload: ask for one first"));
+    public Entry commitInstant(String path, long size, String sha256, String expectedProof, String proof)
+            throws DiskException {
+        String p = DiskPaths.canonical(path);
+        String hash = parseSha256(sha256);
+        if (!MessageDigest.isEqual(expectedProof.getBytes(StandardCharsets.US_ASCII),
+                proof.getBytes(StandardCharsets.US_ASCII))) {
+            throw new DiskException(DiskException.PRECONDITION_FAILED, "proof of possession failed: that is not "
+                    + "the HMAC-SHA256 of the whole content keyed by the nonce");
+        }
+        db.write(tx -> {
+            proofFailures.clear(tx, ns.owner(), hash); // proved, whatever happens to the commit
+            return null;
         });
-        byte[] expected;
-        try (FileChannel blob = FileChannel.open(blobs.path(t.sha256()), StandardOpenOption.READ)) {
-            expected = Sha256.ofRange(blob, c.offset(), c.length());
-        } catch (IOException e) {
-            throw new DiskException(DiskException.CONFLICT, "the server does not hold that content: upload it");
-        }
-        if (!MessageDigest.isEqual(expected, proof)) {
-            throw new DiskException(DiskException.PRECONDITION_FAILED, "proof of possession failed: wrong SHA-256 "
-                    + "of bytes " + c.offset() + "+" + c.length());
-        }
         Entry entry = db.write(tx -> {
-            requireUpload(tx, t);
-            if (!blobs.holds(t.sha256(), t.size())) { // collected meanwhile
-                throw new DiskException(DiskException.CONFLICT, "the server does not hold that content: upload it");
+            if (!blobs.holds(hash, size)) { // deleted meanwhile: its last reference went
+                throw new DiskException(DiskException.CONFLICT, "the server no longer holds that content: PUT "
+                        + "again and send it");
             }
-            Entry e = ns.putFile(tx, t.path(), t.size(), t.sha256(), Instant.now());
-            tx.update("DELETE FROM uploads WHERE id = ?", t.id());
+            Entry e = ns.putFile(tx, p, size, hash, Instant.now());
+            Optional<Long> unfinished = tx.one("SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? "
+                    + "AND sha256 = ?", rs -> rs.getLong(1), ns.owner(), p, size, hash);
+            if (unfinished.isPresent()) {
+                tx.update("DELETE FROM uploads WHERE id = ?", unfinished.get());
+                deleteQuietly(partFile(partsDir, unfinished.get()));
+            }
             return e;
         });
-        deleteQuietly(t.partFile());
+        released.deleteUnreferencedQuietly();
         return entry;
     }
 
@@ -214,7 +261,7 @@ public final class Uploads {
                 throw new DiskException(DiskException.PRECONDITION_FAILED, "SHA-256 mismatch: the bytes received "
                         + "for " + t.path() + " hash to " + actual + "; the upload was discarded, send it again");
             }
-            return db.write(tx -> {
+            Entry entry = db.write(tx -> {
                 requireUpload(tx, t);
                 Entry e = ns.putFile(tx, t.path(), t.size(), t.sha256(), Instant.now());
                 try {
@@ -225,6 +272,8 @@ public final class Uploads {
                 tx.update("DELETE FROM uploads WHERE id = ?", t.id());
                 return e;
             });
+            released.deleteUnreferencedQuietly(); // the content it replaced, if nothing else references it
+            return entry;
         }
     }
 
@@ -255,6 +304,12 @@ public final class Uploads {
         }
     }
 
+    private static void requireSize(long size) throws DiskException {
+        if (size < 0) {
+            throw new DiskException(DiskException.BAD_REQUEST, "the size must not be negative");
+        }
+    }
+
     /** A SHA-256 in canonical form; anything else is refused (it names a blob file). */
     private static String parseSha256(String hex) throws DiskException {
         String canonical = Sha256.canonical(hex);
@@ -279,6 +334,14 @@ public final class Uploads {
             return new DiskException(DiskException.INSUFFICIENT_STORAGE, "disk full: " + what, e);
         }
         return new DiskException(DiskException.STORAGE_FAILURE, what + ": " + reason, e);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // read-only: nothing is lost
+        }
     }
 
     private static void deleteQuietly(Path file) {

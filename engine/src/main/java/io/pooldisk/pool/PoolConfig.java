@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.disk.InstantUploadPolicy;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,18 +29,22 @@ import java.util.Objects;
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
  * @param loginWindow       the window failed logins are counted in
  * @param loginBan          how long an address with too many failed logins is refused
+ * @param instantUploads    the content users may upload instantly (proving possession instead of sending it):
+ *                          their own (the default), anyone's, or none
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int maxPending, Duration queueTimeout,
                          Duration requestTimeout, int maxRequests, int maxRequestsJitter, Duration grace,
                          Duration idleTimeout, Duration linger, int maxSessions, Duration uploadTtl,
-                         int loginMaxFailures, Duration loginWindow, Duration loginBan, WorkerLauncher launcher) {
+                         int loginMaxFailures, Duration loginWindow, Duration loginBan,
+                         InstantUploadPolicy instantUploads, WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
 
     public PoolConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(instantUploads, "instantUploads");
         Objects.requireNonNull(launcher, "launcher");
         requireRange("workers", workers, 1, MAX_WORKERS);
         requireRange("maxPending", maxPending, 0, 1_000_000);
@@ -82,6 +88,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         b.loginMaxFailures = loginMaxFailures;
         b.loginWindow = loginWindow;
         b.loginBan = loginBan;
+        b.instantUploads = instantUploads;
         b.launcher = launcher;
         return b;
     }
@@ -89,7 +96,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
     /** What each worker process is told on its command line. */
     public io.pooldisk.worker.WorkerOptions workerOptions(int masterPid) {
         return new io.pooldisk.worker.WorkerOptions(masterPid, dataDir, linger, loginMaxFailures, loginWindow,
-                loginBan);
+                loginBan, instantUploads);
     }
 
     /** Defaults match {@code pooldisk serve --help}. */
@@ -110,6 +117,7 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         private int loginMaxFailures = 5;
         private Duration loginWindow = Duration.ofMinutes(1);
         private Duration loginBan = Duration.ofMinutes(5);
+        private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) { bind = v; return this; }
@@ -128,12 +136,13 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
         public Builder loginWindow(Duration v) { loginWindow = v; return this; }
         public Builder loginBan(Duration v) { loginBan = v; return this; }
+        public Builder instantUploads(InstantUploadPolicy v) { instantUploads = v; return this; }
         public Builder launcher(WorkerLauncher v) { launcher = v; return this; }
 
         public PoolConfig build() {
             return new PoolConfig(bind, workers, dataDir, maxPending, queueTimeout, requestTimeout, maxRequests,
                     maxRequestsJitter, grace, idleTimeout, linger, maxSessions, uploadTtl, loginMaxFailures,
-                    loginWindow, loginBan, launcher);
+                    loginWindow, loginBan, instantUploads, launcher);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.pooldisk.protocol;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 public final class Sha256 {
 
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final int CHUNK = 1 << 20;
 
     private Sha256() {
     }
@@ -42,18 +40,7 @@ public final class Sha256 {
 
     /** Adds {@code length} bytes of {@code file} from {@code offset} to {@code md}. */
     public static void update(MessageDigest md, FileChannel file, long offset, long length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(length, 1)));
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-            int n = file.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("file ended at byte " + pos + " of " + end);
-            }
-            md.update(buf.flip());
-            pos += n;
-        }
+        FileChunks.forEach(file, offset, length, md::update);
     }
 
     /** The digest of {@code length} bytes of {@code file} from {@code offset}. */

@@ -90,6 +90,6 @@ final class SessionContext {
 
     /** Reports a long command's progress to the master, at a bounded rate. */
     interface TransferReporter {
-        void running(String command, long bytes) throws BrokenConnectionException;
+        void running(String command, long bytes);
     }
 }

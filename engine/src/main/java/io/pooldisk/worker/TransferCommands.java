@@ -3,6 +3,7 @@ package io.pooldisk.worker;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.Download;
 import io.pooldisk.disk.Entry;
+import io.pooldisk.disk.InstantChallenge;
 import io.pooldisk.disk.PartWriter;
 import io.pooldisk.disk.Uploads;
 import io.pooldisk.protocol.Arguments;
@@ -12,32 +13,38 @@ import io.pooldisk.unix.Native;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /** PUT (with resume and instant upload after a proof of possession), HASH (the proof) and GET (sendfile). */
 final class TransferCommands {
 
-    /** The upload waiting for a proof of possession: "size sha256 path". */
+    /** The instant upload waiting for its proof: "size sha256 expectedProof path". */
     private static final String PROVE = "prove";
     /** A hash whose proof failed in this session: its next PUT sends the bytes. */
     private static final String NO_INSTANT = "noInstant";
+    /** In place of the expected proof when the server could not read its own copy of the content. */
+    private static final String UNREADABLE = "-";
 
     private TransferCommands() {
     }
 
     static void put(SessionContext ctx, String argument) throws DiskException, ProtocolException,
             BrokenConnectionException {
+        // A challenge not answered before the next PUT is abandoned: it stays counted as a failed proof.
+        ctx.state = ctx.state.withExchange(PROVE, null);
         List<String> a = Arguments.wordsThenPath(3, argument, "PUT <size> <sha256> <path>");
         long size = Arguments.number(a.get(0), "size");
         String sha256 = Arguments.sha256(a.get(1));
         String path = ctx.resolve(a.get(2));
         Uploads uploads = ctx.uploads();
-        Uploads.Ticket ticket = uploads.begin(path, size, sha256);
-        if (ticket.contentKnown() && !sha256.equals(ctx.state.exchange(NO_INSTANT))) {
-            Uploads.Challenge c = uploads.challenge(ticket);
-            ctx.state = ctx.state.withExchange(PROVE, size + " " + sha256 + " " + path);
-            ctx.reply(Reply.ok("PROVE " + c.offset() + " " + c.length()));
-            return;
+        if (!sha256.equals(ctx.state.exchange(NO_INSTANT))) {
+            Optional<InstantChallenge> challenge = uploads.challengeInstant(path, size, sha256);
+            if (challenge.isPresent()) {
+                prove(ctx, challenge.get());
+                return;
+            }
         }
+        Uploads.Ticket ticket = uploads.begin(path, size, sha256);
         PartWriter part = uploads.openPart(ticket);
         try {
             ctx.reply(Reply.ok("SEND " + part.position()));
@@ -46,6 +53,25 @@ final class TransferCommands {
             throw e;
         }
         receive(ctx, uploads, part, "PUT " + path);
+    }
+
+    /**
+     * Sends the challenge's nonce, then reads the stored content for the proof expected while the client reads its
+     * file for the same, and keeps it in the session for the HASH that answers.
+     */
+    private static void prove(SessionContext ctx, InstantChallenge challenge) throws BrokenConnectionException {
+        try (challenge) {
+            ctx.reply(Reply.ok("PROVE " + challenge.nonce()));
+            String label = "PROVE " + challenge.path();
+            String expected;
+            try {
+                expected = challenge.expectedProof(bytes -> ctx.reporter.running(label, bytes));
+            } catch (DiskException e) {
+                expected = UNREADABLE; // the PROVE is sent: the HASH that answers it gets the error
+            }
+            ctx.state = ctx.state.withExchange(PROVE, challenge.size() + " " + challenge.sha256() + " " + expected
+                    + " " + challenge.path());
+        }
     }
 
     /**
@@ -115,15 +141,21 @@ final class TransferCommands {
             BrokenConnectionException {
         String pending = ctx.takeExchange(PROVE, "HASH answers a PUT that was answered with PROVE");
         String proof = Arguments.sha256(argument);
-        String[] upload = pending.split(" ", 3);
-        Uploads uploads = ctx.uploads();
-        Uploads.Ticket ticket = uploads.begin(upload[2], Long.parseLong(upload[0]), upload[1]);
+        String[] upload = pending.split(" ", 4);
+        long size = Long.parseLong(upload[0]);
+        String sha256 = upload[1];
+        String expected = upload[2];
+        String path = upload[3];
         try {
-            Entry stored = uploads.commitInstant(ticket, proof);
+            if (expected.equals(UNREADABLE)) {
+                throw new DiskException(DiskException.STORAGE_FAILURE, "the server could not read its copy of that "
+                        + "content: PUT again and send it");
+            }
+            Entry stored = ctx.uploads().commitInstant(path, size, sha256, expected, proof);
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
         } catch (DiskException e) {
-            if (e.code() == DiskException.PRECONDITION_FAILED) {
-                ctx.state = ctx.state.withExchange(NO_INSTANT, upload[1]);
+            if (e.code() == DiskException.PRECONDITION_FAILED || e.code() == DiskException.STORAGE_FAILURE) {
+                ctx.state = ctx.state.withExchange(NO_INSTANT, sha256);
             }
             throw e;
         }

@@ -1,5 +1,7 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.disk.InstantUploadPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,16 +16,18 @@ import java.util.List;
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
  * @param loginWindow       the window failed logins are counted in
  * @param loginBan          how long an address that failed too often is refused
+ * @param instantUploads    the content users may upload instantly, proving possession instead of sending it
  */
 public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int loginMaxFailures,
-                            Duration loginWindow, Duration loginBan) {
+                            Duration loginWindow, Duration loginBan, InstantUploadPolicy instantUploads) {
 
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
                 "--linger-ms", Long.toString(linger.toMillis()),
                 "--login-max-failures", Integer.toString(loginMaxFailures),
                 "--login-window-ms", Long.toString(loginWindow.toMillis()),
-                "--login-ban-ms", Long.toString(loginBan.toMillis())));
+                "--login-ban-ms", Long.toString(loginBan.toMillis()),
+                "--instant-upload", instantUploads.option()));
         if (dataDir != null) {
             args.addAll(List.of("--data", dataDir.toString()));
         }
@@ -37,7 +41,9 @@ public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int lo
                 Duration.ofMillis(number(args, "--linger-ms", 50)),
                 (int) number(args, "--login-max-failures", 5),
                 Duration.ofMillis(number(args, "--login-window-ms", 60_000)),
-                Duration.ofMillis(number(args, "--login-ban-ms", 300_000)));
+                Duration.ofMillis(number(args, "--login-ban-ms", 300_000)),
+                text(args, "--instant-upload") == null ? InstantUploadPolicy.OWN
+                        : InstantUploadPolicy.parse(text(args, "--instant-upload")));
     }
 
     private static String text(String[] args, String name) {

@@ -27,7 +27,7 @@ final class WorkerServices {
             if (options.dataDir() == null) {
                 throw new DiskException(DiskException.STORAGE_FAILURE, "this server has no storage");
             }
-            store = DiskStore.open(options.dataDir());
+            store = DiskStore.open(options.dataDir(), options.instantUploads());
         }
         return store;
     }

@@ -187,7 +187,7 @@ public final class TransferBenchmark {
         return bytes / ((System.nanoTime() - t) / 1e9) / 1e9;
     }
 
-    private static void writeRandom(Path file, long size) throws IOException {
+    static void writeRandom(Path file, long size) throws IOException {
         byte[] block = new byte[CHUNK];
         Random random = new Random(1);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -198,7 +198,8 @@ public final class TransferBenchmark {
         }
     }
 
-    private static void stamp(Path file, long round) throws IOException {
+    /** Makes the file's content new: its first 8 bytes become {@code round}. */
+    static void stamp(Path file, long round) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(8).putLong(0, round), 0);
         }

@@ -183,7 +183,13 @@ class ServeCommandTest {
             assertThat(p.waitFor(PATIENCE)).isZero();
             assertThat(p.stdout()).contains("--host", "--port", "--workers", "--data", "--max-pending",
                     "--queue-timeout", "--request-timeout", "--max-requests", "--grace", "--idle-timeout", "--linger",
-                    "Exit codes:");
+                    "--instant-upload=own|all|off", "Exit codes:");
+            assertThat(p.stdout().replaceAll("\\s+", " ")).contains("own: content the same user stores already",
+                    "all: content any user stores", "off: every upload sends its bytes", "Default: own.");
+        }
+        try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--instant-upload", "everyone")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
+            assertThat(p.stderr()).contains("'everyone' is not one of own, all, off");
         }
     }
 }

@@ -42,4 +42,9 @@ final class Content {
     static byte[] read(Download d) throws IOException {
         return Files.readAllBytes(Path.of("/proc/self/fd/" + d.fd()));
     }
+
+    /** Where the blob of that content lives in data directory {@code data}. */
+    static Path blob(Path data, String sha256) {
+        return data.resolve("blobs").resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
 }

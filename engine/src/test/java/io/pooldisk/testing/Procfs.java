@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** What /proc says about processes: whether they live, their descriptors, their listening sockets. */
+/** What /proc says about processes: whether they live, their CPU time, descriptors and listening sockets. */
 public final class Procfs {
 
     private Procfs() {
@@ -22,6 +22,13 @@ public final class Procfs {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** CPU time the process has used, user and system, in milliseconds (the kernel counts in clock ticks of 10 ms). */
+    public static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime (fields 14, 15)
     }
 
     public static int openFdCount(long pid) throws IOException {

@@ -30,6 +30,18 @@ public final class TestServers {
         login(raw::request, user, password);
     }
 
+    /** A raw line connection to {@code server}, logged in as {@code user}. */
+    public static LineClient loggedIn(InetSocketAddress server, String user, String password) throws Exception {
+        LineClient c = new LineClient(server);
+        try {
+            login(c, user, password);
+            return c;
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
     /** A connection that sends one request line and returns the reply line. */
     @FunctionalInterface
     public interface LineRequest {
@@ -53,6 +65,27 @@ public final class TestServers {
 
     private static byte[] bytes(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Reproducible test content. */
+    public static byte[] randomBytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    public static String sha256(byte[] content) {
+        return io.pooldisk.protocol.Sha256.hex(io.pooldisk.protocol.Sha256.digest().digest(content));
+    }
+
+    /**
+     * The proof of possession of an instant upload as docs/PROTOCOL.md defines it, written here apart from the
+     * server's code: HMAC-SHA256 of {@code content}, keyed by the nonce's 32 bytes.
+     */
+    public static String possessionProof(String nonceHex, byte[] content) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(nonceHex), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(content));
     }
 
     public static PoolConfig.Builder config(Path dataDir, int workers) {

@@ -29,7 +29,7 @@ class CommandHandlerTest {
         Native.setNonBlocking(pair[1], true);
         conn.open(pair[0], new byte[0], (events, midTransfer) -> false);
         WorkerOptions options = new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5), io.pooldisk.disk.InstantUploadPolicy.OWN);
         ctx = new SessionContext(SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options),
                 (command, bytes) -> { });
     }
