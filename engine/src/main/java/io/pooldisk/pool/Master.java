@@ -954,26 +954,28 @@ final class Master implements Runnable {
             return;
         }
         long now = now();
-        unreaped.entrySet().removeIf(e -> {
-            int status = Native.reap(e.getKey());
+        // Copied: a failed start may begin a stop, which ends workers and so adds to the map.
+        for (Map.Entry<Integer, Exited> e : new ArrayList<>(unreaped.entrySet())) {
+            int pid = e.getKey();
+            int status = Native.reap(pid);
             if (status < 0) {
                 if (now >= e.getValue().killAt()) {
-                    Native.kill(e.getKey(), Native.SIGKILL); // it closed its socketpair but lingers: end it
+                    Native.kill(pid, Native.SIGKILL); // it closed its socketpair but lingers: end it
                 }
-                return false;
+                continue;
             }
+            unreaped.remove(pid);
             String reason = e.getValue().reason();
-            emit(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + e.getKey() + " exited ("
+            emit(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + pid + " exited ("
                     + Native.describeStatus(status) + ")" + (reason == null ? "" : ": " + reason));
             if (e.getValue().booting() && stopDeadline < 0) {
                 // An exit status of its own before hello: its JVM or its options are wrong, and will be next time.
                 // A signal (an OOM killer, an administrator) or our own kill is a bad moment, not a bad setup.
                 boolean exitedByItself = (status & 0x7f) == 0 && (status & 0xff00) != 0 && reason == null;
-                startFailed("worker pid " + e.getKey(), Native.describeStatus(status) + " before saying hello",
+                startFailed("worker pid " + pid, Native.describeStatus(status) + " before saying hello",
                         exitedByItself);
             }
-            return true;
-        });
+        }
     }
 
     /** Asks a worker to leave once its session is back; idle ones leave at once. */

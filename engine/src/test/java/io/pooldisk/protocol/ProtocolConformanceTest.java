@@ -314,7 +314,7 @@ class ProtocolConformanceTest {
 
             byte[] bytes = random(1000);
             assertThat(upload(c, bytes, "x")).startsWith("OK STORED ");
-            Matcher prove = Pattern.compile("OK PROVE (\\d+) (\\d+)").matcher(put(c, bytes, "y"));
+            Matcher prove = Pattern.compile("OK PROVE ([0-9a-f]{64})").matcher(put(c, bytes, "y"));
             assertThat(prove.matches()).isTrue();
             assertThat(login(c, "ann", PASSWORD)).startsWith("OK WELCOME ");
             assertThat(c.request("PWD")).isEqualTo("OK /");
@@ -393,7 +393,7 @@ class ProtocolConformanceTest {
         leavePart(proven, "/both/proven", 50_000);
         try (LineClient c = loggedIn("ann")) {
             assertThat(upload(c, proven, "/both/copy2")).startsWith("OK STORED ");
-            Matcher prove = Pattern.compile("OK PROVE (\\d+) (\\d+)").matcher(put(c, proven, "/both/proven"));
+            Matcher prove = Pattern.compile("OK PROVE ([0-9a-f]{64})").matcher(put(c, proven, "/both/proven"));
             assertThat(prove.matches()).isTrue();
             assertThat(c.request("HASH " + proof(proven, prove))).startsWith("OK STORED F 200000 ");
         }
@@ -473,7 +473,7 @@ class ProtocolConformanceTest {
         try (LineClient c = loggedIn("bob")) { // quota 100,000 bytes
             byte[] first = random(40_000);
             assertThat(upload(c, first, "/a")).startsWith("OK STORED ");
-            Matcher prove = Pattern.compile("OK PROVE (\\d+) (\\d+)").matcher(put(c, first, "/b"));
+            Matcher prove = Pattern.compile("OK PROVE ([0-9a-f]{64})").matcher(put(c, first, "/b"));
             assertThat(prove.matches()).isTrue();
             assertThat(c.request("HASH " + proof(first, prove))).startsWith("OK STORED F 40000 ");
             assertThat(put(c, random(30_000), "/c"))
@@ -534,10 +534,16 @@ class ProtocolConformanceTest {
         return c.readLine();
     }
 
-    /** The SHA-256 of the range an OK PROVE asked for. */
+    /** The proof an OK PROVE asks for: HMAC-SHA256 of the whole content, keyed by the nonce's 32 bytes. */
     private static String proof(byte[] bytes, Matcher prove) {
-        int offset = Integer.parseInt(prove.group(1));
-        return sha256(Arrays.copyOfRange(bytes, offset, offset + Integer.parseInt(prove.group(2))));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(prove.group(1)),
+                    "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(bytes));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The names in a LIST of {@code path}. */
