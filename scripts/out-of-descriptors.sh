@@ -59,6 +59,13 @@ for said, n in sorted(told.items()):
 before = cpu_seconds(pid); time.sleep(3)
 print(f"master CPU over 3 s with the crowd connected: {cpu_seconds(pid) - before:.2f} s")
 print("6 sessions again:", served([ask(s, "ECHO still") for s in sessions]))
+# A worker dies while the crowd holds the descriptors: the master must start another (a socketpair: two more).
+victim = int(ask(sessions[0], "ECHO whose").split("[PID ")[1].split("]")[0])
+os.kill(victim, 9)
+time.sleep(3)
+workers = {int(l.split()[0]) for l in os.popen(f"ps -o pid= --ppid {pid}")}
+print(f"worker {victim} killed; workers now: {len(workers)}, a new one among them: {bool(workers - {victim}) and victim not in workers}")
+print("6 sessions after the kill:", served([ask(s, "ECHO after kill") for s in sessions]))
 for s in idle:
     s.close()
 time.sleep(1)
