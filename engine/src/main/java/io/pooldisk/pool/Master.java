@@ -1,5 +1,16 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Close;
+import io.pooldisk.control.ControlMessage.Counters;
+import io.pooldisk.control.ControlMessage.Hello;
+import io.pooldisk.control.ControlMessage.Park;
+import io.pooldisk.control.ControlMessage.Progress;
+import io.pooldisk.control.ControlMessage.Release;
+import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.Stop;
+import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Transfer;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.protocol.Reply;
@@ -8,17 +19,6 @@ import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.worker.ControlMessage;
-import io.pooldisk.worker.ControlMessage.Close;
-import io.pooldisk.worker.ControlMessage.Counters;
-import io.pooldisk.worker.ControlMessage.Hello;
-import io.pooldisk.worker.ControlMessage.Park;
-import io.pooldisk.worker.ControlMessage.Progress;
-import io.pooldisk.worker.ControlMessage.Release;
-import io.pooldisk.worker.ControlMessage.Serve;
-import io.pooldisk.worker.ControlMessage.Stop;
-import io.pooldisk.worker.SessionState;
-import io.pooldisk.worker.Transfer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.InstantUploadPolicy;
 
 import java.net.InetSocketAddress;
@@ -94,9 +95,9 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
     }
 
     /** What each worker process is told on its command line. */
-    public io.pooldisk.worker.WorkerOptions workerOptions(int masterPid) {
-        return new io.pooldisk.worker.WorkerOptions(masterPid, dataDir, linger, loginMaxFailures, loginWindow,
-                loginBan, instantUploads);
+    public WorkerOptions workerOptions(int masterPid) {
+        return new WorkerOptions(masterPid, dataDir, linger, loginMaxFailures, loginWindow, loginBan,
+                instantUploads.option());
     }
 
     /** Defaults match {@code pooldisk serve --help}. */

@@ -1,6 +1,6 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.worker.ControlMessage;
+import io.pooldisk.control.ControlMessage;
 
 import java.time.Instant;
 import java.util.List;

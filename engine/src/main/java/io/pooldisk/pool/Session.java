@@ -1,6 +1,6 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.worker.SessionState;
+import io.pooldisk.control.SessionState;
 
 /**
  * A client session, owned by the master for its whole life: the connection, the state that travels with it between
@@ -46,7 +46,7 @@ final class Session {
     }
 
     /** Takes the worker's byte counters for this hand-off (they count from its start) from a report. */
-    void countBytes(io.pooldisk.worker.ControlMessage.Counters c) {
+    void countBytes(io.pooldisk.control.ControlMessage.Counters c) {
         bytesIn = handOffIn + c.bytesIn();
         bytesOut = handOffOut + c.bytesOut();
     }

@@ -1,5 +1,6 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.SessionState;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;

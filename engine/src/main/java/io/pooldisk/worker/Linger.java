@@ -1,10 +1,11 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Release;
+import io.pooldisk.control.ControlMessage.Stop;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.unix.PollPair;
-import io.pooldisk.worker.ControlMessage.Release;
-import io.pooldisk.worker.ControlMessage.Stop;
 
 /**
  * How a worker waits for its client, the one place it does (DESIGN.md §3: a worker never waits on a client while

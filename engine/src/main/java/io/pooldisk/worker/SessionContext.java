@@ -1,5 +1,7 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Transfer;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.FileTree;
 import io.pooldisk.disk.Uploads;

@@ -1,16 +1,19 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Close;
+import io.pooldisk.control.ControlMessage.Counters;
+import io.pooldisk.control.ControlMessage.Park;
+import io.pooldisk.control.ControlMessage.Progress;
+import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Transfer;
 import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.worker.ControlMessage.Close;
-import io.pooldisk.worker.ControlMessage.Counters;
-import io.pooldisk.worker.ControlMessage.Park;
-import io.pooldisk.worker.ControlMessage.Progress;
-import io.pooldisk.worker.ControlMessage.Serve;
 
 import java.nio.ByteBuffer;
 

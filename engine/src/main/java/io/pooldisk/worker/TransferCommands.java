@@ -1,5 +1,6 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.Transfer;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.Download;
 import io.pooldisk.disk.Entry;

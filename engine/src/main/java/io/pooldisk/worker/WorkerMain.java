@@ -1,12 +1,14 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Hello;
+import io.pooldisk.control.ControlMessage.Release;
+import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.Stop;
+import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.worker.ControlMessage.Hello;
-import io.pooldisk.worker.ControlMessage.Release;
-import io.pooldisk.worker.ControlMessage.Serve;
-import io.pooldisk.worker.ControlMessage.Stop;
 
 /**
  * A worker process. The master spawned it with its end of a socketpair on descriptor 3; it says hello, then loops as

@@ -2,8 +2,10 @@ package io.pooldisk.worker;
 
 import io.pooldisk.auth.LoginThrottle;
 import io.pooldisk.auth.ScramServer;
+import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.disk.InstantUploadPolicy;
 import io.pooldisk.unix.Native;
 
 /**
@@ -14,12 +16,14 @@ final class WorkerServices {
 
     final long pid = Native.getpid();
     final WorkerOptions options;
+    private final InstantUploadPolicy instantUploads;
     private DiskStore store;
     private ScramServer scram;
     private LoginThrottle throttle;
 
     WorkerServices(WorkerOptions options) {
         this.options = options;
+        this.instantUploads = InstantUploadPolicy.parse(options.instantUploads());
     }
 
     DiskStore store() throws DiskException {
@@ -27,7 +31,7 @@ final class WorkerServices {
             if (options.dataDir() == null) {
                 throw new DiskException(DiskException.STORAGE_FAILURE, "this server has no storage");
             }
-            store = DiskStore.open(options.dataDir(), options.instantUploads());
+            store = DiskStore.open(options.dataDir(), instantUploads);
         }
         return store;
     }

@@ -1,5 +1,7 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.SessionState;
+import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
@@ -29,7 +31,7 @@ class CommandHandlerTest {
         Native.setNonBlocking(pair[1], true);
         conn.open(pair[0], new byte[0], (events, midTransfer) -> false);
         WorkerOptions options = new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1),
-                Duration.ofMinutes(5), io.pooldisk.disk.InstantUploadPolicy.OWN);
+                Duration.ofMinutes(5), "own");
         ctx = new SessionContext(SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options),
                 (command, bytes) -> { });
     }
@@ -115,6 +117,13 @@ class CommandHandlerTest {
         assertThat(handle(real, "QUIT")).isEqualTo(CommandHandler.Next.END_SESSION);
         assertThat(written()).isEqualTo("OK PROCESS[PID " + Native.getpid() + "]: HI\n"
                 + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
+    }
+
+    /** The longest command word a worker reports to the master: control.SessionStateTest counts on this bound. */
+    @Test
+    void aCommandWordAsReportedKeeps32Characters() {
+        assertThat(CommandHandler.printable("\uffff".repeat(100))).isEqualTo("\uffff".repeat(32) + "...");
+        assertThat(CommandHandler.printable("A\tB")).isEqualTo("A?B");
     }
 
     /** What the client's end has received so far. */

@@ -1,6 +1,4 @@
-package io.pooldisk.worker;
-
-import io.pooldisk.disk.InstantUploadPolicy;
+package io.pooldisk.control;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +14,12 @@ import java.util.List;
  * @param loginMaxFailures  failed logins from one address allowed within loginWindow
  * @param loginWindow       the window failed logins are counted in
  * @param loginBan          how long an address that failed too often is refused
- * @param instantUploads    the content users may upload instantly, proving possession instead of sending it
+ * @param instantUploads    the content users may upload instantly, proving possession instead of sending it, as
+ *                          written on the command line: {@code own}, {@code all} or {@code off}
+ *                          ({@code InstantUploadPolicy.option()}; the worker parses it when it starts)
  */
 public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int loginMaxFailures,
-                            Duration loginWindow, Duration loginBan, InstantUploadPolicy instantUploads) {
+                            Duration loginWindow, Duration loginBan, String instantUploads) {
 
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
@@ -27,7 +27,7 @@ public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int lo
                 "--login-max-failures", Integer.toString(loginMaxFailures),
                 "--login-window-ms", Long.toString(loginWindow.toMillis()),
                 "--login-ban-ms", Long.toString(loginBan.toMillis()),
-                "--instant-upload", instantUploads.option()));
+                "--instant-upload", instantUploads));
         if (dataDir != null) {
             args.addAll(List.of("--data", dataDir.toString()));
         }
@@ -42,8 +42,7 @@ public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int lo
                 (int) number(args, "--login-max-failures", 5),
                 Duration.ofMillis(number(args, "--login-window-ms", 60_000)),
                 Duration.ofMillis(number(args, "--login-ban-ms", 300_000)),
-                text(args, "--instant-upload") == null ? InstantUploadPolicy.OWN
-                        : InstantUploadPolicy.parse(text(args, "--instant-upload")));
+                text(args, "--instant-upload") == null ? "own" : text(args, "--instant-upload"));
     }
 
     private static String text(String[] args, String name) {

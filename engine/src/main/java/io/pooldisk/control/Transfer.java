@@ -1,4 +1,4 @@
-package io.pooldisk.worker;
+package io.pooldisk.control;
 
 /**
  * A transfer that a session was in the middle of when its client's socket stopped being ready: an upload whose

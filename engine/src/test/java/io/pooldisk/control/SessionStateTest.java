@@ -1,9 +1,9 @@
-package io.pooldisk.worker;
+package io.pooldisk.control;
 
+import io.pooldisk.control.ControlMessage.Counters;
+import io.pooldisk.control.ControlMessage.Park;
+import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.worker.ControlMessage.Counters;
-import io.pooldisk.worker.ControlMessage.Park;
-import io.pooldisk.worker.ControlMessage.Serve;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,9 +34,9 @@ class SessionStateTest {
                 .withExchange("scram", "s".repeat(SessionState.MAX_EXCHANGES_BYTES / 2 - 5))
                 .withExchange("prove", "p".repeat(SessionState.MAX_EXCHANGES_BYTES / 2 - 5))
                 .withOwed(new byte[SessionState.MAX_UNSENT_BYTES], transfer);
-        // the longest counters: a command word as the runner shows it
-        Counters counters = new Counters(Integer.MAX_VALUE, 0, CommandHandler.printable("\uffff".repeat(100)),
-                Long.MAX_VALUE, Long.MAX_VALUE);
+        // the longest counters: a command word as the runner shows it (32 characters and "...", CommandHandlerTest)
+        Counters counters = new Counters(Integer.MAX_VALUE, 0, "\uffff".repeat(32) + "...", Long.MAX_VALUE,
+                Long.MAX_VALUE);
         int park = new Park(Long.MAX_VALUE, counters, full).encode().length;
         int serve = new Serve(Long.MAX_VALUE, full, true).encode().length;
         assertThat(park).isLessThanOrEqualTo(MessageSocket.MAX_MESSAGE);

@@ -1,6 +1,4 @@
-package io.pooldisk.worker;
-
-import io.pooldisk.unix.MessageSocket;
+package io.pooldisk.control;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,10 +10,11 @@ import java.util.Map;
  * of. The master keeps the authoritative copy between hand-offs. The next worker sends {@code unsent} first, then
  * goes on with {@code transfer}, then runs the commands in {@code pending}.
  *
- * <p>Every part has a bound, so that a state always fits one master-worker message ({@link MessageSocket#MAX_MESSAGE})
- * with its envelope: a client cannot make a session that cannot be handed over. The method that sets a part checks
- * it ({@link LimitExceeded}), except the client's address and the input read ahead, which the buffers that produce
- * them bound. The canonical constructor (decoding) checks nothing: what it reads fitted a message.
+ * <p>Every part has a bound, so that a state always fits one master-worker message
+ * ({@link io.pooldisk.unix.MessageSocket#MAX_MESSAGE}) with its envelope: a client cannot make a session that cannot
+ * be handed over. The method that sets a part checks it ({@link LimitExceeded}), except the client's address and the
+ * input read ahead, which the buffers that produce them bound. The canonical constructor (decoding) checks nothing:
+ * what it reads fitted a message.
  *
  * @param client     the client's address, "host:port"
  * @param user       the logged-in user, or ""
@@ -42,7 +41,7 @@ public record SessionState(String client, String user, String cwd, byte[] pendin
     /** Names and values of the exchanges together: a SCRAM login (about 4 KiB at most) and a proof of possession. */
     static final int MAX_EXCHANGES_BYTES = 16 * 1024;
     /** Replies owed; a worker with more puts them in a file that travels with the session (SessionRunner). */
-    static final int MAX_UNSENT_BYTES = 16 * 1024;
+    public static final int MAX_UNSENT_BYTES = 16 * 1024;
     /** A transfer: its label and path (a path each, at most) and a SHA-256 with its saved state. */
     static final int MAX_TRANSFER_BYTES = 10 * 1024;
 

@@ -1,4 +1,4 @@
-package io.pooldisk.worker;
+package io.pooldisk.control;
 
 /**
  * A message on the socketpair between the master and one worker: one SOCK_SEQPACKET datagram each.

@@ -1,13 +1,13 @@
-package io.pooldisk.worker;
+package io.pooldisk.control;
 
-import io.pooldisk.worker.ControlMessage.Close;
-import io.pooldisk.worker.ControlMessage.Counters;
-import io.pooldisk.worker.ControlMessage.Hello;
-import io.pooldisk.worker.ControlMessage.Park;
-import io.pooldisk.worker.ControlMessage.Progress;
-import io.pooldisk.worker.ControlMessage.Release;
-import io.pooldisk.worker.ControlMessage.Serve;
-import io.pooldisk.worker.ControlMessage.Stop;
+import io.pooldisk.control.ControlMessage.Close;
+import io.pooldisk.control.ControlMessage.Counters;
+import io.pooldisk.control.ControlMessage.Hello;
+import io.pooldisk.control.ControlMessage.Park;
+import io.pooldisk.control.ControlMessage.Progress;
+import io.pooldisk.control.ControlMessage.Release;
+import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.Stop;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
