@@ -99,8 +99,9 @@ final class UsersModel implements AutoCloseable {
             String said;
             List<Accounts.UserInfo> listed = null;
             try (DiskStore store = DiskStore.open(dir)) {
-                said = call.on(store.accounts());
-                listed = store.accounts().list();
+                Accounts accounts = Accounts.of(store);
+                said = call.on(accounts);
+                listed = accounts.list();
             } catch (DiskException | RuntimeException | LinkageError e) {
                 said = "failed: " + e;
             }

@@ -1,5 +1,6 @@
 package io.pooldisk.console;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolEvent;
@@ -67,9 +68,9 @@ public final class ScreenshotMain {
         }
         int port = controller.server().orElseThrow().address().getPort();
         try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add("alice", "correct horse".toCharArray(), 10L << 30);
-            store.accounts().add("bob", "battery staple".toCharArray(), 0);
-            store.accounts().add("carol.w", "tr0ub4dor".toCharArray(), 512L << 20);
+            Accounts.of(store).add("alice", "correct horse".toCharArray(), 10L << 30);
+            Accounts.of(store).add("bob", "battery staple".toCharArray(), 0);
+            Accounts.of(store).add("carol.w", "tr0ub4dor".toCharArray(), 512L << 20);
         }
         List<Socket> parked = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

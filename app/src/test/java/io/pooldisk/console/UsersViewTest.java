@@ -2,6 +2,7 @@ package io.pooldisk.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.auth.Accounts.UserInfo;
 import io.pooldisk.disk.DiskStore;
 import java.util.List;
@@ -52,7 +53,7 @@ class UsersViewTest extends ConsoleTestBase {
 
     private List<UserInfo> stored() throws Exception {
         try (DiskStore store = DiskStore.open(dataDir)) {
-            return store.accounts().list();
+            return Accounts.of(store).list();
         }
     }
 

@@ -3,6 +3,7 @@ package io.pooldisk.clientgui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
@@ -85,7 +86,7 @@ class SessionModelTest {
     void aBusyServerIsToldClearly() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add(TestServer.USER, TestServer.PASSWORD.toCharArray(), 0);
+            Accounts.of(store).add(TestServer.USER, TestServer.PASSWORD.toCharArray(), 0);
         }
         try (PoolServer busy = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0))
                 .workers(1).maxSessions(1).dataDir(data).grace(Duration.ofSeconds(5)).build());

@@ -1,5 +1,6 @@
 package io.pooldisk.clientgui;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
@@ -25,7 +26,7 @@ final class TestServer implements AutoCloseable {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add(USER, PASSWORD.toCharArray(), 0);
+            Accounts.of(store).add(USER, PASSWORD.toCharArray(), 0);
         }
         server = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0)).workers(2)
                 .dataDir(data).grace(Duration.ofSeconds(5)).build());

@@ -2,6 +2,7 @@ package io.pooldisk.auth;
 
 import io.pooldisk.disk.Database;
 import io.pooldisk.disk.DiskException;
+import io.pooldisk.disk.DiskStore;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,8 +16,13 @@ public final class Accounts {
     private final Database db;
     private final SecureRandom random = new SecureRandom();
 
-    public Accounts(Database db) {
+    private Accounts(Database db) {
         this.db = db;
+    }
+
+    /** The users of the data directory that {@code store} has open. */
+    public static Accounts of(DiskStore store) {
+        return new Accounts(store.database());
     }
 
     public record UserInfo(String name, long quotaBytes, long usedBytes, Instant created) {

@@ -63,7 +63,7 @@ final class UserCommand {
         @Override
         public Integer call() {
             try (DiskStore store = DiskStore.open(data.dir())) {
-                run(store.accounts(), spec.commandLine().getOut());
+                run(Accounts.of(store), spec.commandLine().getOut());
                 return 0;
             } catch (DiskException e) {
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());

@@ -1,7 +1,5 @@
 package io.pooldisk.disk;
 
-import io.pooldisk.auth.Accounts;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -18,7 +16,6 @@ public final class DiskStore implements AutoCloseable {
     private final Database db;
     private final BlobStore blobs;
     private final Path partsDir;
-    private final Accounts accounts;
     private final SecureRandom random = new SecureRandom();
     private final InstantUploadPolicy instantUploads;
     private final ProofFailures proofFailures;
@@ -27,7 +24,6 @@ public final class DiskStore implements AutoCloseable {
         this.db = db;
         this.blobs = new BlobStore(dataDir.resolve("blobs"));
         this.partsDir = dataDir.resolve("parts");
-        this.accounts = new Accounts(db);
         this.instantUploads = instantUploads;
         this.proofFailures = new ProofFailures(clock);
     }
@@ -57,8 +53,12 @@ public final class DiskStore implements AutoCloseable {
         return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir, instantUploads, clock);
     }
 
-    public Accounts accounts() {
-        return accounts;
+    /**
+     * The database of the data directory, for the tables kept by a package above this one: the users' credentials and
+     * quotas ({@code auth.Accounts}, which depends on this package and not the other way round).
+     */
+    public Database database() {
+        return db;
     }
 
     /** The namespace of one user. */

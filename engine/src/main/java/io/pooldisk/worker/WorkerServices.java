@@ -1,5 +1,6 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.auth.LoginThrottle;
 import io.pooldisk.auth.ScramServer;
 import io.pooldisk.control.WorkerOptions;
@@ -38,14 +39,14 @@ final class WorkerServices {
 
     ScramServer scram() throws DiskException {
         if (scram == null) {
-            scram = new ScramServer(store().accounts());
+            scram = new ScramServer(Accounts.of(store()));
         }
         return scram;
     }
 
     LoginThrottle throttle() throws DiskException {
         if (throttle == null) {
-            throttle = store().accounts().throttle(options.loginMaxFailures(), options.loginWindow(),
+            throttle = Accounts.of(store()).throttle(options.loginMaxFailures(), options.loginWindow(),
                     options.loginBan());
         }
         return throttle;

@@ -28,7 +28,7 @@ class AccountsTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        accounts = store.accounts();
+        accounts = Accounts.of(store);
     }
 
     @AfterEach
@@ -81,7 +81,7 @@ class AccountsTest {
         String everything = new String(db, StandardCharsets.ISO_8859_1) + new String(wal, StandardCharsets.ISO_8859_1);
         assertThat(everything).doesNotContain("correct horse");
         store = DiskStore.open(data);
-        Accounts.Verifier v = store.accounts().verifier("bob", new Credentials(new byte[1], 1, new byte[1],
+        Accounts.Verifier v = Accounts.of(store).verifier("bob", new Credentials(new byte[1], 1, new byte[1],
                 new byte[1]));
         assertThat(v.known()).isTrue();
         Credentials c = v.credentials();
@@ -103,7 +103,7 @@ class AccountsTest {
     void aThrottleIsSharedByEveryProcess() throws Exception {
         try (DiskStore other = DiskStore.open(data)) {
             LoginThrottle here = accounts.throttle(2, Duration.ofMinutes(1), Duration.ofMinutes(5));
-            LoginThrottle there = other.accounts().throttle(2, Duration.ofMinutes(1), Duration.ofMinutes(5));
+            LoginThrottle there = Accounts.of(other).throttle(2, Duration.ofMinutes(1), Duration.ofMinutes(5));
             here.failed("10.0.0.1");
             there.failed("10.0.0.1");
             assertCode(429, () -> here.check("10.0.0.1"));

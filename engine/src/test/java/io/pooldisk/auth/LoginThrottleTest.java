@@ -26,7 +26,7 @@ class LoginThrottleTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        throttle = store.accounts().throttle(3, Duration.ofSeconds(60), Duration.ofSeconds(300), clock);
+        throttle = Accounts.of(store).throttle(3, Duration.ofSeconds(60), Duration.ofSeconds(300), clock);
     }
 
     @AfterEach

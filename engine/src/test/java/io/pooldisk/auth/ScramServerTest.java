@@ -32,8 +32,8 @@ class ScramServerTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        store.accounts().add("alice", "s3cret pässword".toCharArray(), 0);
-        server = new ScramServer(store.accounts());
+        Accounts.of(store).add("alice", "s3cret pässword".toCharArray(), 0);
+        server = new ScramServer(Accounts.of(store));
     }
 
     @AfterEach
@@ -53,7 +53,7 @@ class ScramServerTest {
         client.serverFirstMessage(first.serverFirstMessage());
         // the second step in another worker process, with only the state carried over
         try (DiskStore other = DiskStore.open(data)) {
-            ScramServer.Success ok = new ScramServer(other.accounts()).last(first.state(),
+            ScramServer.Success ok = new ScramServer(Accounts.of(other)).last(first.state(),
                     client.clientFinalMessage().toString());
             assertThat(ok.user()).isEqualTo("alice");
             client.serverFinalMessage(ok.serverFinalMessage()); // throws unless the signature is right
@@ -82,14 +82,14 @@ class ScramServerTest {
         assertThat(serverFirst("alice").group(2)).isEqualTo(real.group(2));
         assertThat(serverFirst("eve").group(2)).isNotEqualTo(unknown.group(2));
         try (DiskStore other = DiskStore.open(data)) {
-            server = new ScramServer(other.accounts());
+            server = new ScramServer(Accounts.of(other));
             assertThat(serverFirst("mallory").group(2)).isEqualTo(unknown.group(2));
         }
     }
 
     @Test
     void aChangedPasswordTakesEffect() throws Exception {
-        store.accounts().setPassword("alice", "new one".toCharArray());
+        Accounts.of(store).setPassword("alice", "new one".toCharArray());
         assertCode(401, () -> login("alice", "s3cret pässword"));
         assertThat(login("alice", "new one")).isEqualTo("alice");
     }

@@ -3,6 +3,7 @@ package io.pooldisk.bench;
 import com.ongres.scram.common.ScramFunctions;
 import com.ongres.scram.common.ScramMechanism;
 import com.ongres.scram.common.StringPreparation;
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
@@ -56,7 +57,7 @@ public final class LoginTimingBenchmark {
             for (int i = 0; i < NAMES; i++) {
                 known.add("member-" + i);
                 unknown.add(unknownPrefix + i);
-                store.accounts().add(known.get(i), ("password " + i).toCharArray(), 0);
+                Accounts.of(store).add(known.get(i), ("password " + i).toCharArray(), 0);
             }
         }
         // Every PROOF here fails: the throttle must count them without ever banning the benchmark's address.

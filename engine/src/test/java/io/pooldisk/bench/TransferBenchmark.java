@@ -1,5 +1,6 @@
 package io.pooldisk.bench;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.disk.DiskStore;
@@ -54,7 +55,7 @@ public final class TransferBenchmark {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add("bench", "bench".toCharArray(), 0);
+            Accounts.of(store).add("bench", "bench".toCharArray(), 0);
         }
         PoolServer server = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0))
                 .workers(2).dataDir(data).build());

@@ -57,7 +57,7 @@ class UserCommandTest {
         assertThat(add.out()).contains("added user alice, quota 2.0 GiB");
 
         try (DiskStore store = DiskStore.open(tmp.resolve("data"))) {
-            assertThat(store.accounts().list()).extracting(Accounts.UserInfo::quotaBytes).containsExactly(2L << 30);
+            assertThat(Accounts.of(store).list()).extracting(Accounts.UserInfo::quotaBytes).containsExactly(2L << 30);
             assertThat(logIn(store, "alice", "pa55 word")).isTrue();
         }
     }
@@ -147,7 +147,7 @@ class UserCommandTest {
     private static boolean logIn(DiskStore store, String user, String password) throws Exception {
         ScramClient client = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username(user)
                 .password(password.toCharArray()).build();
-        ScramServer server = new ScramServer(store.accounts());
+        ScramServer server = new ScramServer(Accounts.of(store));
         ScramServer.First first = server.first(client.clientFirstMessage().toString());
         client.serverFirstMessage(first.serverFirstMessage());
         try {

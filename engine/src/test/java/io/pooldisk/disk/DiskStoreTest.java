@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +41,8 @@ class DiskStoreTest {
                 opened.add(pool.submit(() -> {
                     together.await(1, TimeUnit.MINUTES);
                     try (DiskStore store = DiskStore.open(data)) {
-                        store.accounts().add("user" + n, "pw".toCharArray(), 0);
-                        return store.accounts().list().size();
+                        Accounts.of(store).add("user" + n, "pw".toCharArray(), 0);
+                        return Accounts.of(store).list().size();
                     }
                 }));
             }
@@ -52,7 +53,7 @@ class DiskStoreTest {
             pool.shutdownNow();
         }
         try (DiskStore store = DiskStore.open(data)) {
-            assertThat(store.accounts().list()).hasSize(workers);
+            assertThat(Accounts.of(store).list()).hasSize(workers);
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("pooldisk.db"));
@@ -67,7 +68,7 @@ class DiskStoreTest {
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
         int before = Native.umask(0);
         try (DiskStore store = DiskStore.open(data)) {
-            store.accounts().add("ann", "pw".toCharArray(), 0); // a write: SQLite makes -wal and -shm
+            Accounts.of(store).add("ann", "pw".toCharArray(), 0); // a write: SQLite makes -wal and -shm
             for (String name : new String[] {"", "pooldisk.db", "pooldisk.db-wal", "pooldisk.db-shm", "blobs",
                     "parts"}) {
                 Path p = data.resolve(name);

@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.auth.Accounts;
+
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,7 @@ class FileTreeTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        store.accounts().add("alice", "secret".toCharArray(), 0);
+        Accounts.of(store).add("alice", "secret".toCharArray(), 0);
         files = store.files("alice");
     }
 
@@ -176,7 +178,7 @@ class FileTreeTest {
 
     @Test
     void namespacesAreSeparatePerUser() throws DiskException {
-        store.accounts().add("bob", "pw".toCharArray(), 0);
+        Accounts.of(store).add("bob", "pw".toCharArray(), 0);
         files.mkdir("/mine");
         assertThat(store.files("bob").list("/")).isEmpty();
         assertCode(404, () -> store.files("bob").stat("/mine"));

@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ class InstantUploadsTest {
     void open() throws Exception {
         store = DiskStore.open(data, InstantUploadPolicy.ALL, clock);
         for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
-            store.accounts().add(user, "pw".toCharArray(), 0);
+            Accounts.of(store).add(user, "pw".toCharArray(), 0);
         }
         Content.put(store.uploads("alice"), "/original", CONTENT);
     }
@@ -160,7 +161,7 @@ class InstantUploadsTest {
 
     @Test
     void aChallengeRefusesWhatAnUploadWouldAndCountsNothingThen() throws Exception {
-        store.accounts().setQuota("bob", CONTENT.length + 100);
+        Accounts.of(store).setQuota("bob", CONTENT.length + 100);
         Uploads bob = store.uploads("bob");
         byte[] small = Content.bytes(200, 42);
         Uploads.Ticket unfinished = bob.begin("/unfinished", small.length, Content.sha256(small));
@@ -172,7 +173,7 @@ class InstantUploadsTest {
             w.write(ByteBuffer.wrap(small));
             bob.commit(w);
         }
-        store.accounts().setQuota("bob", 0);
+        Accounts.of(store).setQuota("bob", 0);
         bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow().close(); // the refusals counted nothing
     }
 

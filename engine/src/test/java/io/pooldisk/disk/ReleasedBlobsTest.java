@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.auth.Accounts;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,8 @@ class ReleasedBlobsTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        store.accounts().add("alice", "pw".toCharArray(), 0);
-        store.accounts().add("bob", "pw".toCharArray(), 0);
+        Accounts.of(store).add("alice", "pw".toCharArray(), 0);
+        Accounts.of(store).add("bob", "pw".toCharArray(), 0);
         files = store.files("alice");
         uploads = store.uploads("alice");
     }

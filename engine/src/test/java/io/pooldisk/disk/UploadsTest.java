@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.unix.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,7 @@ class UploadsTest {
     @BeforeEach
     void open() throws DiskException {
         store = DiskStore.open(data);
-        store.accounts().add("alice", "secret".toCharArray(), 0);
+        Accounts.of(store).add("alice", "secret".toCharArray(), 0);
         uploads = store.uploads("alice");
         files = store.files("alice");
     }
@@ -248,17 +249,17 @@ class UploadsTest {
 
     @Test
     void theQuotaRefusesUpFrontAndAtCommitWithNothingWritten() throws Exception {
-        store.accounts().setQuota("alice", 1000);
+        Accounts.of(store).setQuota("alice", 1000);
         Content.put(uploads, "/a", Content.bytes(600, 8));
         assertCode(507, () -> uploads.begin("/b", 500, Content.sha256(new byte[500])));
         assertThat(Files.list(data.resolve("parts"))).isEmpty();
         Content.put(uploads, "/a", Content.bytes(1000, 9)); // a replacement frees what it replaces
 
-        store.accounts().setQuota("alice", 2000);
+        Accounts.of(store).setQuota("alice", 2000);
         byte[] x = Content.bytes(600, 10);
         Uploads.Ticket tx = uploads.begin("/x", x.length, Content.sha256(x));
         Files.write(tx.partFile(), x);
-        store.accounts().setQuota("alice", 1500); // lowered while the upload was under way
+        Accounts.of(store).setQuota("alice", 1500); // lowered while the upload was under way
         assertCode(507, () -> uploads.commit(tx));
         assertCode(404, () -> files.stat("/x"));
         assertThat(files.usedBytes()).isEqualTo(1000);
@@ -270,7 +271,7 @@ class UploadsTest {
 
     @Test
     void unfinishedUploadsCountAgainstTheQuotaWithTheirFullSize() throws Exception {
-        store.accounts().setQuota("alice", 2000);
+        Accounts.of(store).setQuota("alice", 2000);
         Content.put(uploads, "/stored", Content.bytes(500, 30));
         byte[] x = Content.bytes(800, 31);
         byte[] y = Content.bytes(800, 32);
@@ -422,7 +423,7 @@ class UploadsTest {
         Content.put(uploads, "/f", content);
         Uploads.Ticket t = uploads.begin("/g", 10, Content.sha256(new byte[10]));
         Files.write(t.partFile(), new byte[4]);
-        store.accounts().delete("alice");
+        Accounts.of(store).delete("alice");
         assertCode(404, () -> files.stat("/f"));
         GcReport r = store.collectGarbage(Duration.ofHours(24));
         assertThat(r).isEqualTo(new GcReport(1, 1, 1238));

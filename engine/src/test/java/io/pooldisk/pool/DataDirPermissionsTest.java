@@ -1,5 +1,6 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.disk.DiskStore;
@@ -56,7 +57,7 @@ class DataDirPermissionsTest {
 
         server = PoolServer.start(TestServers.config(data, 2).build());
         try (DiskStore store = DiskStore.open(data)) { // as `pooldisk user add` does, beside the running server
-            store.accounts().add("ann", "pw".toCharArray(), 0);
+            Accounts.of(store).add("ann", "pw".toCharArray(), 0);
         }
         byte[] content = new byte[300_000];
         new Random(1).nextBytes(content);

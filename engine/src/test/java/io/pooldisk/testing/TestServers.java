@@ -1,5 +1,6 @@
 package io.pooldisk.testing;
 
+import io.pooldisk.auth.Accounts;
 import io.pooldisk.pool.PoolConfig;
 
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ public final class TestServers {
         java.nio.file.Files.createDirectories(data);
         try (io.pooldisk.disk.DiskStore store = io.pooldisk.disk.DiskStore.open(data)) {
             for (int i = 0; i + 2 < namePasswordQuota.length; i += 3) {
-                store.accounts().add((String) namePasswordQuota[i], ((String) namePasswordQuota[i + 1]).toCharArray(),
+                Accounts.of(store).add((String) namePasswordQuota[i], ((String) namePasswordQuota[i + 1]).toCharArray(),
                         ((Number) namePasswordQuota[i + 2]).longValue());
             }
         }
