@@ -19,6 +19,7 @@ import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.SockaddrBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -80,7 +81,7 @@ final class Master implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
-    private final jnr.ffi.Pointer sockaddr = Native.allocateSockaddr();
+    private final SockaddrBuffer sockaddr = Native.allocateSockaddr();
     private final DescriptorReserve reserve = new DescriptorReserve();
     /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
     private final String outOfDescriptorsReply = Reply.err(Reply.BUSY,

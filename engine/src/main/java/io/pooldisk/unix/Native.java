@@ -126,9 +126,10 @@ public final class Native {
      * The seed's accept, on a non-blocking listening socket: the new connection is non-blocking and close-on-exec.
      * Non-blocking for the master and every worker alike (the flag belongs to the open socket): nobody ever sleeps
      * in a read or a write on a client, only in a poll that the master can cut short (DESIGN.md §3).
-     * Returns null when no connection is waiting. {@code sockaddr}: scratch from {@link #allocateSockaddr}.
+     * Returns null when no connection is waiting. {@code scratch}: from {@link #allocateSockaddr}.
      */
-    public static Accepted accept(int listenFd, Pointer sockaddr) throws NativeException {
+    public static Accepted accept(int listenFd, SockaddrBuffer scratch) throws NativeException {
+        Pointer sockaddr = scratch.memory;
         while (true) {
             sockaddr.putInt(SOCKADDR_BYTES, SOCKADDR_BYTES); // socklen_t in/out, kept just after the address
             int fd = C.accept4(listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES,
@@ -149,8 +150,8 @@ public final class Native {
     private static final int SOCKADDR_BYTES = 128;
 
     /** Scratch for {@link #accept}: a struct sockaddr_storage and its length. */
-    public static Pointer allocateSockaddr() {
-        return allocate(SOCKADDR_BYTES + 4);
+    public static SockaddrBuffer allocateSockaddr() {
+        return new SockaddrBuffer(allocate(SOCKADDR_BYTES + 4));
     }
 
     /** Formats a struct sockaddr_in or sockaddr_in6 as "1.2.3.4:80" or "[::1]:80". */

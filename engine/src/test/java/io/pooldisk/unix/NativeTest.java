@@ -1,6 +1,5 @@
 package io.pooldisk.unix;
 
-import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The calls a connection goes through, on real sockets: accept's peer text, reads and writes by buffer address. */
 class NativeTest {
 
-    private final Pointer sockaddr = Native.allocateSockaddr();
+    private final SockaddrBuffer sockaddr = Native.allocateSockaddr();
 
     @Test
     void acceptNamesThePeerAsTheLogsShowIt() throws IOException {
