@@ -100,8 +100,10 @@ final class Master implements Runnable {
     private long slowCommands;
     private long bytesIn;
     private long bytesOut;
-    /** Client hosts refused until a time (monotonic milliseconds), set from the console. */
-    private final Map<String, Long> bans = new HashMap<>();
+    /** The loop's clock: monotonic milliseconds. */
+    private final java.util.function.LongSupplier clock;
+    /** Client hosts refused until a time, set from the console. */
+    private final Bans bans = new Bans(this::now);
     private int maxQueued;
     private int maxBusy;
     private long allBusyCount;
@@ -117,10 +119,13 @@ final class Master implements Runnable {
     /** Set once a stop begins: the time after which live workers are killed. */
     private long stopDeadline = -1;
     private String fatalError;
-    private final long startedAt = now();
+    private final long startedAt;
 
-    Master(PoolConfig config, ServerSocketChannel listener, PoolNotifier notifier, PoolServer.Lifecycle lifecycle)
-            throws NativeException {
+    /** {@code clock}: monotonic milliseconds ({@link #systemClock}, or a test's). */
+    Master(PoolConfig config, ServerSocketChannel listener, PoolNotifier notifier, PoolServer.Lifecycle lifecycle,
+            java.util.function.LongSupplier clock) throws NativeException {
+        this.clock = clock;
+        this.startedAt = clock.getAsLong();
         this.config = config;
         this.listener = listener;
         this.listenerFd = Native.fdOf(listener);
@@ -173,7 +178,7 @@ final class Master implements Runnable {
         } catch (Throwable t) {
             fatalError = "master loop failed: " + t;
             emit(Level.ERROR, Kind.SERVER, fatalError);
-            killAllWorkers("master failure");
+            killAllWorkers(KillCause.MASTER_FAILURE);
         } finally {
             closeEverything();
             lifecycle.stopped(fatalError);
@@ -305,7 +310,7 @@ final class Master implements Runnable {
     }
 
     private void openSession(int fd, String client) {
-        if (banned(client)) {
+        if (bans.refuses(SessionState.hostOf(client))) {
             rejected++;
             sayAndClose(fd, Reply.err(Reply.FORBIDDEN, "your address is banned from this server"));
             debug(Kind.SESSION, () -> "refused banned " + client);
@@ -492,7 +497,7 @@ final class Master implements Runnable {
             try {
                 longest.socket.send(new Release(longest.session.id).encode(), -1);
             } catch (NativeException e) {
-                killWorker(longest, "could not ask it to release its session: " + e.getMessage());
+                killWorker(longest, KillCause.UNREACHABLE, "could not ask it to release its session: " + e.getMessage());
             }
         }
     }
@@ -637,21 +642,9 @@ final class Master implements Runnable {
         notifier.changed();
     }
 
-    private boolean banned(String client) {
-        if (bans.isEmpty()) {
-            return false;
-        }
-        Long until = bans.get(SessionState.hostOf(client));
-        if (until != null && now() >= until) {
-            bans.remove(SessionState.hostOf(client));
-            return false;
-        }
-        return until != null;
-    }
-
     /** Refuses new connections from {@code host} for {@code millis}, and closes its open sessions. */
     void ban(String host, long millis) {
-        bans.put(host, now() + millis);
+        bans.ban(host, millis);
         emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
         for (Session s : new ArrayList<>(sessions.values())) {
             if (SessionState.hostOf(s.client()).equals(host)) {
@@ -705,7 +698,7 @@ final class Master implements Runnable {
             }
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.ERROR, Kind.WORKER, worker + " sent garbage: " + e.getMessage());
-            killWorker(worker, "protocol error");
+            killWorker(worker, KillCause.PROTOCOL_ERROR, e.getMessage());
             return;
         }
         if (received != null || (events & (Epoll.HUP | Epoll.ERR)) != 0) {
@@ -882,7 +875,6 @@ final class Master implements Runnable {
         w.requests = 0;
         w.command = "";
         w.lastCommand = "";
-        w.killReason = null;
         w.requestLimit = config.maxRequests() == 0 ? 0
                 : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1);
         emit(Level.INFO, Kind.WORKER, "spawned " + w);
@@ -937,13 +929,13 @@ final class Master implements Runnable {
             boolean waiting = w.state == WorkerState.LINGERING || w.command.isEmpty();
             long allowed = requestLimit + (waiting ? config.linger().toMillis() : 0);
             if (w.state == WorkerState.STARTING && now > w.helloDeadline) {
-                killWorker(w, "no hello within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
+                killWorker(w, KillCause.NO_HELLO, "none within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
             } else if (w.occupied() && requestLimit > 0 && silentFor > allowed) {
-                killWorker(w, "stuck in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
+                killWorker(w, KillCause.STUCK, "in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
                         + silentFor + " ms");
             } else if (w.state == WorkerState.STOPPING && stopDeadline < 0 && now - w.lastProgress > requestLimit
                     && w.session == null && requestLimit > 0) {
-                killWorker(w, "did not exit when told to");
+                killWorker(w, KillCause.WOULD_NOT_EXIT, null);
             }
         }
     }
@@ -989,18 +981,18 @@ final class Master implements Runnable {
             try {
                 w.socket.send(new Stop().encode(), -1);
             } catch (NativeException e) {
-                killWorker(w, "could not tell it to stop: " + e.getMessage());
+                killWorker(w, KillCause.UNREACHABLE, "could not tell it to stop: " + e.getMessage());
             }
             notifier.changed();
         }
     }
 
     /** gunicorn's kill_worker: SIGKILL; the socketpair's end of stream then reports it gone. */
-    private void killWorker(Worker w, String reason) {
+    private void killWorker(Worker w, KillCause cause, String detail) {
         if (!w.alive()) {
             return;
         }
-        w.killReason = reason;
+        String reason = cause.describe(detail);
         emit(Level.WARN, Kind.WORKER, "killing " + w + ": " + reason);
         Native.kill(w.pid, Native.SIGKILL);
         workerGone(w, reason);
@@ -1020,7 +1012,7 @@ final class Master implements Runnable {
             w.socket.close();
             w.socket = null;
         }
-        unreaped.put(w.pid, new Exited(w.killReason, now() + EXIT_WAIT_MILLIS, booting));
+        unreaped.put(w.pid, new Exited(reason, now() + EXIT_WAIT_MILLIS, booting));
         w.state = WorkerState.DEAD;
         Session s = w.session;
         w.session = null;
@@ -1076,10 +1068,10 @@ final class Master implements Runnable {
         return e.errno() == Native.ENOENT || e.errno() == Native.EACCES || e.errno() == Native.ENOEXEC;
     }
 
-    void killWorkerByPid(int pid, String reason) {
+    void killWorkerByPid(int pid) {
         for (Worker w : slots) {
             if (w.alive() && w.pid == pid) {
-                killWorker(w, reason);
+                killWorker(w, KillCause.ADMINISTRATOR, null);
             }
         }
     }
@@ -1104,9 +1096,9 @@ final class Master implements Runnable {
         }
     }
 
-    private void killAllWorkers(String reason) {
+    private void killAllWorkers(KillCause cause) {
         for (Worker w : slots) {
-            killWorker(w, reason);
+            killWorker(w, cause, null);
         }
     }
 
@@ -1136,7 +1128,7 @@ final class Master implements Runnable {
 
     private void advanceStop(long now) {
         if (now >= stopDeadline && slots.stream().anyMatch(Worker::alive)) {
-            killAllWorkers("grace period over");
+            killAllWorkers(KillCause.GRACE_OVER);
         }
         if (!unreaped.isEmpty() && now >= stopDeadline + EXIT_WAIT_MILLIS + 3_000) {
             emit(Level.ERROR, Kind.SERVER, "could not reap " + unreaped.keySet());
@@ -1223,12 +1215,17 @@ final class Master implements Runnable {
         }
     }
 
-    private static long now() {
+    /** The system's monotonic clock, in milliseconds. */
+    static long systemClock() {
         return System.nanoTime() / 1_000_000;
     }
 
+    private long now() {
+        return clock.getAsLong();
+    }
+
     /** Converts the loop's monotonic milliseconds to wall-clock time. */
-    private static java.time.Instant instant(long monotonicMillis) {
+    private java.time.Instant instant(long monotonicMillis) {
         return java.time.Instant.ofEpochMilli(System.currentTimeMillis() - (now() - monotonicMillis));
     }
 

@@ -25,8 +25,6 @@ final class Worker {
     /** Last sign of progress in the current command: its start, a PROGRESS or END. */
     long lastProgress;
     long rssBytes;
-    /** Why the master ended this process, when it did: shown to its client and in the log. */
-    String killReason;
 
     Worker(int slot) {
         this.slot = slot;
