@@ -94,19 +94,11 @@ final class Master implements Runnable {
 
     private int wanted;
     private long nextSessionId = 1;
-    private long accepted;
-    private long rejected;
-    private long requestsServed;
-    private long slowCommands;
-    private long bytesIn;
-    private long bytesOut;
+    private final Scoreboard scoreboard = new Scoreboard();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
     /** Client hosts refused until a time, set from the console. */
     private final Bans bans = new Bans(this::now);
-    private int maxQueued;
-    private int maxBusy;
-    private long allBusyCount;
     /** Workers that failed to start, in a row, for any reason: how long spawning backs off. */
     private int bootFailures;
     /** Of those, the ones that retrying cannot fix (the worker's runtime or options are wrong): they stop the server. */
@@ -258,7 +250,7 @@ final class Master implements Runnable {
             return;
         }
         if (connection != null) {
-            accepted++;
+            scoreboard.accepted();
             openSession(connection.fd(), connection.peer());
         }
     }
@@ -276,8 +268,8 @@ final class Master implements Runnable {
         try {
             Native.Accepted connection = Native.accept(listenerFd, sockaddr);
             if (connection != null) {
-                accepted++;
-                rejected++;
+                scoreboard.accepted();
+                scoreboard.refused();
                 sayAndClose(connection.fd(), outOfDescriptorsReply);
             }
         } catch (NativeException stillNone) {
@@ -311,13 +303,13 @@ final class Master implements Runnable {
 
     private void openSession(int fd, String client) {
         if (bans.refuses(SessionState.hostOf(client))) {
-            rejected++;
+            scoreboard.refused();
             sayAndClose(fd, Reply.err(Reply.FORBIDDEN, "your address is banned from this server"));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
         if (sessions.size() >= sessionLimit) {
-            rejected++;
+            scoreboard.refused();
             sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + sessionLimit + ")"));
             refusals.occurred(now(), "refused " + client + ": " + sessionLimit + " sessions open",
                     m -> emit(Level.WARN, Kind.QUEUE, m));
@@ -447,8 +439,8 @@ final class Master implements Runnable {
             return;
         }
         if (config.maxPending() > 0 && queue.size() >= config.maxPending()) {
-            allBusyCount++;
-            rejected++;
+            scoreboard.allBusy();
+            scoreboard.refused();
             emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
             closeSession(session, "queue full", Reply.err(Reply.BUSY, "server busy"));
             return;
@@ -458,11 +450,11 @@ final class Master implements Runnable {
 
     /** Only called when no worker is idle (an idle worker drains the queue at once), so every call counts. */
     private void enqueue(Session session) {
-        allBusyCount++;
+        scoreboard.allBusy();
         session.queued = true;
         session.queuedAt = now();
         queue.addLast(session);
-        maxQueued = Math.max(maxQueued, queue.size());
+        scoreboard.queueLength(queue.size());
         debug(Kind.QUEUE, () -> session + " waits for a worker (" + queue.size() + " queued)");
         releaseLingerers();
         notifier.changed();
@@ -537,7 +529,7 @@ final class Master implements Runnable {
         worker.releaseAsked = false;
         worker.commandBytes = 0;
         worker.lastProgress = now();
-        maxBusy = Math.max(maxBusy, occupiedCount());
+        scoreboard.workersServing(occupiedCount());
         debug(Kind.HANDOFF, () -> session + " -> " + worker);
         notifier.changed();
     }
@@ -562,7 +554,7 @@ final class Master implements Runnable {
             Session s = queue.pollFirst();
             s.queued = false;
             if (!s.closed) {
-                rejected++;
+                scoreboard.refused();
                 emit(Level.WARN, Kind.QUEUE, s + " waited " + (now - s.queuedAt) + " ms for a worker: refused");
                 closeSession(s, "queue timeout", Reply.err(Reply.BUSY, "server busy"));
             }
@@ -786,8 +778,7 @@ final class Master implements Runnable {
     private void countProgress(Worker w, Counters c, String running, long runningBytes) {
         int done = c.commands();
         w.requests += done;
-        requestsServed += done;
-        slowCommands += c.slow();
+        scoreboard.commandsDone(done, c.slow());
         if (!c.lastCommand().isEmpty()) {
             w.lastCommand = c.lastCommand();
         }
@@ -797,8 +788,7 @@ final class Master implements Runnable {
             long inBefore = w.session.bytesIn;
             long outBefore = w.session.bytesOut;
             w.session.countBytes(c);
-            bytesIn += w.session.bytesIn - inBefore;
-            bytesOut += w.session.bytesOut - outBefore;
+            scoreboard.bytesMoved(w.session.bytesIn - inBefore, w.session.bytesOut - outBefore);
             if (done > 0) {
                 w.session.lastActive = now();
                 debug(Kind.COMMAND, () -> w + " served " + done + " command(s) for " + w.session + ", last "
@@ -1183,23 +1173,8 @@ final class Master implements Runnable {
     }
 
     PoolSnapshot snapshot() {
-        long now = now();
-        List<WorkerInfo> workers = new ArrayList<>(slots.size());
-        for (Worker w : slots) {
-            Session s = w.session;
-            workers.add(new WorkerInfo(w.slot, w.alive() ? w.pid : 0, w.state,
-                    w.command.isEmpty() && w.state == WorkerState.LINGERING ? "(waiting)" : w.command,
-                    s == null ? "" : s.client(), s == null ? "" : s.state.user(), s == null ? 0 : s.id,
-                    w.commandBytes, w.requests, instant(w.spawnedAt), w.rssBytes));
-        }
-        List<SessionInfo> list = new ArrayList<>(sessions.size());
-        for (Session s : sessions.values()) {
-            list.add(new SessionInfo(s.id, s.client(), s.state.user(), s.worker != null ? s.worker.pid : s.queued ? -1 : 0,
-                    instant(s.acceptedAt), s.bytesIn, s.bytesOut));
-        }
-        return new PoolSnapshot(instant(startedAt), describe(lifecycle.address()), accepted, queue.size(),
-                maxQueued, maxBusy, allBusyCount, requestsServed, rejected, slowCommands, bytesIn, bytesOut, workers,
-                list);
+        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), queue.size(), slots,
+                sessions.values(), this::instant);
     }
 
     // ---------------------------------------------------------------- small helpers
