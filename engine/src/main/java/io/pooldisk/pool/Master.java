@@ -16,7 +16,6 @@ import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
 import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
-import io.pooldisk.worker.ControlMessage.Stop;
 import io.pooldisk.worker.SessionState;
 import io.pooldisk.worker.Transfer;
 
@@ -29,29 +28,22 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The master: one thread running the seed's epoll loop, and the arbiter of gunicorn in one class. It accepts
- * connections and parks them; hands readable sessions to idle workers over their socketpairs; takes them back; and
- * reconciles the workers running against the workers wanted (spawn, reap, murder, retire). Other threads talk to it
+ * The master: one thread running the seed's epoll loop. It accepts connections and parks them; hands readable
+ * sessions to idle workers over their socketpairs; takes them back; and on each tick lets the {@link Supervisor}
+ * reconcile the workers running against the workers wanted (spawn, reap, murder, retire). Other threads talk to it
  * only through {@link #submit}, which enqueues and wakes the loop, never by touching its state.
  */
 final class Master implements Runnable {
 
     private static final int TICK_MILLIS = 100;
-    private static final int MAX_BOOT_FAILURES = 5;
-    private static final long BOOT_TIMEOUT_MILLIS = 60_000;
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
     /** How long accepting pauses when even the reserve descriptor cannot be had. */
     private static final long ACCEPT_PAUSE_MILLIS = 1_000;
     /** Warnings that can recur with every connection are said at most this often. */
     private static final long WARNING_INTERVAL_MILLIS = 10_000;
-    /** A worker whose socketpair closed gets this long to exit by itself before it is killed. */
-    private static final long EXIT_WAIT_MILLIS = 2_000;
     /** What a parked session waits for: its client's input, or room to send what it owes. */
     private static final int AWAIT_INPUT = Epoll.IN | Epoll.RDHUP | Epoll.ONESHOT;
     private static final int AWAIT_ROOM = Epoll.OUT | Epoll.ONESHOT;
@@ -64,19 +56,12 @@ final class Master implements Runnable {
     private final int listenerFd;
     private final PoolNotifier notifier;
     private final PoolServer.Lifecycle lifecycle;
-    private final List<String> workerEnvironment;
 
-    private final List<Worker> slots = new ArrayList<>();
+    private final Supervisor supervisor;
     private final Map<Integer, Worker> workersByFd = new HashMap<>();
     private final Map<Integer, Session> sessionsByFd = new HashMap<>();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final ArrayDeque<Session> queue = new ArrayDeque<>();
-    /** Processes that left their slot but are not reaped yet, with why they were ended (null: they left). */
-    private final Map<Integer, Exited> unreaped = new HashMap<>();
-
-    /** {@code booting}: it ended before saying hello, so its exit status tells whether it can start at all. */
-    private record Exited(String reason, long killAt, boolean booting) {
-    }
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
@@ -92,18 +77,12 @@ final class Master implements Runnable {
     /** While accepting is paused for want of descriptors: when to try again (monotonic ms); -1 otherwise. */
     private long acceptPausedUntil = -1;
 
-    private int wanted;
     private long nextSessionId = 1;
     private final Scoreboard scoreboard = new Scoreboard();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
     /** Client hosts refused until a time, set from the console. */
     private final Bans bans = new Bans(this::now);
-    /** Workers that failed to start, in a row, for any reason: how long spawning backs off. */
-    private int bootFailures;
-    /** Of those, the ones that retrying cannot fix (the worker's runtime or options are wrong): they stop the server. */
-    private int bootErrors;
-    private long nextSpawnAt;
     private long lastTick;
     private long lastIdleScan;
     private long lastMemoryScan;
@@ -123,16 +102,15 @@ final class Master implements Runnable {
         this.listenerFd = Native.fdOf(listener);
         this.notifier = notifier;
         this.lifecycle = lifecycle;
-        this.wanted = config.workers();
+        this.supervisor = new Supervisor(config, new SpawnedProcesses(config), new WorkerHooks(), clock);
         this.epoll = new Epoll(1024);
-        this.workerEnvironment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         epoll.add(listenerFd, Epoll.IN);
         limitSessions();
     }
 
     /** Keeps sessions within what the descriptor limit holds, with room for the workers and their hand-backs. */
     private void limitSessions() {
-        int capacity = DescriptorReserve.sessionCapacity(Math.max(wanted, slots.size()));
+        int capacity = DescriptorReserve.sessionCapacity(Math.max(supervisor.wanted(), supervisor.slots().size()));
         int limit = Math.min(config.maxSessions(), capacity);
         if (limit < config.maxSessions() && limit != sessionLimit) {
             emit(Level.WARN, Kind.SERVER, "at most " + limit + " sessions at once, not " + config.maxSessions()
@@ -152,7 +130,7 @@ final class Master implements Runnable {
     @Override
     public void run() {
         try {
-            manageWorkers(now());
+            supervisor.manage(now());
             while (!finished()) {
                 int ready = epoll.await(TICK_MILLIS);
                 for (int i = 0; i < ready; i++) {
@@ -170,7 +148,7 @@ final class Master implements Runnable {
         } catch (Throwable t) {
             fatalError = "master loop failed: " + t;
             emit(Level.ERROR, Kind.SERVER, fatalError);
-            killAllWorkers(KillCause.MASTER_FAILURE);
+            supervisor.killAll(KillCause.MASTER_FAILURE);
         } finally {
             closeEverything();
             lifecycle.stopped(fatalError);
@@ -208,16 +186,16 @@ final class Master implements Runnable {
             lastIdleScan = now;
             expireParkedSessions(now);
         }
-        murderWorkers(now);
-        reapWorkers();
+        supervisor.murder(now);
+        supervisor.reap();
         if (stopDeadline >= 0) {
             advanceStop(now);
         } else {
-            manageWorkers(now);
+            supervisor.manage(now);
         }
         if (now - lastMemoryScan >= 1000) {
             lastMemoryScan = now;
-            for (Worker w : slots) {
+            for (Worker w : supervisor.slots()) {
                 w.rssBytes = w.alive() ? ProcessMemory.residentBytes(w.pid) : 0;
             }
             notifier.changed();
@@ -226,7 +204,7 @@ final class Master implements Runnable {
     }
 
     private boolean finished() {
-        return stopDeadline >= 0 && slots.stream().noneMatch(Worker::alive) && unreaped.isEmpty();
+        return stopDeadline >= 0 && supervisor.allGone();
     }
 
     // ---------------------------------------------------------------- connections and sessions
@@ -468,14 +446,14 @@ final class Master implements Runnable {
      */
     private void releaseLingerers() {
         int unserved = queue.size();
-        for (Worker w : slots) {
+        for (Worker w : supervisor.slots()) {
             if (w.releaseAsked && w.session != null) {
                 unserved--;
             }
         }
         while (unserved > 0) {
             Worker longest = null;
-            for (Worker w : slots) {
+            for (Worker w : supervisor.slots()) {
                 if (w.state == WorkerState.LINGERING && !w.releaseAsked && w.session != null
                         && (longest == null || w.lingeringSince < longest.lingeringSince)) {
                     longest = w;
@@ -489,7 +467,8 @@ final class Master implements Runnable {
             try {
                 longest.socket.send(new Release(longest.session.id).encode(), -1);
             } catch (NativeException e) {
-                killWorker(longest, KillCause.UNREACHABLE, "could not ask it to release its session: " + e.getMessage());
+                supervisor.kill(longest, KillCause.UNREACHABLE, "could not ask it to release its session: "
+                        + e.getMessage());
             }
         }
     }
@@ -497,7 +476,7 @@ final class Master implements Runnable {
     /** The idle worker that has waited longest, so sessions visibly travel around the pool. */
     private Worker pickIdleWorker() {
         Worker best = null;
-        for (Worker w : slots) {
+        for (Worker w : supervisor.slots()) {
             if (w.state == WorkerState.IDLE && (best == null || w.idleSince < best.idleSince)) {
                 best = w;
             }
@@ -516,7 +495,7 @@ final class Master implements Runnable {
                     session.transferFd);
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
-            workerGone(worker, "hand-off failed");
+            supervisor.gone(worker, "hand-off failed");
             dispatch(session);
             return;
         }
@@ -690,11 +669,11 @@ final class Master implements Runnable {
             }
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.ERROR, Kind.WORKER, worker + " sent garbage: " + e.getMessage());
-            killWorker(worker, KillCause.PROTOCOL_ERROR, e.getMessage());
+            supervisor.kill(worker, KillCause.PROTOCOL_ERROR, e.getMessage());
             return;
         }
         if (received != null || (events & (Epoll.HUP | Epoll.ERR)) != 0) {
-            workerGone(worker, null);
+            supervisor.gone(worker, null);
         }
     }
 
@@ -758,18 +737,9 @@ final class Master implements Runnable {
 
     /** A worker said hello: it serves from now on (a worker retired while it started leaves on the STOP it has). */
     private void workerReady(Worker w, long now) {
-        if (w.state != WorkerState.STARTING) {
-            return;
-        }
-        w.state = WorkerState.IDLE;
-        w.idleSince = now;
-        bootFailures = 0;
-        bootErrors = 0;
-        emit(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
-        if (stopDeadline >= 0) {
-            retire(w);
-        } else {
-            lifecycle.workerReady(count(x -> x.state == WorkerState.IDLE) + occupiedCount() >= wanted);
+        if (supervisor.ready(w, now)) {
+            lifecycle.workerReady(supervisor.count(x -> x.state == WorkerState.IDLE) + occupiedCount()
+                    >= supervisor.wanted());
             dispatchQueued();
         }
     }
@@ -813,202 +783,27 @@ final class Master implements Runnable {
 
     /** A worker finished with its session: it serves again, or leaves if it is due to. */
     private void workerIdle(Worker w, long now) {
-        if (w.state == WorkerState.STOPPING || stopDeadline >= 0) {
-            retire(w);
-            return;
-        }
-        if (w.requestLimit > 0 && w.requests >= w.requestLimit) {
-            emit(Level.INFO, Kind.WORKER, w + " served " + w.requests + " commands: recycling");
-            retire(w);
-            return;
-        }
-        if (servingCount() > wanted) {
-            retire(w);
-            return;
-        }
-        w.state = WorkerState.IDLE;
-        w.idleSince = now;
-        dispatchQueued();
-    }
-
-    /** gunicorn's spawn_worker: a new process in {@code slot}, its end of a fresh socketpair on its fd 3. */
-    private void spawnWorker(Worker w) {
-        int[] pair;
-        try {
-            pair = Native.seqpacketPair();
-        } catch (NativeException e) {
-            backOffSpawning();
-            startFailed(w.toString(), "socketpair: " + e.getMessage(), false); // out of descriptors: it passes
-            return;
-        }
-        List<String> argv = new ArrayList<>(config.launcher().command());
-        argv.addAll(config.workerOptions(Native.getpid()).toArgs());
-        try {
-            w.pid = Native.spawn(argv, workerEnvironment, pair[1]);
-            Native.setNonBlocking(pair[0], true);
-            epoll.add(pair[0], Epoll.IN);
-        } catch (NativeException e) {
-            Native.close(pair[0]);
-            w.pid = 0;
-            backOffSpawning();
-            startFailed(w.toString(), e.getMessage(), cannotExecute(e));
-            return;
-        } finally {
-            Native.close(pair[1]);
-        }
-        long now = now();
-        w.socket = new MessageSocket(pair[0]);
-        workersByFd.put(pair[0], w);
-        w.state = WorkerState.STARTING;
-        w.spawnedAt = now;
-        w.helloDeadline = now + BOOT_TIMEOUT_MILLIS;
-        w.requests = 0;
-        w.command = "";
-        w.lastCommand = "";
-        w.requestLimit = config.maxRequests() == 0 ? 0
-                : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1);
-        emit(Level.INFO, Kind.WORKER, "spawned " + w);
-        notifier.changed();
-    }
-
-    /** gunicorn's manage_workers: as many serving workers as wanted, no more, spawning with back-off. */
-    private void manageWorkers(long now) {
-        while (servingCount() < wanted && now >= nextSpawnAt) {
-            Worker free = null;
-            for (Worker w : slots) {
-                if (!w.alive()) {
-                    free = w;
-                    break;
-                }
-            }
-            if (free == null) {
-                if (slots.size() >= PoolConfig.MAX_WORKERS) {
-                    break;
-                }
-                free = new Worker(slots.size());
-                slots.add(free);
-            }
-            spawnWorker(free);
-            if (!free.alive()) {
-                break;
-            }
-        }
-        int excess = servingCount() - wanted;
-        for (int i = slots.size() - 1; i >= 0 && excess > 0; i--) {
-            Worker w = slots.get(i);
-            if (w.state == WorkerState.IDLE || w.state == WorkerState.STARTING) {
-                retire(w);
-                excess--;
-            }
-        }
-        // Busy surplus workers leave when their session comes back (see workerIdle); free trailing dead slots.
-        while (slots.size() > wanted && !slots.get(slots.size() - 1).alive()) {
-            slots.remove(slots.size() - 1);
+        if (supervisor.idle(w, now)) {
+            dispatchQueued();
         }
     }
 
-    /**
-     * gunicorn's murder_workers: workers that never said hello, and busy workers silent for longer than they may be.
-     * A busy worker reports each command's start and end and its progress; between commands it lingers for at most
-     * {@code linger} before handing the session back. Silence beyond that plus the request timeout means stuck.
-     */
-    private void murderWorkers(long now) {
-        long requestLimit = config.requestTimeout().toMillis();
-        for (Worker w : slots) {
-            long silentFor = now - w.lastProgress;
-            boolean waiting = w.state == WorkerState.LINGERING || w.command.isEmpty();
-            long allowed = requestLimit + (waiting ? config.linger().toMillis() : 0);
-            if (w.state == WorkerState.STARTING && now > w.helloDeadline) {
-                killWorker(w, KillCause.NO_HELLO, "none within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
-            } else if (w.occupied() && requestLimit > 0 && silentFor > allowed) {
-                killWorker(w, KillCause.STUCK, "in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
-                        + silentFor + " ms");
-            } else if (w.state == WorkerState.STOPPING && stopDeadline < 0 && now - w.lastProgress > requestLimit
-                    && w.session == null && requestLimit > 0) {
-                killWorker(w, KillCause.WOULD_NOT_EXIT, null);
-            }
+    /** What a worker's coming and going means here: its socketpair watched, its session ended, the server stopped. */
+    private final class WorkerHooks implements Supervisor.Hooks {
+        @Override
+        public void watch(Worker w) throws NativeException {
+            epoll.add(w.socket.fd(), Epoll.IN);
+            workersByFd.put(w.socket.fd(), w);
         }
-    }
 
-    /** gunicorn's reap_workers: collect the exit status of processes that ended. */
-    private void reapWorkers() {
-        if (unreaped.isEmpty()) {
-            return;
-        }
-        long now = now();
-        // Copied: a failed start may begin a stop, which ends workers and so adds to the map.
-        for (Map.Entry<Integer, Exited> e : new ArrayList<>(unreaped.entrySet())) {
-            int pid = e.getKey();
-            int status = Native.reap(pid);
-            if (status < 0) {
-                if (now >= e.getValue().killAt()) {
-                    Native.kill(pid, Native.SIGKILL); // it closed its socketpair but lingers: end it
-                }
-                continue;
-            }
-            unreaped.remove(pid);
-            String reason = e.getValue().reason();
-            emit(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + pid + " exited ("
-                    + Native.describeStatus(status) + ")" + (reason == null ? "" : ": " + reason));
-            if (e.getValue().booting() && stopDeadline < 0) {
-                // An exit status of its own before hello: its JVM or its options are wrong, and will be next time.
-                // A signal (an OOM killer, an administrator) or our own kill is a bad moment, not a bad setup.
-                boolean exitedByItself = (status & 0x7f) == 0 && (status & 0xff00) != 0 && reason == null;
-                startFailed("worker pid " + pid, Native.describeStatus(status) + " before saying hello",
-                        exitedByItself);
-            }
-        }
-    }
-
-    /** Asks a worker to leave once its session is back; idle ones leave at once. */
-    private void retire(Worker w) {
-        if (!w.alive() || w.socket == null) {
-            return;
-        }
-        if (w.state != WorkerState.STOPPING) {
-            w.state = WorkerState.STOPPING;
-            w.lastProgress = now();
-            try {
-                w.socket.send(new Stop().encode(), -1);
-            } catch (NativeException e) {
-                killWorker(w, KillCause.UNREACHABLE, "could not tell it to stop: " + e.getMessage());
-            }
-            notifier.changed();
-        }
-    }
-
-    /** gunicorn's kill_worker: SIGKILL; the socketpair's end of stream then reports it gone. */
-    private void killWorker(Worker w, KillCause cause, String detail) {
-        if (!w.alive()) {
-            return;
-        }
-        String reason = cause.describe(detail);
-        emit(Level.WARN, Kind.WORKER, "killing " + w + ": " + reason);
-        Native.kill(w.pid, Native.SIGKILL);
-        workerGone(w, reason);
-    }
-
-    /** The worker's socketpair closed (it exited or was killed): clean up its slot and its session. */
-    private void workerGone(Worker w, String reason) {
-        if (!w.alive()) {
-            return;
-        }
-        boolean booting = w.state == WorkerState.STARTING;
-        boolean betweenCommands = w.state == WorkerState.LINGERING && w.command.isEmpty();
-        boolean expected = w.state == WorkerState.STOPPING || reason != null;
-        if (w.socket != null) {
+        @Override
+        public void unwatch(Worker w) {
             epoll.remove(w.socket.fd());
             workersByFd.remove(w.socket.fd());
-            w.socket.close();
-            w.socket = null;
         }
-        unreaped.put(w.pid, new Exited(reason, now() + EXIT_WAIT_MILLIS, booting));
-        w.state = WorkerState.DEAD;
-        Session s = w.session;
-        w.session = null;
-        w.command = "";
-        if (s != null) {
-            s.worker = null;
+
+        @Override
+        public void sessionLost(Worker w, Session s, boolean betweenCommands, String reason) {
             // Only a worker waiting for its client's next line has nothing of a reply on the wire. In the middle of
             // a command, it may have written part of a reply or be inside raw bytes (after OK DATA or OK SEND):
             // a line from the master there would be read as data, and a resumed download would come out corrupt.
@@ -1018,78 +813,43 @@ final class Master implements Runnable {
                     : null;
             closeSession(s, w + " died" + (reason == null ? "" : " (" + reason + ")"), why);
         }
-        if (!expected) {
-            emit(Level.WARN, Kind.WORKER, w + " died" + (booting ? " while starting" : ""));
-        }
-        if (booting && stopDeadline < 0) {
-            backOffSpawning(); // whether it can ever start, its exit status tells once reaped
-        }
-        notifier.changed();
-        reapWorkers();
-    }
 
-    /**
-     * A worker could not start (spawning has backed off already). It is tried again for as long as it takes when the
-     * cause passes (no descriptors, no memory, a kill); only failures that retrying cannot fix ({@code cannotStart}:
-     * its runtime is missing, its JVM or options are wrong) stop the server, once they repeat.
-     */
-    private void startFailed(String who, String why, boolean cannotStart) {
-        if (!cannotStart) {
-            emit(Level.ERROR, Kind.WORKER, who + " failed to start: " + why + "; trying again in "
-                    + Math.max(0, nextSpawnAt - now()) + " ms");
-            return;
-        }
-        bootErrors++;
-        emit(Level.ERROR, Kind.WORKER, who + " failed to start (" + bootErrors + " in a row): " + why);
-        if (bootErrors >= MAX_BOOT_FAILURES) {
-            fatalError = "workers keep failing to start (" + bootErrors + " in a row); last: " + why;
+        @Override
+        public void cannotStart(String why) {
+            fatalError = why;
             emit(Level.ERROR, Kind.SERVER, fatalError);
             beginStop(0);
         }
-    }
 
-    private void backOffSpawning() {
-        bootFailures++;
-        nextSpawnAt = now() + Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(bootFailures - 1, 10));
-    }
+        @Override
+        public void changed() {
+            notifier.changed();
+        }
 
-    /** posix_spawn's errors that say the worker's program cannot be run at all. */
-    private static boolean cannotExecute(NativeException e) {
-        return e.errno() == Native.ENOENT || e.errno() == Native.EACCES || e.errno() == Native.ENOEXEC;
+        @Override
+        public void event(Level level, Kind kind, String message) {
+            emit(level, kind, message);
+        }
     }
 
     void killWorkerByPid(int pid) {
-        for (Worker w : slots) {
-            if (w.alive() && w.pid == pid) {
-                killWorker(w, KillCause.ADMINISTRATOR, null);
-            }
+        Worker w = supervisor.byPid(pid);
+        if (w != null) {
+            supervisor.kill(w, KillCause.ADMINISTRATOR, null);
         }
     }
 
     void recycleWorkerByPid(int pid) {
-        for (Worker w : slots) {
-            if (w.alive() && w.pid == pid) {
-                emit(Level.INFO, Kind.WORKER, "recycling " + w + " on request");
-                retire(w);
-            }
+        Worker w = supervisor.byPid(pid);
+        if (w != null) {
+            emit(Level.INFO, Kind.WORKER, "recycling " + w + " on request");
+            supervisor.retire(w);
         }
     }
 
     void resize(int workers) {
-        PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
-        if (workers != wanted) {
-            emit(Level.INFO, Kind.SERVER, "pool resized from " + wanted + " to " + workers + " workers");
-            wanted = workers;
-            limitSessions();
-            manageWorkers(now());
-            notifier.changed();
-        }
-    }
-
-    private void killAllWorkers(KillCause cause) {
-        for (Worker w : slots) {
-            killWorker(w, cause, null);
-        }
+        supervisor.resize(workers);
+        limitSessions();
     }
 
     // ---------------------------------------------------------------- stopping
@@ -1110,19 +870,19 @@ final class Master implements Runnable {
             }
         }
         queue.clear();
-        for (Worker w : slots) {
-            retire(w);
+        supervisor.stopping();
+        for (Worker w : supervisor.slots()) {
+            supervisor.retire(w);
         }
         notifier.changed();
     }
 
     private void advanceStop(long now) {
-        if (now >= stopDeadline && slots.stream().anyMatch(Worker::alive)) {
-            killAllWorkers(KillCause.GRACE_OVER);
+        if (now >= stopDeadline && supervisor.count(Worker::alive) > 0) {
+            supervisor.killAll(KillCause.GRACE_OVER);
         }
-        if (!unreaped.isEmpty() && now >= stopDeadline + EXIT_WAIT_MILLIS + 3_000) {
-            emit(Level.ERROR, Kind.SERVER, "could not reap " + unreaped.keySet());
-            unreaped.clear();
+        if (now >= stopDeadline + Supervisor.EXIT_WAIT_MILLIS + 3_000) {
+            supervisor.abandonUnreaped();
         }
     }
 
@@ -1139,7 +899,7 @@ final class Master implements Runnable {
         for (Session s : new ArrayList<>(sessions.values())) {
             closeSession(s, "server stopped", null);
         }
-        for (Worker w : slots) {
+        for (Worker w : supervisor.slots()) {
             if (w.socket != null) {
                 w.socket.close();
             }
@@ -1152,28 +912,18 @@ final class Master implements Runnable {
 
     // ---------------------------------------------------------------- the scoreboard
 
-    private int count(java.util.function.Predicate<Worker> which) {
-        int n = 0;
-        for (Worker w : slots) {
-            if (which.test(w)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Workers serving a session: running its command or lingering. */
     private int occupiedCount() {
-        return count(Worker::occupied);
+        return supervisor.count(Worker::occupied);
     }
 
     /** Workers that count toward the wanted number: alive and not on their way out. */
     private int servingCount() {
-        return count(Worker::serving);
+        return supervisor.servingCount();
     }
 
     PoolSnapshot snapshot() {
-        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), queue.size(), slots,
+        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), queue.size(), supervisor.slots(),
                 sessions.values(), this::instant);
     }
 
