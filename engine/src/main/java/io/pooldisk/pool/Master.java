@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,7 +60,7 @@ final class Master implements Runnable {
     private final Map<Integer, Worker> workersByFd = new HashMap<>();
     private final Map<Integer, Session> sessionsByFd = new HashMap<>();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
-    private final ArrayDeque<Session> queue = new ArrayDeque<>();
+    private final Dispatcher dispatcher;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
@@ -103,6 +102,7 @@ final class Master implements Runnable {
         this.notifier = notifier;
         this.lifecycle = lifecycle;
         this.supervisor = new Supervisor(config, new SpawnedProcesses(config), new WorkerHooks(), clock);
+        this.dispatcher = new Dispatcher(config, supervisor.slots(), new DispatchHooks(), clock, scoreboard);
         this.epoll = new Epoll(1024);
         epoll.add(listenerFd, Epoll.IN);
         limitSessions();
@@ -181,7 +181,7 @@ final class Master implements Runnable {
     /** Everything that happens by the clock: gunicorn's murder_workers, reap_workers and manage_workers. */
     private void tick(long now) {
         resumeAcceptingIfDue(now);
-        expireQueue(now);
+        dispatcher.expire(now);
         if (now - lastIdleScan >= 1000) {
             lastIdleScan = now;
             expireParkedSessions(now);
@@ -302,10 +302,10 @@ final class Master implements Runnable {
         // way), or waits in the FIFO when every worker is busy. Once the FIFO is as long as the pool, newcomers are
         // parked until they send a line: a crowd that connects and says nothing costs epoll registrations, not places
         // in the queue.
-        Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
+        Worker idle = dispatcher.queued() == 0 ? dispatcher.idleWorker() : null;
         if (idle != null) {
             handOff(session, idle, true);
-        } else if (queue.size() < servingCount()) {
+        } else if (dispatcher.queued() < servingCount()) {
             dispatch(session);
         } else {
             park(session);
@@ -411,77 +411,36 @@ final class Master implements Runnable {
             closeSession(session, "server stopping", Reply.err(Reply.BUSY, "server shutting down"));
             return;
         }
-        Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
-        if (idle != null) {
-            handOff(session, idle, true);
-            return;
+        dispatcher.dispatch(session);
+        if (session.queued) {
+            debug(Kind.QUEUE, () -> session + " waits for a worker (" + dispatcher.queued() + " queued)");
+            notifier.changed();
         }
-        if (config.maxPending() > 0 && queue.size() >= config.maxPending()) {
-            scoreboard.allBusy();
-            scoreboard.refused();
-            emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
-            closeSession(session, "queue full", Reply.err(Reply.BUSY, "server busy"));
-            return;
-        }
-        enqueue(session);
     }
 
-    /** Only called when no worker is idle (an idle worker drains the queue at once), so every call counts. */
-    private void enqueue(Session session) {
-        scoreboard.allBusy();
-        session.queued = true;
-        session.queuedAt = now();
-        queue.addLast(session);
-        scoreboard.queueLength(queue.size());
-        debug(Kind.QUEUE, () -> session + " waits for a worker (" + queue.size() + " queued)");
-        releaseLingerers();
-        notifier.changed();
-    }
-
-    /**
-     * A worker never keeps a quiet session while another session waits (DESIGN.md §3): for each queued session that
-     * no release already serves, the worker that has lingered longest is asked to hand its session back. Workers
-     * running a command are not asked; they are asked once they report lingering, and those handed a session while
-     * others wait do not linger at all (see {@link #handOff}).
-     */
-    private void releaseLingerers() {
-        int unserved = queue.size();
-        for (Worker w : supervisor.slots()) {
-            if (w.releaseAsked && w.session != null) {
-                unserved--;
-            }
+    /** What the dispatcher has done here: hand-offs over the socketpairs, releases, refusals. */
+    private final class DispatchHooks implements Dispatcher.Hooks {
+        @Override
+        public void handOff(Session session, Worker worker, boolean mayLinger) {
+            Master.this.handOff(session, worker, mayLinger);
         }
-        while (unserved > 0) {
-            Worker longest = null;
-            for (Worker w : supervisor.slots()) {
-                if (w.state == WorkerState.LINGERING && !w.releaseAsked && w.session != null
-                        && (longest == null || w.lingeringSince < longest.lingeringSince)) {
-                    longest = w;
-                }
-            }
-            if (longest == null) {
-                return;
-            }
-            longest.releaseAsked = true;
-            unserved--;
+
+        @Override
+        public void release(Worker worker) {
             try {
-                longest.socket.send(new Release(longest.session.id).encode(), -1);
+                worker.socket.send(new Release(worker.session.id).encode(), -1);
             } catch (NativeException e) {
-                supervisor.kill(longest, KillCause.UNREACHABLE, "could not ask it to release its session: "
+                supervisor.kill(worker, KillCause.UNREACHABLE, "could not ask it to release its session: "
                         + e.getMessage());
             }
         }
-    }
 
-    /** The idle worker that has waited longest, so sessions visibly travel around the pool. */
-    private Worker pickIdleWorker() {
-        Worker best = null;
-        for (Worker w : supervisor.slots()) {
-            if (w.state == WorkerState.IDLE && (best == null || w.idleSince < best.idleSince)) {
-                best = w;
-            }
+        @Override
+        public void refuse(Session session, String why) {
+            scoreboard.refused();
+            emit(Level.WARN, Kind.QUEUE, session + ": " + why + ": refused");
+            closeSession(session, why, Reply.err(Reply.BUSY, "server busy"));
         }
-        return best;
     }
 
     /**
@@ -511,33 +470,6 @@ final class Master implements Runnable {
         scoreboard.workersServing(occupiedCount());
         debug(Kind.HANDOFF, () -> session + " -> " + worker);
         notifier.changed();
-    }
-
-    private void dispatchQueued() {
-        while (!queue.isEmpty()) {
-            Worker idle = pickIdleWorker();
-            if (idle == null) {
-                return;
-            }
-            Session next = queue.pollFirst();
-            next.queued = false;
-            if (!next.closed) {
-                handOff(next, idle, queue.isEmpty());
-            }
-        }
-    }
-
-    private void expireQueue(long now) {
-        long limit = config.queueTimeout().toMillis();
-        while (!queue.isEmpty() && (queue.peekFirst().closed || now - queue.peekFirst().queuedAt >= limit)) {
-            Session s = queue.pollFirst();
-            s.queued = false;
-            if (!s.closed) {
-                scoreboard.refused();
-                emit(Level.WARN, Kind.QUEUE, s + " waited " + (now - s.queuedAt) + " ms for a worker: refused");
-                closeSession(s, "queue timeout", Reply.err(Reply.BUSY, "server busy"));
-            }
-        }
     }
 
     /**
@@ -684,7 +616,7 @@ final class Master implements Runnable {
             if (p.waiting() && w.state == WorkerState.BUSY) {
                 w.state = WorkerState.LINGERING;
                 w.lingeringSince = now;
-                releaseLingerers();
+                dispatcher.releaseLingerers();
             } else if (!p.waiting() && w.state == WorkerState.LINGERING) {
                 w.state = WorkerState.BUSY;
             }
@@ -740,7 +672,7 @@ final class Master implements Runnable {
         if (supervisor.ready(w, now)) {
             lifecycle.workerReady(supervisor.count(x -> x.state == WorkerState.IDLE) + occupiedCount()
                     >= supervisor.wanted());
-            dispatchQueued();
+            dispatcher.dispatchQueued();
         }
     }
 
@@ -784,7 +716,7 @@ final class Master implements Runnable {
     /** A worker finished with its session: it serves again, or leaves if it is due to. */
     private void workerIdle(Worker w, long now) {
         if (supervisor.idle(w, now)) {
-            dispatchQueued();
+            dispatcher.dispatchQueued();
         }
     }
 
@@ -869,7 +801,7 @@ final class Master implements Runnable {
                 closeSession(s, "server stopping", s.queued ? Reply.err(Reply.BUSY, "server shutting down") : null);
             }
         }
-        queue.clear();
+        dispatcher.clear();
         supervisor.stopping();
         for (Worker w : supervisor.slots()) {
             supervisor.retire(w);
@@ -923,7 +855,7 @@ final class Master implements Runnable {
     }
 
     PoolSnapshot snapshot() {
-        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), queue.size(), supervisor.slots(),
+        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), dispatcher.queued(), supervisor.slots(),
                 sessions.values(), this::instant);
     }
 
