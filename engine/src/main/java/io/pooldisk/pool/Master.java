@@ -24,9 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -58,8 +56,7 @@ final class Master implements Runnable {
 
     private final Supervisor supervisor;
     private final Map<Integer, Worker> workersByFd = new HashMap<>();
-    private final Map<Integer, Session> sessionsByFd = new HashMap<>();
-    private final Map<Long, Session> sessions = new LinkedHashMap<>();
+    private final SessionTable sessions = new SessionTable();
     private final Dispatcher dispatcher;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
@@ -76,7 +73,6 @@ final class Master implements Runnable {
     /** While accepting is paused for want of descriptors: when to try again (monotonic ms); -1 otherwise. */
     private long acceptPausedUntil = -1;
 
-    private long nextSessionId = 1;
     private final Scoreboard scoreboard = new Scoreboard();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
@@ -165,7 +161,7 @@ final class Master implements Runnable {
             readWorker(worker, events);
             return;
         }
-        Session session = sessionsByFd.get(fd);
+        Session session = sessions.byFd(fd);
         if (session != null) {
             onSessionReady(session);
         }
@@ -293,9 +289,7 @@ final class Master implements Runnable {
                     m -> emit(Level.WARN, Kind.QUEUE, m));
             return;
         }
-        Session session = new Session(nextSessionId++, fd, client, now());
-        sessions.put(session.id, session);
-        sessionsByFd.put(fd, session);
+        Session session = sessions.open(fd, client, now());
         debug(Kind.SESSION, () -> "accepted " + session);
         notifier.changed();
         // As in the seed, a new connection goes straight to an idle worker (its request line is nearly always on its
@@ -479,7 +473,7 @@ final class Master implements Runnable {
     private void expireParkedSessions(long now) {
         long idleLimit = config.idleTimeout().toMillis();
         long requestLimit = config.requestTimeout().toMillis();
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (Session s : sessions.snapshot()) {
             if (s.worker != null || s.queued) {
                 continue;
             }
@@ -529,8 +523,7 @@ final class Master implements Runnable {
         if (session.registered) {
             epoll.remove(session.fd); // before close: a worker's duplicate would keep the registration alive
         }
-        sessionsByFd.remove(session.fd);
-        sessions.remove(session.id);
+        sessions.remove(session);
         Native.close(session.transferFd);
         session.transferFd = -1;
         if (connectionBroken) {
@@ -549,7 +542,7 @@ final class Master implements Runnable {
     void ban(String host, long millis) {
         bans.ban(host, millis);
         emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (Session s : sessions.snapshot()) {
             if (SessionState.hostOf(s.client()).equals(host)) {
                 kickSession(s.id);
             }
@@ -557,7 +550,7 @@ final class Master implements Runnable {
     }
 
     void kickSession(long id) {
-        Session s = sessions.get(id);
+        Session s = sessions.byId(id);
         if (s == null) {
             return;
         }
@@ -796,7 +789,7 @@ final class Master implements Runnable {
         stopDeadline = deadline;
         emit(Level.INFO, Kind.SERVER, "stopping" + (graceMillis > 0 ? " (grace " + graceMillis + " ms)" : ""));
         stopListening();
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (Session s : sessions.snapshot()) {
             if (s.worker == null) {
                 closeSession(s, "server stopping", s.queued ? Reply.err(Reply.BUSY, "server shutting down") : null);
             }
@@ -828,7 +821,7 @@ final class Master implements Runnable {
 
     private void closeEverything() {
         stopListening();
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (Session s : sessions.snapshot()) {
             closeSession(s, "server stopped", null);
         }
         for (Worker w : supervisor.slots()) {
@@ -856,7 +849,7 @@ final class Master implements Runnable {
 
     PoolSnapshot snapshot() {
         return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), dispatcher.queued(), supervisor.slots(),
-                sessions.values(), this::instant);
+                sessions.all(), this::instant);
     }
 
     // ---------------------------------------------------------------- small helpers
