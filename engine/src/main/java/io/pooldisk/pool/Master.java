@@ -456,11 +456,7 @@ final class Master implements Runnable {
         session.transferFd = -1;
         session.worker = worker;
         session.startHandOff();
-        worker.session = session;
-        worker.state = WorkerState.BUSY;
-        worker.releaseAsked = false;
-        worker.commandBytes = 0;
-        worker.lastProgress = now();
+        worker.serve(session, now());
         scoreboard.workersServing(occupiedCount());
         debug(Kind.HANDOFF, () -> session + " -> " + worker);
         notifier.changed();
@@ -606,12 +602,10 @@ final class Master implements Runnable {
         if (m instanceof Progress p) {
             countProgress(w, p.counters(), p.running(), p.runningBytes());
             w.lastProgress = now;
-            if (p.waiting() && w.state == WorkerState.BUSY) {
-                w.state = WorkerState.LINGERING;
-                w.lingeringSince = now;
+            boolean wasLingering = w.state == WorkerState.LINGERING;
+            w.waiting(p.waiting(), now);
+            if (!wasLingering && w.state == WorkerState.LINGERING) {
                 dispatcher.releaseLingerers();
-            } else if (!p.waiting() && w.state == WorkerState.LINGERING) {
-                w.state = WorkerState.BUSY;
             }
         } else if (m instanceof Close c) {
             Session s = sessionReturned(w, c.sessionId(), c.counters(), now);
@@ -695,9 +689,7 @@ final class Master implements Runnable {
     /** A worker gave its session back (parked or closed): the session, or null if it is no longer open here. */
     private Session sessionReturned(Worker w, long sessionId, Counters counters, long now) {
         countProgress(w, counters, "", 0);
-        Session s = w.session;
-        w.session = null;
-        w.command = "";
+        Session s = w.giveBack();
         if (s == null || s.id != sessionId || s.closed) {
             return null;
         }

@@ -171,8 +171,9 @@ final class Supervisor {
             startFailed(w.toString(), e.getMessage(), cannotExecute(e));
             return;
         }
-        w.pid = started.pid();
-        w.socket = started.socket();
+        long now = now();
+        w.started(started.pid(), started.socket(), now, now + BOOT_TIMEOUT_MILLIS, config.maxRequests() == 0 ? 0
+                : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1));
         try {
             hooks.watch(w);
         } catch (NativeException e) {
@@ -181,19 +182,11 @@ final class Supervisor {
             w.socket.close();
             w.socket = null;
             w.pid = 0;
+            w.died();
             backOff();
             startFailed(w.toString(), "epoll: " + e.getMessage(), false);
             return;
         }
-        long now = now();
-        w.state = WorkerState.STARTING;
-        w.spawnedAt = now;
-        w.helloDeadline = now + BOOT_TIMEOUT_MILLIS;
-        w.requests = 0;
-        w.command = "";
-        w.lastCommand = "";
-        w.requestLimit = config.maxRequests() == 0 ? 0
-                : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1);
         hooks.event(Level.INFO, Kind.WORKER, "spawned " + w);
         hooks.changed();
     }
@@ -203,8 +196,7 @@ final class Supervisor {
         if (w.state != WorkerState.STARTING) {
             return false;
         }
-        w.state = WorkerState.IDLE;
-        w.idleSince = now;
+        w.idle(now);
         bootFailures = 0;
         bootErrors = 0;
         hooks.event(Level.INFO, Kind.WORKER, w + " ready in " + (now - w.spawnedAt) + " ms");
@@ -230,8 +222,7 @@ final class Supervisor {
             retire(w);
             return false;
         }
-        w.state = WorkerState.IDLE;
-        w.idleSince = now;
+        w.idle(now);
         return true;
     }
 
@@ -306,8 +297,7 @@ final class Supervisor {
             return;
         }
         if (w.state != WorkerState.STOPPING) {
-            w.state = WorkerState.STOPPING;
-            w.lastProgress = now();
+            w.stopping(now());
             try {
                 w.socket.send(new Stop().encode(), -1);
             } catch (NativeException e) {
@@ -348,10 +338,8 @@ final class Supervisor {
             w.socket = null;
         }
         unreaped.put(w.pid, new Exited(reason, now() + EXIT_WAIT_MILLIS, booting));
-        w.state = WorkerState.DEAD;
-        Session s = w.session;
-        w.session = null;
-        w.command = "";
+        w.died();
+        Session s = w.giveBack();
         if (s != null) {
             s.worker = null;
             hooks.sessionLost(w, s, betweenCommands, reason);
