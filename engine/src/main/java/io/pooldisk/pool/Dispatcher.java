@@ -84,10 +84,10 @@ final class Dispatcher {
     }
 
     /**
-     * A worker never keeps a quiet session while another session waits (DESIGN.md §3): for each queued session that
-     * no release already serves, the worker that has lingered longest is asked to hand its session back. Workers
-     * running a command are not asked; they are asked once they report lingering, and those handed a session while
-     * others wait do not linger at all.
+     * A worker never keeps a quiet session while another session waits (docs/ARCHITECTURE.md, "A worker never waits on
+     * a client"): for each queued session that no release already serves, the worker that has lingered longest is asked
+     * to hand its session back. Workers running a command are not asked; they are asked once they report lingering, and
+     * those handed a session while others wait do not linger at all.
      */
     void releaseLingerers() {
         int unserved = queue.size();
