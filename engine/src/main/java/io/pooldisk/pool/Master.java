@@ -3,6 +3,7 @@ package io.pooldisk.pool;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
@@ -83,7 +84,7 @@ final class Master implements Runnable {
     private final jnr.ffi.Pointer sockaddr = Native.allocateSockaddr();
     private final DescriptorReserve reserve = new DescriptorReserve();
     /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
-    private final String outOfDescriptorsReply = Reply.err(Reply.BUSY,
+    private final String outOfDescriptorsReply = Reply.err(ReplyCode.BUSY,
             "the server is out of file descriptors; try again later");
     private final RepeatedWarning acceptFailures = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
     private final RepeatedWarning refusals = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
@@ -307,13 +308,13 @@ final class Master implements Runnable {
     private void openSession(int fd, String client) {
         if (banned(client)) {
             rejected++;
-            sayAndClose(fd, Reply.err(Reply.FORBIDDEN, "your address is banned from this server"));
+            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
         if (sessions.size() >= sessionLimit) {
             rejected++;
-            sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + sessionLimit + ")"));
+            sayAndClose(fd, Reply.err(ReplyCode.BUSY, "too many connections (" + sessionLimit + ")"));
             refusals.occurred(now(), "refused " + client + ": " + sessionLimit + " sessions open",
                     m -> emit(Level.WARN, Kind.QUEUE, m));
             return;
@@ -411,7 +412,7 @@ final class Master implements Runnable {
             session.lineSince = 0;
             dispatch(session);
         } else if (more.length > RequestLine.MAX_BYTES + 1) {
-            closeSession(session, "line too long", Reply.err(Reply.LINE_TOO_LONG, "request line longer than "
+            closeSession(session, "line too long", Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than "
                     + RequestLine.MAX_BYTES + " bytes"));
         } else {
             if (session.lineSince == 0) {
@@ -433,7 +434,7 @@ final class Master implements Runnable {
     /** A session with work to do goes to an idle worker, or waits its turn in the FIFO. */
     private void dispatch(Session session) {
         if (stopDeadline >= 0) {
-            closeSession(session, "server stopping", Reply.err(Reply.BUSY, "server shutting down"));
+            closeSession(session, "server stopping", Reply.err(ReplyCode.BUSY, "server shutting down"));
             return;
         }
         Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
@@ -445,7 +446,7 @@ final class Master implements Runnable {
             allBusyCount++;
             rejected++;
             emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
-            closeSession(session, "queue full", Reply.err(Reply.BUSY, "server busy"));
+            closeSession(session, "queue full", Reply.err(ReplyCode.BUSY, "server busy"));
             return;
         }
         enqueue(session);
@@ -559,7 +560,7 @@ final class Master implements Runnable {
             if (!s.closed) {
                 rejected++;
                 emit(Level.WARN, Kind.QUEUE, s + " waited " + (now - s.queuedAt) + " ms for a worker: refused");
-                closeSession(s, "queue timeout", Reply.err(Reply.BUSY, "server busy"));
+                closeSession(s, "queue timeout", Reply.err(ReplyCode.BUSY, "server busy"));
             }
         }
     }
@@ -578,13 +579,13 @@ final class Master implements Runnable {
             if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " sent a partial request line for " + (now - s.lineSince) / 1000
                         + " s: closed");
-                closeSession(s, "request line too slow", Reply.err(Reply.REQUEST_TIMEOUT, "request line not "
+                closeSession(s, "request line too slow", Reply.err(ReplyCode.REQUEST_TIMEOUT, "request line not "
                         + "completed within " + requestLimit / 1000 + " s; closing"));
             } else if (requestLimit > 0 && s.midTransfer() && now - s.transferMovedAt >= requestLimit) {
                 closeStalledTransfer(s, now - s.transferMovedAt);
             } else if (idleLimit > 0 && now - s.lastActive >= idleLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
-                closeSession(s, "idle timeout", Reply.err(Reply.REQUEST_TIMEOUT, "idle for too long; closing"));
+                closeSession(s, "idle timeout", Reply.err(ReplyCode.REQUEST_TIMEOUT, "idle for too long; closing"));
             }
         }
     }
@@ -598,7 +599,7 @@ final class Master implements Runnable {
         Transfer t = s.state.transfer();
         String what = t != null ? t.label() : "sending replies";
         emit(Level.INFO, Kind.SESSION, s + ": " + what + " moved nothing for " + stalledMillis / 1000 + " s: closed");
-        String farewell = t instanceof Transfer.Receiving r ? Reply.err(Reply.REQUEST_TIMEOUT, "upload stalled: no "
+        String farewell = t instanceof Transfer.Receiving r ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "upload stalled: no "
                 + "bytes for " + stalledMillis / 1000 + " s; the " + r.received() + " bytes received are kept, PUT "
                 + "again to resume") : null;
         closeSession(s, "transfer stalled", farewell);
@@ -1032,7 +1033,7 @@ final class Master implements Runnable {
             // a line from the master there would be read as data, and a resumed download would come out corrupt.
             // So mid-command the connection just closes; the client reconnects and resumes.
             String why = betweenCommands
-                    ? Reply.err(Reply.SERVER_ERROR, "the worker serving this session died; please reconnect")
+                    ? Reply.err(ReplyCode.SERVER_ERROR, "the worker serving this session died; please reconnect")
                     : null;
             closeSession(s, w + " died" + (reason == null ? "" : " (" + reason + ")"), why);
         }
@@ -1124,7 +1125,7 @@ final class Master implements Runnable {
         stopListening();
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.worker == null) {
-                closeSession(s, "server stopping", s.queued ? Reply.err(Reply.BUSY, "server shutting down") : null);
+                closeSession(s, "server stopping", s.queued ? Reply.err(ReplyCode.BUSY, "server shutting down") : null);
             }
         }
         queue.clear();

@@ -1,8 +1,8 @@
 package io.pooldisk.worker;
 
-import io.pooldisk.disk.DiskException;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 
 /** Runs one request line of a session and writes its reply (docs/PROTOCOL.md). */
@@ -27,12 +27,11 @@ class CommandHandler {
         int repliesBefore = ctx.replies();
         try {
             return run(request, ctx);
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             ctx.reply(e.replyLine());
-        } catch (DiskException e) {
-            ctx.reply(Reply.err(e.code(), e.getMessage()));
         } catch (SessionState.LimitExceeded e) {
-            ctx.reply(Reply.err(Reply.BAD_REQUEST, e.getMessage()));
+            // the master-worker contract's own check, which knows no reply codes: the command is refused as one
+            ctx.reply(new CommandException(ReplyCode.BAD_REQUEST, e.getMessage()).replyLine());
         } catch (Linger.MasterGoneException e) {
             throw e; // not the command's failure: the worker cannot go on
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -42,14 +41,13 @@ class CommandHandler {
             if (ctx.replies() > repliesBefore) {
                 return Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
             }
-            ctx.reply(Reply.err(Reply.SERVER_ERROR, "internal error: the command failed unexpectedly"));
+            ctx.reply(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the command failed unexpectedly"));
         }
         return Next.CONTINUE;
     }
 
     /** The command itself (a test's override stands in for a failing one). */
-    Next run(RequestLine request, SessionContext ctx) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    Next run(RequestLine request, SessionContext ctx) throws CommandException, BrokenConnectionException {
         String arg = request.argument();
         switch (request.command()) {
             case "ECHO" -> ctx.reply(Reply.echo(ctx.services.pid, arg));
@@ -75,7 +73,7 @@ class CommandHandler {
                 TransferCommands.hash(ctx, arg);
             }
             case "GET" -> TransferCommands.get(ctx, arg);
-            default -> ctx.reply(Reply.err(Reply.BAD_REQUEST, "unknown command '"
+            default -> ctx.reply(Reply.err(ReplyCode.BAD_REQUEST, "unknown command '"
                     + printable(request.command()) + "'; try HELP"));
         }
         return Next.CONTINUE;

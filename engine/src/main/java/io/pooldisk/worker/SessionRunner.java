@@ -1,7 +1,8 @@
 package io.pooldisk.worker;
 
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
@@ -122,7 +123,7 @@ final class SessionRunner {
 
     private void answerFailure() {
         try {
-            conn.write(Reply.err(Reply.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
+            conn.write(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
         } catch (BrokenConnectionException ignored) {
             // the session ends either way
         }
@@ -156,7 +157,7 @@ final class SessionRunner {
             }
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
-                conn.write(Reply.err(Reply.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
+                conn.write(Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
                         + " bytes"));
                 conn.flush();
                 return "line too long";
@@ -233,7 +234,7 @@ final class SessionRunner {
         RequestLine request;
         try {
             request = RequestLine.parse(line);
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             lastCommand = "(bad request)";
             conn.write(e.replyLine());
             return CommandHandler.Next.CONTINUE;
