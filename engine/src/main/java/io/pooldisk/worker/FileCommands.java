@@ -19,7 +19,6 @@ final class FileCommands {
     }
 
     static void pwd(SessionContext ctx) throws CommandException, BrokenConnectionException {
-        ctx.user();
         ctx.reply(Reply.ok(ctx.state.cwd()));
     }
 
@@ -83,7 +82,7 @@ final class FileCommands {
     }
 
     static void move(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
-        List<String> paths = Arguments.exactly(2, argument, "MV <from> <to>");
+        List<String> paths = Arguments.exactly(2, argument, Command.MV.usage());
         FileTree files = ctx.files();
         Entry e = files.move(ctx.resolve(paths.get(0)), ctx.resolve(paths.get(1)));
         ctx.reply(Reply.ok(line(e, e.path())));

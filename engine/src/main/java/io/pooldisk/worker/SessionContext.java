@@ -26,11 +26,16 @@ final class SessionContext {
         this.reporter = reporter;
     }
 
-    /** The logged-in user, or ERR 401. */
-    String user() throws CommandException {
+    /** ERR 401 unless the session is logged in: checked before every command of the logged-in table. */
+    void requireLogin() throws CommandException {
         if (state.user().isEmpty()) {
             throw new CommandException(ReplyCode.UNAUTHORIZED, "log in first");
         }
+    }
+
+    /** The logged-in user, or ERR 401. */
+    String user() throws CommandException {
+        requireLogin();
         return state.user();
     }
 

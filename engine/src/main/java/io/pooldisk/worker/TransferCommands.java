@@ -32,7 +32,7 @@ final class TransferCommands {
     static void put(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         // A challenge not answered before the next PUT is abandoned: it stays counted as a failed proof.
         ctx.state = ctx.state.withExchange(PROVE, null);
-        List<String> a = Arguments.wordsThenPath(3, argument, "PUT <size> <sha256> <path>");
+        List<String> a = Arguments.wordsThenPath(3, argument, Command.PUT.usage());
         long size = Arguments.number(a.get(0), "size");
         String sha256 = Arguments.sha256(a.get(1));
         String path = ctx.resolve(a.get(2));
@@ -161,7 +161,7 @@ final class TransferCommands {
     }
 
     static void get(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
-        List<String> a = Arguments.wordsThenPath(2, argument, "GET <offset> <path>");
+        List<String> a = Arguments.wordsThenPath(2, argument, Command.GET.usage());
         long offset = Arguments.number(a.get(0), "offset");
         Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)));
         Entry e = download.entry();
