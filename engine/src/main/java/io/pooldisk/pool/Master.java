@@ -17,6 +17,7 @@ import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
 import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.SessionEnd;
 import io.pooldisk.worker.ControlMessage.Stop;
 import io.pooldisk.worker.SessionState;
 import io.pooldisk.worker.Transfer;
@@ -352,7 +353,7 @@ final class Master implements Runnable {
                 session.registered = true;
             }
         } catch (NativeException e) {
-            closeSession(session, "epoll failed: " + e.getMessage(), null);
+            closeSession(session, SessionEnd.EPOLL_FAILED, e.getMessage(), null);
         }
     }
 
@@ -394,11 +395,11 @@ final class Master implements Runnable {
                 n = Native.receiveNow(session.fd, scratch, Math.max(1, LINE_LIMIT + 1 - held.length), false);
             }
         } catch (NativeException e) {
-            closeSession(session, "connection failed: " + e.getMessage(), null, true);
+            closeSession(session, SessionEnd.CONNECTION_FAILED, e.getMessage(), null);
             return;
         }
         if (n == 0) {
-            closeSession(session, "client closed", null, true);
+            closeSession(session, SessionEnd.CLIENT_CLOSED, null);
             return;
         }
         if (n < 0) {
@@ -412,8 +413,8 @@ final class Master implements Runnable {
             session.lineSince = 0;
             dispatch(session);
         } else if (more.length > RequestLine.MAX_BYTES + 1) {
-            closeSession(session, "line too long", Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than "
-                    + RequestLine.MAX_BYTES + " bytes"));
+            closeSession(session, SessionEnd.LINE_TOO_LONG, Reply.err(ReplyCode.LINE_TOO_LONG,
+                    "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
         } else {
             if (session.lineSince == 0) {
                 session.lineSince = now();
@@ -434,7 +435,7 @@ final class Master implements Runnable {
     /** A session with work to do goes to an idle worker, or waits its turn in the FIFO. */
     private void dispatch(Session session) {
         if (stopDeadline >= 0) {
-            closeSession(session, "server stopping", Reply.err(ReplyCode.BUSY, "server shutting down"));
+            closeSession(session, SessionEnd.SERVER_STOPPING, Reply.err(ReplyCode.BUSY, "server shutting down"));
             return;
         }
         Worker idle = queue.isEmpty() ? pickIdleWorker() : null;
@@ -446,7 +447,7 @@ final class Master implements Runnable {
             allBusyCount++;
             rejected++;
             emit(Level.WARN, Kind.QUEUE, "queue full (" + config.maxPending() + "): refused " + session);
-            closeSession(session, "queue full", Reply.err(ReplyCode.BUSY, "server busy"));
+            closeSession(session, SessionEnd.QUEUE_FULL, Reply.err(ReplyCode.BUSY, "server busy"));
             return;
         }
         enqueue(session);
@@ -560,7 +561,7 @@ final class Master implements Runnable {
             if (!s.closed) {
                 rejected++;
                 emit(Level.WARN, Kind.QUEUE, s + " waited " + (now - s.queuedAt) + " ms for a worker: refused");
-                closeSession(s, "queue timeout", Reply.err(ReplyCode.BUSY, "server busy"));
+                closeSession(s, SessionEnd.QUEUE_TIMEOUT, Reply.err(ReplyCode.BUSY, "server busy"));
             }
         }
     }
@@ -579,13 +580,14 @@ final class Master implements Runnable {
             if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " sent a partial request line for " + (now - s.lineSince) / 1000
                         + " s: closed");
-                closeSession(s, "request line too slow", Reply.err(ReplyCode.REQUEST_TIMEOUT, "request line not "
-                        + "completed within " + requestLimit / 1000 + " s; closing"));
+                closeSession(s, SessionEnd.REQUEST_LINE_TOO_SLOW, Reply.err(ReplyCode.REQUEST_TIMEOUT,
+                        "request line not completed within " + requestLimit / 1000 + " s; closing"));
             } else if (requestLimit > 0 && s.midTransfer() && now - s.transferMovedAt >= requestLimit) {
                 closeStalledTransfer(s, now - s.transferMovedAt);
             } else if (idleLimit > 0 && now - s.lastActive >= idleLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
-                closeSession(s, "idle timeout", Reply.err(ReplyCode.REQUEST_TIMEOUT, "idle for too long; closing"));
+                closeSession(s, SessionEnd.IDLE_TIMEOUT, Reply.err(ReplyCode.REQUEST_TIMEOUT,
+                        "idle for too long; closing"));
             }
         }
     }
@@ -602,19 +604,22 @@ final class Master implements Runnable {
         String farewell = t instanceof Transfer.Receiving r ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "upload stalled: no "
                 + "bytes for " + stalledMillis / 1000 + " s; the " + r.received() + " bytes received are kept, PUT "
                 + "again to resume") : null;
-        closeSession(s, "transfer stalled", farewell);
+        closeSession(s, SessionEnd.TRANSFER_STALLED, farewell);
     }
 
     /**
      * Closes the master's copy of a session, after telling the client why when {@code farewell} is given (and
      * draining unread input, so that the client gets the last reply rather than a reset).
      */
-    private void closeSession(Session session, String reason, String farewell) {
-        closeSession(session, reason, farewell, false);
+    private void closeSession(Session session, SessionEnd end, String farewell) {
+        closeSession(session, end, "", farewell);
     }
 
-    /** As above; a broken connection (failed, or closed by the client) is closed at once, without a farewell. */
-    private void closeSession(Session session, String reason, String farewell, boolean connectionBroken) {
+    /**
+     * As above, with a detail for the log; a broken connection (failed, or closed by the client) is closed at once,
+     * without a farewell.
+     */
+    private void closeSession(Session session, SessionEnd end, String detail, String farewell) {
         if (session.closed) {
             return;
         }
@@ -626,7 +631,7 @@ final class Master implements Runnable {
         sessions.remove(session.id);
         Native.close(session.transferFd);
         session.transferFd = -1;
-        if (connectionBroken) {
+        if (end.connectionGone()) {
             Native.close(session.fd);
         } else {
             sayAndClose(session.fd, farewell);
@@ -634,7 +639,7 @@ final class Master implements Runnable {
         if (session.worker != null && session.worker.session == session) {
             session.worker.session = null;
         }
-        debug(Kind.SESSION, () -> "closed " + session + ": " + reason);
+        debug(Kind.SESSION, () -> "closed " + session + ": " + end.describe(detail));
         notifier.changed();
     }
 
@@ -671,7 +676,7 @@ final class Master implements Runnable {
             // The worker's copy of the connection still works: shut the socket down so the worker sees the end.
             Native.shutdown(s.fd);
         }
-        closeSession(s, "kicked", null);
+        closeSession(s, SessionEnd.KICKED, null);
     }
 
     // ---------------------------------------------------------------- workers
@@ -691,7 +696,7 @@ final class Master implements Runnable {
                     // on the way, so the session ends; the worker serves on.
                     Session s = sessionReturned(worker, park.sessionId(), park.counters(), now());
                     if (s != null) {
-                        closeSession(s, "no descriptor left for its file", null);
+                        closeSession(s, SessionEnd.NO_DESCRIPTOR, null);
                     }
                     workerIdle(worker, now());
                     notifier.changed();
@@ -728,7 +733,7 @@ final class Master implements Runnable {
         } else if (m instanceof Close c) {
             Session s = sessionReturned(w, c.sessionId(), c.counters(), now);
             if (s != null) {
-                closeSession(s, c.reason(), null, c.connectionBroken());
+                closeSession(s, c.end(), c.detail(), null);
             }
             workerIdle(w, now);
         } else if (m instanceof Hello) {
@@ -757,7 +762,7 @@ final class Master implements Runnable {
                 s.transferMovedAt = 0;
             }
             if (stopDeadline >= 0) {
-                closeSession(s, "server stopping", null);
+                closeSession(s, SessionEnd.SERVER_STOPPING, null);
             } else if (!s.midTransfer() && s.state.hasWholeLine()) {
                 dispatch(s); // it has more to do; others may have waited longer
             } else {
@@ -1035,7 +1040,7 @@ final class Master implements Runnable {
             String why = betweenCommands
                     ? Reply.err(ReplyCode.SERVER_ERROR, "the worker serving this session died; please reconnect")
                     : null;
-            closeSession(s, w + " died" + (reason == null ? "" : " (" + reason + ")"), why);
+            closeSession(s, SessionEnd.WORKER_DIED, w + (reason == null ? "" : " (" + reason + ")"), why);
         }
         if (!expected) {
             emit(Level.WARN, Kind.WORKER, w + " died" + (booting ? " while starting" : ""));
@@ -1125,7 +1130,8 @@ final class Master implements Runnable {
         stopListening();
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.worker == null) {
-                closeSession(s, "server stopping", s.queued ? Reply.err(ReplyCode.BUSY, "server shutting down") : null);
+                closeSession(s, SessionEnd.SERVER_STOPPING,
+                        s.queued ? Reply.err(ReplyCode.BUSY, "server shutting down") : null);
             }
         }
         queue.clear();
@@ -1156,7 +1162,7 @@ final class Master implements Runnable {
     private void closeEverything() {
         stopListening();
         for (Session s : new ArrayList<>(sessions.values())) {
-            closeSession(s, "server stopped", null);
+            closeSession(s, SessionEnd.SERVER_STOPPED, null);
         }
         for (Worker w : slots) {
             if (w.socket != null) {
