@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.worker.ControlMessage.SessionEnd;
+
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -21,7 +23,7 @@ final class Dispatcher {
         void release(Worker worker);
 
         /** Turns a session away (ERR 503): the queue is full, or it waited past the queue time-out. */
-        void refuse(Session session, String why);
+        void refuse(Session session, SessionEnd end, String why);
     }
 
     private final PoolConfig config;
@@ -52,7 +54,7 @@ final class Dispatcher {
         }
         if (config.maxPending() > 0 && queue.size() >= config.maxPending()) {
             scoreboard.allBusy();
-            hooks.refuse(session, "queue full (" + config.maxPending() + ")");
+            hooks.refuse(session, SessionEnd.QUEUE_FULL, "queue full (" + config.maxPending() + ")");
             return;
         }
         enqueue(session);
@@ -131,7 +133,7 @@ final class Dispatcher {
             Session s = queue.pollFirst();
             s.queued = false;
             if (!s.closed) {
-                hooks.refuse(s, "waited " + (now - s.queuedAt) + " ms for a worker");
+                hooks.refuse(s, SessionEnd.QUEUE_TIMEOUT, "waited " + (now - s.queuedAt) + " ms for a worker");
             }
         }
     }

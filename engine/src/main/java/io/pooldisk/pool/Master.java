@@ -3,6 +3,7 @@ package io.pooldisk.pool;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
@@ -16,6 +17,7 @@ import io.pooldisk.worker.ControlMessage.Park;
 import io.pooldisk.worker.ControlMessage.Progress;
 import io.pooldisk.worker.ControlMessage.Release;
 import io.pooldisk.worker.ControlMessage.Serve;
+import io.pooldisk.worker.ControlMessage.SessionEnd;
 import io.pooldisk.worker.SessionState;
 import io.pooldisk.worker.Transfer;
 
@@ -64,7 +66,7 @@ final class Master implements Runnable {
     private final jnr.ffi.Pointer sockaddr = Native.allocateSockaddr();
     private final DescriptorReserve reserve = new DescriptorReserve();
     /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
-    private final String outOfDescriptorsReply = Reply.err(Reply.BUSY,
+    private final String outOfDescriptorsReply = Reply.err(ReplyCode.BUSY,
             "the server is out of file descriptors; try again later");
     private final RepeatedWarning acceptFailures = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
     private final RepeatedWarning refusals = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
@@ -278,13 +280,13 @@ final class Master implements Runnable {
     private void openSession(int fd, String client) {
         if (bans.refuses(SessionState.hostOf(client))) {
             scoreboard.refused();
-            sayAndClose(fd, Reply.err(Reply.FORBIDDEN, "your address is banned from this server"));
+            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
         if (sessions.size() >= sessionLimit) {
             scoreboard.refused();
-            sayAndClose(fd, Reply.err(Reply.BUSY, "too many connections (" + sessionLimit + ")"));
+            sayAndClose(fd, Reply.err(ReplyCode.BUSY, "too many connections (" + sessionLimit + ")"));
             refusals.occurred(now(), "refused " + client + ": " + sessionLimit + " sessions open",
                     m -> emit(Level.WARN, Kind.QUEUE, m));
             return;
@@ -320,7 +322,7 @@ final class Master implements Runnable {
                 session.registered = true;
             }
         } catch (NativeException e) {
-            closeSession(session, "epoll failed: " + e.getMessage(), null);
+            closeSession(session, SessionEnd.EPOLL_FAILED, e.getMessage(), null);
         }
     }
 
@@ -362,11 +364,11 @@ final class Master implements Runnable {
                 n = Native.receiveNow(session.fd, scratch, Math.max(1, LINE_LIMIT + 1 - held.length), false);
             }
         } catch (NativeException e) {
-            closeSession(session, "connection failed: " + e.getMessage(), null, true);
+            closeSession(session, SessionEnd.CONNECTION_FAILED, e.getMessage(), null);
             return;
         }
         if (n == 0) {
-            closeSession(session, "client closed", null, true);
+            closeSession(session, SessionEnd.CLIENT_CLOSED, null);
             return;
         }
         if (n < 0) {
@@ -380,8 +382,8 @@ final class Master implements Runnable {
             session.lineSince = 0;
             dispatch(session);
         } else if (more.length > RequestLine.MAX_BYTES + 1) {
-            closeSession(session, "line too long", Reply.err(Reply.LINE_TOO_LONG, "request line longer than "
-                    + RequestLine.MAX_BYTES + " bytes"));
+            closeSession(session, SessionEnd.LINE_TOO_LONG, Reply.err(ReplyCode.LINE_TOO_LONG,
+                    "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
         } else {
             if (session.lineSince == 0) {
                 session.lineSince = now();
@@ -402,7 +404,7 @@ final class Master implements Runnable {
     /** A session with work to do goes to an idle worker, or waits its turn in the FIFO. */
     private void dispatch(Session session) {
         if (stopDeadline >= 0) {
-            closeSession(session, "server stopping", Reply.err(Reply.BUSY, "server shutting down"));
+            closeSession(session, SessionEnd.SERVER_STOPPING, Reply.err(ReplyCode.BUSY, "server shutting down"));
             return;
         }
         dispatcher.dispatch(session);
@@ -430,10 +432,10 @@ final class Master implements Runnable {
         }
 
         @Override
-        public void refuse(Session session, String why) {
+        public void refuse(Session session, SessionEnd end, String why) {
             scoreboard.refused();
             emit(Level.WARN, Kind.QUEUE, session + ": " + why + ": refused");
-            closeSession(session, why, Reply.err(Reply.BUSY, "server busy"));
+            closeSession(session, end, why, Reply.err(ReplyCode.BUSY, "server busy"));
         }
     }
 
@@ -476,13 +478,14 @@ final class Master implements Runnable {
             if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " sent a partial request line for " + (now - s.lineSince) / 1000
                         + " s: closed");
-                closeSession(s, "request line too slow", Reply.err(Reply.REQUEST_TIMEOUT, "request line not "
-                        + "completed within " + requestLimit / 1000 + " s; closing"));
+                closeSession(s, SessionEnd.REQUEST_LINE_TOO_SLOW, Reply.err(ReplyCode.REQUEST_TIMEOUT,
+                        "request line not completed within " + requestLimit / 1000 + " s; closing"));
             } else if (requestLimit > 0 && s.midTransfer() && now - s.transferMovedAt >= requestLimit) {
                 closeStalledTransfer(s, now - s.transferMovedAt);
             } else if (idleLimit > 0 && now - s.lastActive >= idleLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
-                closeSession(s, "idle timeout", Reply.err(Reply.REQUEST_TIMEOUT, "idle for too long; closing"));
+                closeSession(s, SessionEnd.IDLE_TIMEOUT, Reply.err(ReplyCode.REQUEST_TIMEOUT,
+                        "idle for too long; closing"));
             }
         }
     }
@@ -496,22 +499,25 @@ final class Master implements Runnable {
         Transfer t = s.state.transfer();
         String what = t != null ? t.label() : "sending replies";
         emit(Level.INFO, Kind.SESSION, s + ": " + what + " moved nothing for " + stalledMillis / 1000 + " s: closed");
-        String farewell = t instanceof Transfer.Receiving r ? Reply.err(Reply.REQUEST_TIMEOUT, "upload stalled: no "
+        String farewell = t instanceof Transfer.Receiving r ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "upload stalled: no "
                 + "bytes for " + stalledMillis / 1000 + " s; the " + r.received() + " bytes received are kept, PUT "
                 + "again to resume") : null;
-        closeSession(s, "transfer stalled", farewell);
+        closeSession(s, SessionEnd.TRANSFER_STALLED, farewell);
     }
 
     /**
      * Closes the master's copy of a session, after telling the client why when {@code farewell} is given (and
      * draining unread input, so that the client gets the last reply rather than a reset).
      */
-    private void closeSession(Session session, String reason, String farewell) {
-        closeSession(session, reason, farewell, false);
+    private void closeSession(Session session, SessionEnd end, String farewell) {
+        closeSession(session, end, "", farewell);
     }
 
-    /** As above; a broken connection (failed, or closed by the client) is closed at once, without a farewell. */
-    private void closeSession(Session session, String reason, String farewell, boolean connectionBroken) {
+    /**
+     * As above, with a detail for the log; a broken connection (failed, or closed by the client) is closed at once,
+     * without a farewell.
+     */
+    private void closeSession(Session session, SessionEnd end, String detail, String farewell) {
         if (session.closed) {
             return;
         }
@@ -522,7 +528,7 @@ final class Master implements Runnable {
         sessions.remove(session);
         Native.close(session.transferFd);
         session.transferFd = -1;
-        if (connectionBroken) {
+        if (end.connectionGone()) {
             Native.close(session.fd);
         } else {
             sayAndClose(session.fd, farewell);
@@ -530,7 +536,7 @@ final class Master implements Runnable {
         if (session.worker != null && session.worker.session == session) {
             session.worker.session = null;
         }
-        debug(Kind.SESSION, () -> "closed " + session + ": " + reason);
+        debug(Kind.SESSION, () -> "closed " + session + ": " + end.describe(detail));
         notifier.changed();
     }
 
@@ -555,7 +561,7 @@ final class Master implements Runnable {
             // The worker's copy of the connection still works: shut the socket down so the worker sees the end.
             Native.shutdown(s.fd);
         }
-        closeSession(s, "kicked", null);
+        closeSession(s, SessionEnd.KICKED, null);
     }
 
     // ---------------------------------------------------------------- workers
@@ -575,7 +581,7 @@ final class Master implements Runnable {
                     // on the way, so the session ends; the worker serves on.
                     Session s = sessionReturned(worker, park.sessionId(), park.counters(), now());
                     if (s != null) {
-                        closeSession(s, "no descriptor left for its file", null);
+                        closeSession(s, SessionEnd.NO_DESCRIPTOR, null);
                     }
                     workerIdle(worker, now());
                     notifier.changed();
@@ -610,7 +616,7 @@ final class Master implements Runnable {
         } else if (m instanceof Close c) {
             Session s = sessionReturned(w, c.sessionId(), c.counters(), now);
             if (s != null) {
-                closeSession(s, c.reason(), null, c.connectionBroken());
+                closeSession(s, c.end(), c.detail(), null);
             }
             workerIdle(w, now);
         } else if (m instanceof Hello) {
@@ -639,7 +645,7 @@ final class Master implements Runnable {
                 s.transferMovedAt = 0;
             }
             if (stopDeadline >= 0) {
-                closeSession(s, "server stopping", null);
+                closeSession(s, SessionEnd.SERVER_STOPPING, null);
             } else if (!s.midTransfer() && s.state.hasWholeLine()) {
                 dispatch(s); // it has more to do; others may have waited longer
             } else {
@@ -726,9 +732,9 @@ final class Master implements Runnable {
             // a line from the master there would be read as data, and a resumed download would come out corrupt.
             // So mid-command the connection just closes; the client reconnects and resumes.
             String why = betweenCommands
-                    ? Reply.err(Reply.SERVER_ERROR, "the worker serving this session died; please reconnect")
+                    ? Reply.err(ReplyCode.SERVER_ERROR, "the worker serving this session died; please reconnect")
                     : null;
-            closeSession(s, w + " died" + (reason == null ? "" : " (" + reason + ")"), why);
+            closeSession(s, SessionEnd.WORKER_DIED, w + (reason == null ? "" : " (" + reason + ")"), why);
         }
 
         @Override
@@ -783,7 +789,8 @@ final class Master implements Runnable {
         stopListening();
         for (Session s : sessions.snapshot()) {
             if (s.worker == null) {
-                closeSession(s, "server stopping", s.queued ? Reply.err(Reply.BUSY, "server shutting down") : null);
+                closeSession(s, SessionEnd.SERVER_STOPPING,
+                        s.queued ? Reply.err(ReplyCode.BUSY, "server shutting down") : null);
             }
         }
         dispatcher.clear();
@@ -814,7 +821,7 @@ final class Master implements Runnable {
     private void closeEverything() {
         stopListening();
         for (Session s : sessions.snapshot()) {
-            closeSession(s, "server stopped", null);
+            closeSession(s, SessionEnd.SERVER_STOPPED, null);
         }
         for (Worker w : supervisor.slots()) {
             if (w.socket != null) {

@@ -4,6 +4,7 @@ import io.pooldisk.auth.LoginThrottle;
 import io.pooldisk.auth.ScramServer;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.unix.Native;
 
 /**
@@ -25,7 +26,7 @@ final class WorkerServices {
     DiskStore store() throws DiskException {
         if (store == null) {
             if (options.dataDir() == null) {
-                throw new DiskException(DiskException.STORAGE_FAILURE, "this server has no storage");
+                throw new DiskException(ReplyCode.SERVER_ERROR, "this server has no storage");
             }
             store = DiskStore.open(options.dataDir(), options.instantUploads());
         }

@@ -41,7 +41,7 @@ class DispatcherTest {
             }
 
             @Override
-            public void refuse(Session session, String why) {
+            public void refuse(Session session, io.pooldisk.worker.ControlMessage.SessionEnd end, String why) {
                 said.add("refuse session " + session.id + ": " + why);
                 session.closed = true;
             }
