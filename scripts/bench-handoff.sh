@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Connection hand-off benchmark: PoolDisk's pool against the seed chapter's pool in C, side by side in one run.
-# Both get 4 workers; ../shared/bench/loadgen.c drives each with 4 client threads (connect, one line, reply, close).
+# Both get 4 workers; scripts/bench-c/loadgen.c drives each with 4 client threads (connect, one line, reply, close).
 # Rounds alternate C, PoolDisk, C, PoolDisk so that drift on a shared machine hits both alike.
 # Each round also reports the CPU time the server (master and workers) spent per connection, user and system, from
 # /proc/PID/stat: steadier than connections/s on a shared machine, where the load generator competes for the cores.
@@ -16,12 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 rounds=${2:-2}
-shared=${POOLDISK_SHARED:-../shared}
+sources=scripts/bench-c
 out=target/bench
 mkdir -p "$out"
 
-cc -O2 -o "$out/seed-pool" "$shared/bench/seed-c/server.c"
-cc -O2 -pthread -o "$out/loadgen" "$shared/bench/loadgen.c"
+cc -O2 -o "$out/seed-pool" "$sources/seed-pool.c"
+cc -O2 -pthread -o "$out/loadgen" "$sources/loadgen.c"
 if [ -n "${POOLDISK_JAR:-}" ]; then   # a jar built before, to compare builds in the same hour
   jar=$POOLDISK_JAR
 else

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Interactive-session benchmark: persistent connections that send a command now and then (../shared/bench/sessions.c),
-# measured in one run against the connect-ECHO-close rate of the same server (../shared/bench/loadgen.c).
+# Interactive-session benchmark: persistent connections that send a command now and then (scripts/bench-c/sessions.c),
+# measured in one run against the connect-ECHO-close rate of the same server (scripts/bench-c/loadgen.c).
 # One `pooldisk serve --workers 4 --max-sessions 20000`, warmed up for 15 s (the JIT of the master and 4 workers), then:
 #   1. reference: loadgen --line 'ECHO hello', 4 threads, STEP_SECONDS: connections/s (connect, ECHO, close);
 #   2. 10,000 sessions thinking 10,000 ms (1,000 commands/s offered) for SECONDS, the master's RSS sampled meanwhile;
@@ -26,7 +26,6 @@
 # Other environment variables:
 #   POOLDISK_JAR=FILE             bench this jar instead of building engine/target/pooldisk.jar (e.g. a build from
 #                                 before a change, or when the tree does not compile)
-#   POOLDISK_SHARED=DIR           where bench/sessions.c and bench/loadgen.c are (default ../shared)
 #   POOLDISK_SERVE_OPTS='...'     more `pooldisk serve` options, e.g. '--linger 0ms'
 #   POOLDISK_BENCH_PORT=N         the server's port (default 19103)
 #   POOLDISK_BENCH_WARMUP=S       warm-up seconds (default 15)
@@ -41,7 +40,7 @@ step_secs=${2:-10}
 for v in "$secs" "$step_secs"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/bench-sessions.sh [SECONDS] [STEP_SECONDS]" >&2; exit 2; }
 done
-shared=${POOLDISK_SHARED:-../shared}
+sources=scripts/bench-c
 port=${POOLDISK_BENCH_PORT:-19103}
 warmup=${POOLDISK_BENCH_WARMUP:-15}
 refine=${POOLDISK_BENCH_REFINE:-2}
@@ -62,8 +61,8 @@ if [ "$(ulimit -n)" -le 10100 ]; then
   exit 1
 fi
 
-cc -O2 -o "$out/sessions" "$shared/bench/sessions.c"
-cc -O2 -pthread -o "$out/loadgen" "$shared/bench/loadgen.c"
+cc -O2 -o "$out/sessions" "$sources/sessions.c"
+cc -O2 -pthread -o "$out/loadgen" "$sources/loadgen.c"
 if [ -n "${POOLDISK_JAR:-}" ]; then
   jar=$POOLDISK_JAR
 else

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates screenshots/*.png from the real console under load, headless (Monocle, software rendering).
-# Builds the app and its test classes, compiles ../shared/bench/loadgen.c when a C compiler is there,
+# Builds the app and its test classes, compiles scripts/bench-c/loadgen.c when a C compiler is there,
 # then runs io.pooldisk.console.ScreenshotMain (app/src/test/java): six workers, two chatty clients,
 # three parked ones and two loadgen threads; it also prints how fast the FX thread answered under load.
 # Usage, from the project root: scripts/screenshots.sh [OUTPUT_DIR]   (default: screenshots)
@@ -12,8 +12,8 @@ classpath="$root/app/target/screenshots.classpath"
 mvn -B -q -pl app -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$classpath" -Dmdep.includeScope=test
 loadgen=""
-if command -v cc >/dev/null 2>&1 && [ -f ../shared/bench/loadgen.c ]; then
-    cc -O2 -pthread -o app/target/loadgen ../shared/bench/loadgen.c
+if command -v cc >/dev/null 2>&1 && [ -f scripts/bench-c/loadgen.c ]; then
+    cc -O2 -pthread -o app/target/loadgen scripts/bench-c/loadgen.c
     loadgen="$root/app/target/loadgen"
 fi
 java --add-exports java.base/sun.nio.ch=ALL-UNNAMED \

@@ -65,7 +65,9 @@ final class ChartsView extends GridPane {
         StackedAreaChart<Number, Number> chart = new StackedAreaChart<>(timeAxis(index), valueAxis());
         chart.setLegendSide(Side.RIGHT);
         chart.setCreateSymbols(false);
-        chart.getData().addAll(series);
+        for (XYChart.Series<Number, Number> one : series) {
+            chart.getData().add(one);
+        }
         return style(chart, title);
     }
 

@@ -2,6 +2,7 @@ package io.pooldisk.clientgui;
 
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -233,7 +234,7 @@ public final class ClientSession implements AutoCloseable {
                 return true;
             } catch (IOException e) {
                 last = e;
-                if (e instanceof DiskClientException d && (d.code() == 401 || d.code() == 429)) {
+                if (e instanceof DiskClientException d && d.is(ReplyCode.UNAUTHORIZED, ReplyCode.TOO_MANY_REQUESTS)) {
                     break; // the password stopped working: trying again will not help
                 }
             }

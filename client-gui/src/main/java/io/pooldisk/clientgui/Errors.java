@@ -1,6 +1,7 @@
 package io.pooldisk.clientgui;
 
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,10 +32,8 @@ final class Errors {
             return false;
         }
         if (e instanceof DiskClientException d) {
-            return switch (d.code()) {
-                case 0, 408, 500, 503, 504 -> true;
-                default -> false;
-            };
+            return d.code() == 0
+                    || d.is(ReplyCode.REQUEST_TIMEOUT, ReplyCode.SERVER_ERROR, ReplyCode.BUSY, ReplyCode.NO_PROGRESS);
         }
         return e instanceof IOException;
     }
@@ -54,7 +53,7 @@ final class Errors {
         if (e instanceof SocketTimeoutException) {
             return "No answer from " + where + " (timed out).";
         }
-        if (e instanceof DiskClientException d && d.code() == 401) {
+        if (e instanceof DiskClientException d && d.is(ReplyCode.UNAUTHORIZED)) {
             return "Wrong user name or password.";
         }
         return explain(e);
@@ -64,21 +63,24 @@ final class Errors {
     static String explain(Throwable e) {
         if (e instanceof DiskClientException d) {
             String said = d.getMessage();
-            return switch (d.code()) {
-                case 0 -> "Connection lost: " + said + ".";
-                case 401 -> said.contains("log in") ? "Not logged in: connect with a user name and password."
+            if (d.code() == 0) {
+                return "Connection lost: " + said + ".";
+            }
+            String asItCame = "The server said: " + said + " (ERR " + d.code() + ").";
+            return d.replyCode().map(code -> switch (code) {
+                case UNAUTHORIZED -> said.contains("log in") ? "Not logged in: connect with a user name and password."
                         : "Wrong user name or password.";
-                case 404 -> "Not found: " + said + ".";
-                case 409 -> "Conflict: " + said + ".";
-                case 412 -> "Verification failed: " + said + ".";
-                case 429 -> "Login refused for a while: " + said + ".";
-                case 500 -> "The worker serving this session died (" + said + ").";
-                case 503 -> "The server is busy: every worker is occupied and the wait queue is full. "
+                case NOT_FOUND -> "Not found: " + said + ".";
+                case CONFLICT -> "Conflict: " + said + ".";
+                case PRECONDITION_FAILED -> "Verification failed: " + said + ".";
+                case TOO_MANY_REQUESTS -> "Login refused for a while: " + said + ".";
+                case SERVER_ERROR -> "The worker serving this session died (" + said + ").";
+                case BUSY -> "The server is busy: every worker is occupied and the wait queue is full. "
                         + "Try again in a moment.";
-                case 504 -> "The server gave up on a command that made no progress (" + said + ").";
-                case 507 -> "Not enough space: " + said + ".";
-                default -> "The server said: " + said + " (ERR " + d.code() + ").";
-            };
+                case NO_PROGRESS -> "The server gave up on a command that made no progress (" + said + ").";
+                case INSUFFICIENT_STORAGE -> "Not enough space: " + said + ".";
+                default -> asItCame;
+            }).orElse(asItCame);
         }
         if (e instanceof NotConnectedException) {
             return e.getMessage();

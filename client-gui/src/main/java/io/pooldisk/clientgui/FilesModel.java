@@ -3,6 +3,7 @@ package io.pooldisk.clientgui;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.RemoteEntry;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ public final class FilesModel {
                 try {
                     c.remove(Formats.child(dir, e.name()), e.directory());
                 } catch (DiskClientException gone) {
-                    if (gone.code() != 404) {
+                    if (!gone.is(ReplyCode.NOT_FOUND)) {
                         throw gone;
                     }
                 }
@@ -204,7 +205,7 @@ public final class FilesModel {
                             try {
                                 c.mkdir(target);
                             } catch (DiskClientException exists) {
-                                if (exists.code() != 409) {
+                                if (!exists.is(ReplyCode.CONFLICT)) {
                                     throw exists;
                                 }
                             }

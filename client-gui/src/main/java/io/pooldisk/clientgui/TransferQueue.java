@@ -4,6 +4,7 @@ import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.client.TransferListener;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,7 +193,8 @@ public final class TransferQueue implements AutoCloseable {
     }
 
     private static boolean retryable(Throwable e, Transfer t, int failures) {
-        if (e instanceof DiskClientException d && d.code() == 412 && t.kind() == Transfer.Kind.DOWNLOAD) {
+        if (e instanceof DiskClientException d && d.is(ReplyCode.PRECONDITION_FAILED)
+                && t.kind() == Transfer.Kind.DOWNLOAD) {
             return failures == 0; // the partial file did not match and was removed: one fresh try
         }
         return Errors.dropped(e);

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javafx.application.Application;
-import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
@@ -213,21 +212,21 @@ class ClientPaneTest {
         robot.clickOn("#newFolder");
         DialogPane ask = waitForDialog(robot, "#newFolderDialog");
         robot.interact(() -> ((javafx.scene.control.TextField) ask.lookup(".text-field")).setText("Drafts 草稿"));
-        robot.clickOn((Node) ask.lookupButton(javafx.scene.control.ButtonType.OK));
+        robot.clickOn(ask.lookupButton(javafx.scene.control.ButtonType.OK));
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("Drafts 草稿") != null);
 
         robot.interact(() -> table(robot).getSelectionModel().select(row("Drafts 草稿")));
         robot.clickOn("#rename");
         DialogPane rename = waitForDialog(robot, "#renameDialog");
         robot.interact(() -> ((javafx.scene.control.TextField) rename.lookup(".text-field")).setText("Final"));
-        robot.clickOn((Node) rename.lookupButton(javafx.scene.control.ButtonType.OK));
+        robot.clickOn(rename.lookupButton(javafx.scene.control.ButtonType.OK));
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("Final") != null && row("Drafts 草稿") == null);
 
         // A second folder of that name: the server says 409, the banner says so, the listing stays.
         robot.clickOn("#newFolder");
         DialogPane again = waitForDialog(robot, "#newFolderDialog");
         robot.interact(() -> ((javafx.scene.control.TextField) again.lookup(".text-field")).setText("Final"));
-        robot.clickOn((Node) again.lookupButton(javafx.scene.control.ButtonType.OK));
+        robot.clickOn(again.lookupButton(javafx.scene.control.ButtonType.OK));
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.notifier().current() != null
                 && pane.notifier().current().level() == Notifier.Level.ERROR);
         assertThat(pane.notifier().current().text()).startsWith("Could not create folder Final: Conflict");
@@ -246,7 +245,7 @@ class ClientPaneTest {
         robot.clickOn("#delete");
         DialogPane dialog = waitForDialog(robot, "#deleteDialog");
         assertThat(dialog.getHeaderText()).isEqualTo("Delete \"doomed.txt\"?");
-        robot.clickOn((Node) dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        robot.clickOn(dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL));
         robot.clickOn("#refresh");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> !pane.files().loadingProperty().get());
         assertThat(row("doomed.txt")).isNotNull();
@@ -254,7 +253,7 @@ class ClientPaneTest {
         robot.interact(() -> table(robot).getSelectionModel().select(row("doomed.txt")));
         robot.clickOn("#delete");
         dialog = waitForDialog(robot, "#deleteDialog");
-        robot.clickOn((Node) dialog.lookupButton(FilesView.DELETE));
+        robot.clickOn(dialog.lookupButton(FilesView.DELETE));
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("doomed.txt") == null);
         try (DiskClient c = loggedIn()) {
             assertThat(c.list("/")).extracting(RemoteEntry::name).doesNotContain("doomed.txt");

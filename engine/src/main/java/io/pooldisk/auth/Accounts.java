@@ -3,6 +3,7 @@ package io.pooldisk.auth;
 import io.pooldisk.disk.Database;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,7 +39,7 @@ public final class Accounts {
                 + "quota, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", user, c.salt(),
                 c.iterations(), c.storedKey(), c.serverKey(), quotaBytes, now));
         if (added == 0) {
-            throw new DiskException(DiskException.CONFLICT, "user " + user + " exists");
+            throw new DiskException(ReplyCode.CONFLICT, "user " + user + " exists");
         }
     }
 
@@ -92,7 +93,7 @@ public final class Accounts {
     /** A random key kept in the database, the same for every worker process. */
     byte[] serverSecret() throws DiskException {
         return db.read(tx -> tx.one("SELECT value FROM secrets WHERE name = 'server'", rs -> rs.getBytes(1)))
-                .orElseThrow(() -> new DiskException(DiskException.STORAGE_FAILURE, "the server secret is missing"));
+                .orElseThrow(() -> new DiskException(ReplyCode.SERVER_ERROR, "the server secret is missing"));
     }
 
     private Credentials newCredentials(char[] password) throws DiskException {
@@ -103,13 +104,13 @@ public final class Accounts {
 
     private void updateUser(String user, String sql, Object... args) throws DiskException {
         if (db.write(tx -> tx.update(sql, args)) == 0) {
-            throw new DiskException(DiskException.NOT_FOUND, "no such user: " + user);
+            throw new DiskException(ReplyCode.NOT_FOUND, "no such user: " + user);
         }
     }
 
     private static void checkQuota(long quotaBytes) throws DiskException {
         if (quotaBytes < 0) {
-            throw new DiskException(DiskException.BAD_REQUEST, "a quota is 0 (unlimited) or more bytes");
+            throw new DiskException(ReplyCode.BAD_REQUEST, "a quota is 0 (unlimited) or more bytes");
         }
     }
 }

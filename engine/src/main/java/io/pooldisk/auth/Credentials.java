@@ -4,6 +4,7 @@ import com.ongres.scram.common.ScramFunctions;
 import com.ongres.scram.common.ScramMechanism;
 import com.ongres.scram.common.StringPreparation;
 import io.pooldisk.disk.DiskException;
+import io.pooldisk.protocol.ReplyCode;
 
 /**
  * What the server keeps of a password (RFC 5802): the salt, the iteration count, StoredKey and ServerKey. Enough to
@@ -17,14 +18,14 @@ record Credentials(byte[] salt, int iterations, byte[] storedKey, byte[] serverK
 
     static Credentials derive(char[] password, byte[] salt, int iterations) throws DiskException {
         if (password.length == 0) {
-            throw new DiskException(DiskException.BAD_REQUEST, "a password is required");
+            throw new DiskException(ReplyCode.BAD_REQUEST, "a password is required");
         }
         byte[] salted;
         try {
             salted = ScramFunctions.saltedPassword(MECHANISM, StringPreparation.SASL_PREPARATION, password, salt,
                     iterations);
         } catch (IllegalArgumentException e) {
-            throw new DiskException(DiskException.BAD_REQUEST, "the password has characters SASLprep refuses "
+            throw new DiskException(ReplyCode.BAD_REQUEST, "the password has characters SASLprep refuses "
                     + "(control or unassigned characters)");
         }
         return new Credentials(salt, iterations, ScramFunctions.storedKey(MECHANISM,

@@ -2,6 +2,7 @@ package io.pooldisk.auth;
 
 import io.pooldisk.disk.Database;
 import io.pooldisk.disk.DiskException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class LoginThrottle {
                 rs -> rs.getLong(1), address));
         if (until.isPresent() && until.get() > now) {
             long seconds = (until.get() - now + 999) / 1000;
-            throw new DiskException(DiskException.TOO_MANY_REQUESTS, "too many failed logins from " + address
+            throw new DiskException(ReplyCode.TOO_MANY_REQUESTS, "too many failed logins from " + address
                     + ": try again in " + seconds + " s");
         }
     }

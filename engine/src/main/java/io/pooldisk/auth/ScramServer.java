@@ -6,6 +6,7 @@ import com.ongres.scram.common.ServerFirstMessage;
 import com.ongres.stringprep.Profile;
 import com.ongres.stringprep.Stringprep;
 import io.pooldisk.disk.DiskException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -80,7 +81,7 @@ public final class ScramServer {
                 && ScramFunctions.verifyClientProof(Credentials.MECHANISM, cl.proof(), c.storedKey(), authMessage);
         if (!valid || !user.known() || !cl.channelBinding().equals(encode(cf.gs2Header()))
                 || !cl.nonce().equals(expectedNonce)) {
-            throw new DiskException(DiskException.UNAUTHORIZED, FAILED);
+            throw new DiskException(ReplyCode.UNAUTHORIZED, FAILED);
         }
         byte[] signature = ScramFunctions.serverSignature(Credentials.MECHANISM, c.serverKey(), authMessage);
         return new Success(cf.user(), new ServerFinalMessage(signature).toString());
@@ -118,7 +119,7 @@ public final class ScramServer {
     }
 
     private static DiskException bad(String message) {
-        return new DiskException(DiskException.BAD_REQUEST, message);
+        return new DiskException(ReplyCode.BAD_REQUEST, message);
     }
 
     /**

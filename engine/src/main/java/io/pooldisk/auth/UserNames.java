@@ -1,6 +1,7 @@
 package io.pooldisk.auth;
 
 import io.pooldisk.disk.DiskException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ final class UserNames {
 
     static String check(String name) throws DiskException {
         if (!isValid(name)) {
-            throw new DiskException(DiskException.BAD_REQUEST, "a user name is 1-64 letters, digits, '.', '_' or "
+            throw new DiskException(ReplyCode.BAD_REQUEST, "a user name is 1-64 letters, digits, '.', '_' or "
                     + "'-', and does not start with '.' or '-'");
         }
         return name;

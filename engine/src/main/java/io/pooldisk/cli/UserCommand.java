@@ -5,6 +5,7 @@ import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.DataDirs;
+import io.pooldisk.protocol.ReplyCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -96,7 +97,7 @@ final class UserCommand {
         @Override
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             if (exists(accounts, name)) {
-                throw new DiskException(DiskException.CONFLICT, "user " + name + " exists");
+                throw new DiskException(ReplyCode.CONFLICT, "user " + name + " exists");
             }
             char[] password = Passwords.read(passwordStdin, name);
             try {
@@ -122,7 +123,7 @@ final class UserCommand {
         @Override
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             if (!exists(accounts, name)) {
-                throw new DiskException(DiskException.NOT_FOUND, "no such user: " + name);
+                throw new DiskException(ReplyCode.NOT_FOUND, "no such user: " + name);
             }
             char[] password = Passwords.read(passwordStdin, name);
             try {
@@ -180,30 +181,30 @@ final class UserCommand {
             try {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 if (line == null) {
-                    throw new DiskException(DiskException.BAD_REQUEST, "no password on standard input");
+                    throw new DiskException(ReplyCode.BAD_REQUEST, "no password on standard input");
                 }
                 return (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
             } catch (IOException e) {
-                throw new DiskException(DiskException.BAD_REQUEST, "cannot read standard input: " + e.getMessage());
+                throw new DiskException(ReplyCode.BAD_REQUEST, "cannot read standard input: " + e.getMessage());
             }
         }
 
         private static char[] fromTerminal(String user) throws DiskException {
             Console console = System.console();
             if (console == null) {
-                throw new DiskException(DiskException.BAD_REQUEST, "no terminal to ask for the password on: "
+                throw new DiskException(ReplyCode.BAD_REQUEST, "no terminal to ask for the password on: "
                         + "use --password-stdin");
             }
             char[] first = console.readPassword("Password for %s: ", user);
             char[] again = first == null ? null : console.readPassword("Again: ");
             if (first == null || again == null) {
-                throw new DiskException(DiskException.BAD_REQUEST, "no password given");
+                throw new DiskException(ReplyCode.BAD_REQUEST, "no password given");
             }
             boolean same = Arrays.equals(first, again);
             Arrays.fill(again, '\0');
             if (!same) {
                 Arrays.fill(first, '\0');
-                throw new DiskException(DiskException.BAD_REQUEST, "the passwords do not match");
+                throw new DiskException(ReplyCode.BAD_REQUEST, "the passwords do not match");
             }
             return first;
         }

@@ -1,7 +1,8 @@
 package io.pooldisk.client;
 
 import io.pooldisk.protocol.Arguments;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,7 +66,7 @@ public final class ClientShell {
         List<String> words;
         try {
             words = Arguments.split(line.trim());
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             throw new DiskClientException(0, e.getMessage());
         }
         if (words.isEmpty()) {
@@ -151,7 +152,8 @@ public final class ClientShell {
             try {
                 return transfer.run();
             } catch (DiskClientException e) {
-                if (e.code() != 0 && e.code() != 500 && e.code() != 503 && e.code() != 504 || attempt == TRANSFER_ATTEMPTS) {
+                boolean passing = e.code() == 0 || e.is(ReplyCode.SERVER_ERROR, ReplyCode.BUSY, ReplyCode.NO_PROGRESS);
+                if (!passing || attempt == TRANSFER_ATTEMPTS) {
                     throw e;
                 }
                 reconnect(attempt, e);

@@ -3,9 +3,10 @@ package io.pooldisk.client;
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.exception.ScramException;
 import io.pooldisk.protocol.Arguments;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.protocol.PossessionProof;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
 
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class DiskClient implements AutoCloseable {
                 listener.progress(size, size);
                 return stored;
             } catch (DiskClientException e) {
-                if (e.code() != 412 && e.code() != 409 && e.code() != 500) {
+                if (!e.is(ReplyCode.PRECONDITION_FAILED, ReplyCode.CONFLICT, ReplyCode.SERVER_ERROR)) {
                     throw e;
                 }
                 // the proof failed (the file changed?), or the server lost its copy: it asks for the bytes now
@@ -190,8 +191,8 @@ public final class DiskClient implements AutoCloseable {
         String actual = Sha256.hex(md.digest());
         if (!actual.equals(expected)) {
             Files.deleteIfExists(partial);
-            throw new DiskClientException(412, "downloaded " + remote + " does not match its SHA-256; removed the "
-                    + "partial file, try again");
+            throw new DiskClientException(ReplyCode.PRECONDITION_FAILED, "downloaded " + remote + " does not match "
+                    + "its SHA-256; removed the partial file, try again");
         }
         Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return local;
@@ -325,7 +326,7 @@ public final class DiskClient implements AutoCloseable {
         try {
             EntryLine e = EntryLine.parse(line);
             return new RemoteEntry(e.name(), e.directory(), e.size(), e.modified(), e.sha256());
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             throw new DiskClientException(0, e.getMessage());
         }
     }

@@ -7,6 +7,7 @@ import io.pooldisk.control.ControlMessage.Park;
 import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.ControlMessage.Stop;
 
 import java.nio.BufferUnderflowException;
@@ -51,8 +52,8 @@ final class ControlCodec {
         } else if (message instanceof Park m) {
             w.type(PARK).putLong(m.sessionId()).putCounters(m.counters()).putState(m.state());
         } else if (message instanceof Close m) {
-            w.type(CLOSE).putLong(m.sessionId()).putCounters(m.counters()).putString(m.reason())
-                    .putByte(m.connectionBroken() ? 1 : 0);
+            w.type(CLOSE).putLong(m.sessionId()).putCounters(m.counters()).putString(m.detail())
+                    .putByte(m.end().ordinal());
         }
         return w.bytes();
     }
@@ -69,7 +70,12 @@ final class ControlCodec {
                 case PROGRESS -> new Progress(in.getLong(), getCounters(in), getString(in), in.getLong(),
                         in.get() != 0);
                 case PARK -> new Park(in.getLong(), getCounters(in), getState(in));
-                case CLOSE -> new Close(in.getLong(), getCounters(in), getString(in), in.get() != 0);
+                case CLOSE -> {
+                    long id = in.getLong();
+                    Counters counters = getCounters(in);
+                    String detail = getString(in);
+                    yield new Close(id, counters, getEnd(in), detail);
+                }
                 default -> throw new IllegalArgumentException("unknown control message type " + type);
             };
             if (in.hasRemaining()) {
@@ -107,6 +113,14 @@ final class ControlCodec {
             case SENDING -> new Transfer.Sending(getString(in), in.getLong(), in.getLong());
             default -> throw new IllegalArgumentException("unknown transfer kind " + kind);
         };
+    }
+
+    private static SessionEnd getEnd(ByteBuffer in) {
+        int end = in.get();
+        if (end < 0 || end >= SessionEnd.values().length) {
+            throw new IllegalArgumentException("unknown session end " + end);
+        }
+        return SessionEnd.values()[end];
     }
 
     private static String getString(ByteBuffer in) {

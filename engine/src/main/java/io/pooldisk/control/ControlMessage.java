@@ -55,12 +55,53 @@ public sealed interface ControlMessage {
     record Park(long sessionId, Counters counters, SessionState state) implements ControlMessage {
     }
 
-    /**
-     * The session is over. {@code connectionBroken}: the connection failed or the client closed it, so there is no
-     * unread input worth draining before the master closes its copy.
-     */
-    record Close(long sessionId, Counters counters, String reason, boolean connectionBroken)
-            implements ControlMessage {
+    /** The session is over, for {@code end}; {@code detail} says more for the log, or is "". */
+    record Close(long sessionId, Counters counters, SessionEnd end, String detail) implements ControlMessage {
+
+        /** The connection failed or the client closed it: no unread input is worth draining before the close. */
+        public boolean connectionBroken() {
+            return end.connectionGone();
+        }
+    }
+
+    /** Why a session ended: a worker's {@link Close}, or the master's own decision. Logged as its text and detail. */
+    enum SessionEnd {
+        QUIT("quit"),
+        CLIENT_CLOSED("client closed"),
+        CONNECTION_FAILED("connection failed"),
+        LINE_TOO_LONG("line too long"),
+        /** A command or the session's hand-off failed in a way nobody foresaw. */
+        INTERNAL_ERROR("internal error"),
+        /** The replies owed did not fit a hand-back. */
+        REPLIES_TOO_LONG("replies too long to hand back"),
+        REQUEST_LINE_TOO_SLOW("request line too slow"),
+        IDLE_TIMEOUT("idle timeout"),
+        TRANSFER_STALLED("transfer stalled"),
+        QUEUE_FULL("queue full"),
+        QUEUE_TIMEOUT("queue timeout"),
+        KICKED("kicked"),
+        /** The master could not keep the file of the session's transfer. */
+        NO_DESCRIPTOR("no descriptor left for its file"),
+        EPOLL_FAILED("epoll failed"),
+        WORKER_DIED("worker died"),
+        SERVER_STOPPING("server stopping"),
+        SERVER_STOPPED("server stopped");
+
+        private final String text;
+
+        SessionEnd(String text) {
+            this.text = text;
+        }
+
+        /** Whether the client closed the connection or it failed (nothing to drain, nobody to tell). */
+        public boolean connectionGone() {
+            return this == CLIENT_CLOSED || this == CONNECTION_FAILED;
+        }
+
+        /** "idle timeout", or "connection failed: Connection reset by peer" with a detail. */
+        public String describe(String detail) {
+            return detail.isEmpty() ? text : text + ": " + detail;
+        }
     }
 
     /**

@@ -4,7 +4,7 @@ package io.pooldisk.control;
  * A transfer that a session was in the middle of when its client's socket stopped being ready: an upload whose
  * client had sent nothing more, or bytes owed to a client whose socket was full. It travels in the
  * {@link SessionState} back to the master, which waits for the socket to be ready again, and on to whichever worker
- * is idle then, which carries on where the last one stopped (DESIGN.md §3: a worker never waits on a client).
+ * is idle then, which carries on where the last one stopped (docs/ARCHITECTURE.md, "A worker never waits on a client").
  */
 public sealed interface Transfer {
 

@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.ReplyCode;
+
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -39,7 +41,7 @@ public final class Database implements AutoCloseable {
             OwnerOnly.ifExists(Path.of(file + "-wal"));
             OwnerOnly.ifExists(Path.of(file + "-shm"));
         } catch (IOException e) {
-            throw new DiskException(DiskException.STORAGE_FAILURE, "cannot create " + file + ": " + e.getMessage(), e);
+            throw new DiskException(ReplyCode.SERVER_ERROR, "cannot create " + file + ": " + e.getMessage(), e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
@@ -172,9 +174,9 @@ public final class Database implements AutoCloseable {
 
     static DiskException failure(SQLException e) {
         if (e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_FULL) {
-            return new DiskException(DiskException.INSUFFICIENT_STORAGE, "disk full", e);
+            return new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "disk full", e);
         }
-        return new DiskException(DiskException.STORAGE_FAILURE, "storage failure: " + e.getMessage(), e);
+        return new DiskException(ReplyCode.SERVER_ERROR, "storage failure: " + e.getMessage(), e);
     }
 
     /** Maps one row of a result. */

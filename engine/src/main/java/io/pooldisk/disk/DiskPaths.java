@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.ReplyCode;
+
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
@@ -99,6 +101,6 @@ final class DiskPaths {
     }
 
     private static DiskException bad(String message) {
-        return new DiskException(DiskException.BAD_REQUEST, message);
+        return new DiskException(ReplyCode.BAD_REQUEST, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class FileTree {
         try {
             db.snapshot(tx -> {
                 if (!ns.require(tx, dir).isDirectory()) {
-                    throw new DiskException(DiskException.CONFLICT, "not a directory: " + dir);
+                    throw new DiskException(ReplyCode.CONFLICT, "not a directory: " + dir);
                 }
                 long count = ns.countChildren(tx, dir);
                 carryingIoFailure(() -> sink.begin(count));
@@ -112,7 +113,7 @@ public final class FileTree {
         return db.write(tx -> {
             ns.quota(tx); // the user must still exist
             if (ns.find(tx, p).isPresent()) {
-                throw new DiskException(DiskException.CONFLICT, "already exists: " + p);
+                throw new DiskException(ReplyCode.CONFLICT, "already exists: " + p);
             }
             ns.requireParentDirectory(tx, p);
             ns.insertDirectory(tx, p, now);
@@ -127,12 +128,12 @@ public final class FileTree {
     public void remove(String path, boolean recursive) throws DiskException {
         String p = DiskPaths.canonical(path);
         if (p.equals(DiskPaths.ROOT)) {
-            throw new DiskException(DiskException.FORBIDDEN, "the root directory cannot be removed");
+            throw new DiskException(ReplyCode.FORBIDDEN, "the root directory cannot be removed");
         }
         db.write(tx -> {
             Entry e = ns.require(tx, p);
             if (e.isDirectory() && !recursive && ns.hasChildren(tx, p)) {
-                throw new DiskException(DiskException.CONFLICT, "directory not empty: " + p);
+                throw new DiskException(ReplyCode.CONFLICT, "directory not empty: " + p);
             }
             ns.delete(tx, p);
             return null;
@@ -145,15 +146,15 @@ public final class FileTree {
         String src = DiskPaths.canonical(from);
         String dst = DiskPaths.canonical(to);
         if (src.equals(DiskPaths.ROOT)) {
-            throw new DiskException(DiskException.FORBIDDEN, "the root directory cannot be moved");
+            throw new DiskException(ReplyCode.FORBIDDEN, "the root directory cannot be moved");
         }
         return db.write(tx -> {
             ns.require(tx, src);
             if (ns.find(tx, dst).isPresent()) {
-                throw new DiskException(DiskException.CONFLICT, "already exists: " + dst);
+                throw new DiskException(ReplyCode.CONFLICT, "already exists: " + dst);
             }
             if (DiskPaths.isInside(dst, src)) {
-                throw new DiskException(DiskException.CONFLICT, "cannot move " + src + " into itself");
+                throw new DiskException(ReplyCode.CONFLICT, "cannot move " + src + " into itself");
             }
             ns.requireParentDirectory(tx, dst);
             ns.rename(tx, src, dst);
@@ -171,7 +172,7 @@ public final class FileTree {
         Entry e = stat(path);
         while (true) {
             if (e.isDirectory()) {
-                throw new DiskException(DiskException.CONFLICT, "is a directory: " + e.path());
+                throw new DiskException(ReplyCode.CONFLICT, "is a directory: " + e.path());
             }
             Path blob = blobs.path(e.sha256());
             try {
@@ -179,7 +180,7 @@ public final class FileTree {
             } catch (NativeException failure) {
                 Entry now = stat(path);
                 if (failure.errno() != Native.ENOENT || Objects.equals(now.sha256(), e.sha256())) {
-                    throw new DiskException(DiskException.STORAGE_FAILURE, "the content of " + e.path()
+                    throw new DiskException(ReplyCode.SERVER_ERROR, "the content of " + e.path()
                             + " cannot be read: " + failure.getMessage());
                 }
                 e = now; // replaced meanwhile: send what it holds now

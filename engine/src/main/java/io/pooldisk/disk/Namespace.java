@@ -1,6 +1,7 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.disk.Database.Tx;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,17 +35,17 @@ final class Namespace {
     }
 
     Entry require(Tx tx, String path) throws SQLException, DiskException {
-        return find(tx, path).orElseThrow(() -> new DiskException(DiskException.NOT_FOUND,
+        return find(tx, path).orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND,
                 "no such file or directory: " + path));
     }
 
     /** The directory that would hold {@code path}: it must exist and be a directory. */
     void requireParentDirectory(Tx tx, String path) throws SQLException, DiskException {
         String parent = DiskPaths.parent(path);
-        Entry dir = find(tx, parent).orElseThrow(() -> new DiskException(DiskException.NOT_FOUND,
+        Entry dir = find(tx, parent).orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND,
                 "no such directory: " + parent));
         if (!dir.isDirectory()) {
-            throw new DiskException(DiskException.CONFLICT, "not a directory: " + parent);
+            throw new DiskException(ReplyCode.CONFLICT, "not a directory: " + parent);
         }
     }
 
@@ -110,7 +111,7 @@ final class Namespace {
         long quota = quota(tx);
         Optional<Entry> existing = find(tx, path);
         if (existing.isPresent() && existing.get().isDirectory()) {
-            throw new DiskException(DiskException.CONFLICT, "is a directory: " + path);
+            throw new DiskException(ReplyCode.CONFLICT, "is a directory: " + path);
         }
         requireParentDirectory(tx, path);
         if (quota == 0) {
@@ -121,7 +122,7 @@ final class Namespace {
                 + "AND NOT (path = ? AND size = ? AND sha256 = ?)", rs -> rs.getLong(1), owner, path, size, sha256)
                 .orElse(0L);
         if (used + unfinished + size > quota) {
-            throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
+            throw new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
                     + Math.max(0, quota - used - unfinished) + " of " + quota + " free"
                     + (unfinished > 0 ? " (" + unfinished + " held by unfinished uploads)" : ""));
         }
@@ -158,7 +159,7 @@ final class Namespace {
     /** The user's quota (0: unlimited); 401 when the user no longer exists. */
     long quota(Tx tx) throws SQLException, DiskException {
         return tx.one("SELECT quota FROM users WHERE name = ?", rs -> rs.getLong(1), owner)
-                .orElseThrow(() -> new DiskException(DiskException.UNAUTHORIZED, "no such user: " + owner));
+                .orElseThrow(() -> new DiskException(ReplyCode.UNAUTHORIZED, "no such user: " + owner));
     }
 
     private Instant created(Tx tx) throws SQLException {

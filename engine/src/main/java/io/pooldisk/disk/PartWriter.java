@@ -1,5 +1,6 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
@@ -75,12 +76,12 @@ public final class PartWriter implements AutoCloseable {
                     StandardOpenOption.WRITE), OwnerOnly.fileMode());
             FileLock lock = lockSoon(ch);
             if (lock == null) {
-                throw new DiskException(DiskException.CONFLICT, "another session is uploading " + ticket.path()
+                throw new DiskException(ReplyCode.CONFLICT, "another session is uploading " + ticket.path()
                         + " right now");
             }
             long held = ch.size();
             if (expectedSize >= 0 && held != expectedSize) {
-                throw new DiskException(DiskException.CONFLICT, "the upload of " + ticket.path() + " changed while "
+                throw new DiskException(ReplyCode.CONFLICT, "the upload of " + ticket.path() + " changed while "
                         + "it waited: it holds " + held + " bytes, not " + expectedSize);
             }
             if (held > ticket.size()) {
@@ -190,7 +191,7 @@ public final class PartWriter implements AutoCloseable {
 
     private void checkRoomFor(long count) throws DiskException {
         if (count > ticket.size() - position) {
-            throw new DiskException(DiskException.BAD_REQUEST, "more bytes than the " + ticket.size()
+            throw new DiskException(ReplyCode.BAD_REQUEST, "more bytes than the " + ticket.size()
                     + " announced for " + ticket.path());
         }
     }

@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.ReplyCode;
+
 import java.security.SecureRandom;
 import java.util.List;
 
@@ -74,7 +76,7 @@ final class Schema {
         db.write(tx -> {
             int version = tx.one("PRAGMA user_version", rs -> rs.getInt(1)).orElse(0);
             if (version > VERSION) {
-                throw new DiskException(DiskException.STORAGE_FAILURE, "the data directory was made by a newer "
+                throw new DiskException(ReplyCode.SERVER_ERROR, "the data directory was made by a newer "
                         + "PoolDisk (schema " + version + ", this one knows " + VERSION + ")");
             }
             if (version < 1) {

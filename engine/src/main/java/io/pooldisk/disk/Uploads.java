@@ -1,6 +1,7 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.PossessionProof;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
 
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class Uploads {
         try {
             long free = Files.getFileStore(partsDir).getUsableSpace();
             if (needed > free) {
-                throw new DiskException(DiskException.INSUFFICIENT_STORAGE, "disk full: " + needed
+                throw new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "disk full: " + needed
                         + " bytes needed, " + free + " free on the server");
             }
         } catch (IOException e) {
@@ -207,7 +208,7 @@ public final class Uploads {
         String hash = parseSha256(sha256);
         if (!MessageDigest.isEqual(expectedProof.getBytes(StandardCharsets.US_ASCII),
                 proof.getBytes(StandardCharsets.US_ASCII))) {
-            throw new DiskException(DiskException.PRECONDITION_FAILED, "proof of possession failed: that is not "
+            throw new DiskException(ReplyCode.PRECONDITION_FAILED, "proof of possession failed: that is not "
                     + "the HMAC-SHA256 of the whole content keyed by the nonce");
         }
         db.write(tx -> {
@@ -216,7 +217,7 @@ public final class Uploads {
         });
         Entry entry = db.write(tx -> {
             if (!blobs.holds(hash, size)) { // deleted meanwhile: its last reference went
-                throw new DiskException(DiskException.CONFLICT, "the server no longer holds that content: PUT "
+                throw new DiskException(ReplyCode.CONFLICT, "the server no longer holds that content: PUT "
                         + "again and send it");
             }
             Entry e = ns.putFile(tx, p, size, hash, Instant.now());
@@ -247,7 +248,7 @@ public final class Uploads {
         Ticket t = part.ticket();
         try (part) {
             if (part.position() != t.size()) {
-                throw new DiskException(DiskException.CONFLICT, "the upload of " + t.path() + " is incomplete: "
+                throw new DiskException(ReplyCode.CONFLICT, "the upload of " + t.path() + " is incomplete: "
                         + part.position() + " of " + t.size() + " bytes received");
             }
             String actual;
@@ -258,7 +259,7 @@ public final class Uploads {
             }
             if (!actual.equals(t.sha256())) {
                 discard(t);
-                throw new DiskException(DiskException.PRECONDITION_FAILED, "SHA-256 mismatch: the bytes received "
+                throw new DiskException(ReplyCode.PRECONDITION_FAILED, "SHA-256 mismatch: the bytes received "
                         + "for " + t.path() + " hash to " + actual + "; the upload was discarded, send it again");
             }
             Entry entry = db.write(tx -> {
@@ -306,7 +307,7 @@ public final class Uploads {
 
     private static void requireSize(long size) throws DiskException {
         if (size < 0) {
-            throw new DiskException(DiskException.BAD_REQUEST, "the size must not be negative");
+            throw new DiskException(ReplyCode.BAD_REQUEST, "the size must not be negative");
         }
     }
 
@@ -314,13 +315,13 @@ public final class Uploads {
     private static String parseSha256(String hex) throws DiskException {
         String canonical = Sha256.canonical(hex);
         if (canonical == null) {
-            throw new DiskException(DiskException.BAD_REQUEST, "a SHA-256 is 64 hex digits");
+            throw new DiskException(ReplyCode.BAD_REQUEST, "a SHA-256 is 64 hex digits");
         }
         return canonical;
     }
 
     private static DiskException noSuchUpload(Ticket t) {
-        return new DiskException(DiskException.NOT_FOUND, "no upload of " + t.path() + " is in progress (it was "
+        return new DiskException(ReplyCode.NOT_FOUND, "no upload of " + t.path() + " is in progress (it was "
                 + "committed, aborted or expired): begin it again");
     }
 
@@ -331,9 +332,9 @@ public final class Uploads {
     static DiskException storageFailure(String what, IOException e) {
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
         if (reason.contains("No space left on device")) {
-            return new DiskException(DiskException.INSUFFICIENT_STORAGE, "disk full: " + what, e);
+            return new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "disk full: " + what, e);
         }
-        return new DiskException(DiskException.STORAGE_FAILURE, what + ": " + reason, e);
+        return new DiskException(ReplyCode.SERVER_ERROR, what + ": " + reason, e);
     }
 
     private static void closeQuietly(FileChannel ch) {

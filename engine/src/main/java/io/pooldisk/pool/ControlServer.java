@@ -1,5 +1,8 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
+
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -100,7 +103,8 @@ final class ControlServer implements AutoCloseable {
             SelectionKey key = client.register(selector, SelectionKey.OP_READ);
             String request = readRequest(client, key, System.nanoTime() + REQUEST_TIMEOUT.toNanos());
             String reply = request == null
-                    ? "ERR 408 no control request within " + REQUEST_TIMEOUT.toSeconds() + " s\n"
+                    ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "no control request within "
+                            + REQUEST_TIMEOUT.toSeconds() + " s")
                     : answer(client, request);
             writeAll(client, key, ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)),
                     System.nanoTime() + ANSWER_TIMEOUT.toNanos());
@@ -113,13 +117,13 @@ final class ControlServer implements AutoCloseable {
 
     private String answer(SocketChannel client, String request) {
         if (!sameUser(client)) {
-            return "ERR 403 only the server's owner may use its control socket\n";
+            return Reply.err(ReplyCode.FORBIDDEN, "only the server's owner may use its control socket");
         } else if (request.equals("STATUS")) {
             return StatusJson.write(server.snapshot()) + "\n";
         } else if (request.startsWith("RESIZE ")) {
-            return resize(request.substring("RESIZE ".length())) + "\n";
+            return resize(request.substring("RESIZE ".length()));
         }
-        return "ERR 400 unknown control request\n";
+        return Reply.err(ReplyCode.BAD_REQUEST, "unknown control request");
     }
 
     private String resize(String count) {
@@ -128,9 +132,10 @@ final class ControlServer implements AutoCloseable {
             workers = Integer.parseInt(count);
             server.resize(workers);
         } catch (IllegalArgumentException e) { // not a number, or out of range
-            return "ERR 400 RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS + ", not '" + count + "'";
+            return Reply.err(ReplyCode.BAD_REQUEST, "RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS
+                    + ", not '" + count + "'");
         }
-        return "OK the pool is being resized to " + workers + (workers == 1 ? " worker" : " workers");
+        return Reply.ok("the pool is being resized to " + workers + (workers == 1 ? " worker" : " workers"));
     }
 
     /** The socket file is 0600 already; the peer's credentials are checked as well. */

@@ -48,7 +48,7 @@ public final class PoolServer implements AutoCloseable {
                     "data directory " + config.dataDir() + " was " + lock.looserMode() + ": made rwx------, as it "
                     + "holds every user's files"));
         }
-        this.master = new Master(config, listener, notifier, new Lifecycle());
+        this.master = new Master(config, listener, notifier, new Lifecycle(), Master::systemClock);
         this.loop = new Thread(master, "pooldisk-master");
         this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);
         this.housekeeper = new Housekeeper(config.dataDir(), config.uploadTtl(), notifier::event);
@@ -164,7 +164,7 @@ public final class PoolServer implements AutoCloseable {
 
     /** Ends a worker with SIGKILL, as a crash would; the pool replaces it. */
     public void killWorker(int pid) {
-        master.submit(() -> master.killWorkerByPid(pid, "killed by the administrator"));
+        master.submit(() -> master.killWorkerByPid(pid));
     }
 
     /** Lets a worker finish its session, then replaces it. */

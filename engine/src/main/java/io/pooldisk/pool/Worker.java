@@ -25,11 +25,68 @@ final class Worker {
     /** Last sign of progress in the current command: its start, a PROGRESS or END. */
     long lastProgress;
     long rssBytes;
-    /** Why the master ended this process, when it did: shown to its client and in the log. */
-    String killReason;
 
     Worker(int slot) {
         this.slot = slot;
+    }
+
+    // ---------------------------------------------------------------- its life, step by step
+
+    /** Its process was started ({@code requestLimit}: commands before it is recycled, 0 for no limit). */
+    void started(int processId, MessageSocket socketpair, long now, long bootDeadline, long requestLimit) {
+        pid = processId;
+        socket = socketpair;
+        state = WorkerState.STARTING;
+        spawnedAt = now;
+        helloDeadline = bootDeadline;
+        requests = 0;
+        command = "";
+        lastCommand = "";
+        this.requestLimit = requestLimit;
+    }
+
+    /** Free for the next session (after its hello, or after handing a session back). */
+    void idle(long now) {
+        state = WorkerState.IDLE;
+        idleSince = now;
+    }
+
+    /** Takes {@code s} to serve. */
+    void serve(Session s, long now) {
+        session = s;
+        state = WorkerState.BUSY;
+        releaseAsked = false;
+        commandBytes = 0;
+        lastProgress = now;
+    }
+
+    /** Its report says it waits for its client ({@code true}), or that the wait is over. */
+    void waiting(boolean waiting, long now) {
+        if (waiting && state == WorkerState.BUSY) {
+            state = WorkerState.LINGERING;
+            lingeringSince = now;
+        } else if (!waiting && state == WorkerState.LINGERING) {
+            state = WorkerState.BUSY;
+        }
+    }
+
+    /** Gives its session back (parked, closed, or lost with the process): the session, or null. */
+    Session giveBack() {
+        Session s = session;
+        session = null;
+        command = "";
+        return s;
+    }
+
+    /** Told to leave once its session is back. */
+    void stopping(long now) {
+        state = WorkerState.STOPPING;
+        lastProgress = now;
+    }
+
+    /** Its process ended (or is being ended): the slot is free. */
+    void died() {
+        state = WorkerState.DEAD;
     }
 
     boolean alive() {

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The command that starts one worker process; the master appends the worker's own arguments. The default runs the
- * worker class on this JVM's java with flags that keep it small (DESIGN.md §4: serial GC, small heap, one C2 compiler,
- * native heap trimmed).
+ * worker class on this JVM's java with flags that keep it small (docs/ARCHITECTURE.md, "Small workers": serial GC,
+ * small heap, one C2 compiler, native heap trimmed).
  *
  * @param command the program and its leading arguments
  */

@@ -16,25 +16,25 @@ public final class Arguments {
     }
 
     /** The one path a command takes: the rest of the line, or one quoted argument. */
-    public static String path(String argument) throws ProtocolException {
+    public static String path(String argument) throws CommandException {
         if (argument.startsWith("\"")) {
             List<String> parts = split(argument);
             if (parts.size() != 1) {
-                throw new ProtocolException(Reply.BAD_REQUEST, "expected one path");
+                throw new CommandException(ReplyCode.BAD_REQUEST, "expected one path");
             }
             return parts.get(0);
         }
         if (argument.isEmpty()) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "a path is missing");
+            throw new CommandException(ReplyCode.BAD_REQUEST, "a path is missing");
         }
         return argument;
     }
 
     /** Exactly {@code count} arguments, quoted or bare. */
-    public static List<String> exactly(int count, String argument, String usage) throws ProtocolException {
+    public static List<String> exactly(int count, String argument, String usage) throws CommandException {
         List<String> parts = split(argument);
         if (parts.size() != count) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+            throw new CommandException(ReplyCode.BAD_REQUEST, "usage: " + usage);
         }
         return parts;
     }
@@ -43,19 +43,19 @@ public final class Arguments {
      * {@code count - 1} bare words, then the rest of the line (or one quoted argument) as the last: for commands
      * like {@code PUT <size> <sha256> <path>}.
      */
-    public static List<String> wordsThenPath(int count, String argument, String usage) throws ProtocolException {
+    public static List<String> wordsThenPath(int count, String argument, String usage) throws CommandException {
         List<String> parts = new ArrayList<>();
         String rest = argument;
         for (int i = 0; i < count - 1; i++) {
             int space = rest.indexOf(' ');
             if (space <= 0) {
-                throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+                throw new CommandException(ReplyCode.BAD_REQUEST, "usage: " + usage);
             }
             parts.add(rest.substring(0, space));
             rest = rest.substring(space + 1);
         }
         if (rest.isEmpty()) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "usage: " + usage);
+            throw new CommandException(ReplyCode.BAD_REQUEST, "usage: " + usage);
         }
         parts.add(path(rest)); // a badly quoted path says what is wrong with it
         return parts;
@@ -70,7 +70,7 @@ public final class Arguments {
     }
 
     /** Splits a line into words by the same rules: what the command-line shell does with what a person types. */
-    public static List<String> split(String argument) throws ProtocolException {
+    public static List<String> split(String argument) throws CommandException {
         List<String> parts = new ArrayList<>();
         int i = 0;
         int n = argument.length();
@@ -88,7 +88,7 @@ public final class Arguments {
                     if (c == '\\' && i < n) {
                         char escaped = argument.charAt(i++);
                         if (escaped != '"' && escaped != '\\') {
-                            throw new ProtocolException(Reply.BAD_REQUEST, "in quotes a backslash escapes only '\"' "
+                            throw new CommandException(ReplyCode.BAD_REQUEST, "in quotes a backslash escapes only '\"' "
                                     + "and '\\'; write a backslash as '\\\\'");
                         }
                         sb.append(escaped);
@@ -100,10 +100,10 @@ public final class Arguments {
                     }
                 }
                 if (!closed) {
-                    throw new ProtocolException(Reply.BAD_REQUEST, "unterminated quote");
+                    throw new CommandException(ReplyCode.BAD_REQUEST, "unterminated quote");
                 }
                 if (i < n && argument.charAt(i) != ' ') {
-                    throw new ProtocolException(Reply.BAD_REQUEST, "a closing quote must be followed by a space or "
+                    throw new CommandException(ReplyCode.BAD_REQUEST, "a closing quote must be followed by a space or "
                             + "the end of the line");
                 }
             } else {
@@ -117,7 +117,7 @@ public final class Arguments {
     }
 
     /** A non-negative decimal 64-bit number, or ERR 400 naming {@code what}. */
-    public static long number(String text, String what) throws ProtocolException {
+    public static long number(String text, String what) throws CommandException {
         try {
             long n = Long.parseLong(text);
             if (n >= 0) {
@@ -126,15 +126,15 @@ public final class Arguments {
         } catch (NumberFormatException ignored) {
             // fall through to the error
         }
-        throw new ProtocolException(Reply.BAD_REQUEST, what + " must be a number from 0 to " + Long.MAX_VALUE
+        throw new CommandException(ReplyCode.BAD_REQUEST, what + " must be a number from 0 to " + Long.MAX_VALUE
                 + ", not '" + text + "'");
     }
 
     /** A SHA-256 in 64 lowercase hexadecimal digits (upper case accepted and lowered). */
-    public static String sha256(String text) throws ProtocolException {
+    public static String sha256(String text) throws CommandException {
         String hex = Sha256.canonical(text);
         if (hex == null) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "a SHA-256 is 64 hexadecimal digits");
+            throw new CommandException(ReplyCode.BAD_REQUEST, "a SHA-256 is 64 hexadecimal digits");
         }
         return hex;
     }

@@ -20,16 +20,16 @@ public record EntryLine(boolean directory, long size, Instant modified, String s
                 + (sha256.isEmpty() ? "-" : sha256) + " " + name;
     }
 
-    public static EntryLine parse(String line) throws ProtocolException {
+    public static EntryLine parse(String line) throws CommandException {
         String[] f = line.split(" ", 5);
         if (f.length != 5 || !(f[0].equals("D") || f[0].equals("F"))) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "not an entry line: " + line);
+            throw new CommandException(ReplyCode.BAD_REQUEST, "not an entry line: " + line);
         }
         try {
             return new EntryLine(f[0].equals("D"), Long.parseLong(f[1]), Instant.parse(f[2]),
                     f[3].equals("-") ? "" : f[3], f[4]);
         } catch (RuntimeException e) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "not an entry line: " + line);
+            throw new CommandException(ReplyCode.BAD_REQUEST, "not an entry line: " + line);
         }
     }
 }

@@ -2,16 +2,9 @@ package io.pooldisk.protocol;
 
 /**
  * Reply lines of the PoolDisk protocol (docs/PROTOCOL.md): every reply starts with {@code OK} or
- * {@code ERR <code> <message>} and ends with LF. Codes follow HTTP's where one fits.
+ * {@code ERR <code> <message>} and ends with LF; the codes are {@link ReplyCode}s.
  */
 public final class Reply {
-
-    public static final int BAD_REQUEST = 400;
-    public static final int FORBIDDEN = 403;
-    public static final int REQUEST_TIMEOUT = 408;
-    public static final int LINE_TOO_LONG = 413;
-    public static final int SERVER_ERROR = 500;
-    public static final int BUSY = 503;
 
     private Reply() {
     }
@@ -20,8 +13,8 @@ public final class Reply {
         return text.isEmpty() ? "OK\n" : "OK " + text + "\n";
     }
 
-    public static String err(int code, String message) {
-        return "ERR " + code + " " + oneLine(message) + "\n";
+    public static String err(ReplyCode code, String message) {
+        return "ERR " + code.number() + " " + oneLine(message) + "\n";
     }
 
     /** The seed's echo: {@code OK PROCESS[PID 1234]: HELLO}. */

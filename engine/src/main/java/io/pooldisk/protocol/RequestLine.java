@@ -18,7 +18,7 @@ public record RequestLine(String command, String argument) {
     public static final int MAX_BYTES = 8192;
 
     /** Parses the bytes of one line (line ending already removed). */
-    public static RequestLine parse(ByteBuffer bytes) throws ProtocolException {
+    public static RequestLine parse(ByteBuffer bytes) throws CommandException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -26,10 +26,10 @@ public record RequestLine(String command, String argument) {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes).toString();
         } catch (CharacterCodingException e) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "request line is not valid UTF-8");
+            throw new CommandException(ReplyCode.BAD_REQUEST, "request line is not valid UTF-8");
         }
         if (text.isBlank()) {
-            throw new ProtocolException(Reply.BAD_REQUEST, "empty request line; try HELP");
+            throw new CommandException(ReplyCode.BAD_REQUEST, "empty request line; try HELP");
         }
         int space = text.indexOf(' ');
         String word = space < 0 ? text : text.substring(0, space);

@@ -124,9 +124,9 @@ public final class Native {
 
     /**
      * The seed's accept, on a non-blocking listening socket: the new connection is non-blocking and close-on-exec.
-     * Non-blocking for the master and every worker alike (the flag belongs to the open socket): nobody ever sleeps
-     * in a read or a write on a client, only in a poll that the master can cut short (DESIGN.md §3).
-     * Returns null when no connection is waiting. {@code scratch}: from {@link #allocateSockaddr}.
+     * Non-blocking for the master and every worker alike (the flag belongs to the open socket): nobody ever sleeps in a
+     * read or a write on a client, only in a poll that the master can cut short (docs/ARCHITECTURE.md, "A worker never
+     * waits on a client"). Returns null when no connection is waiting. {@code scratch}: from {@link #allocateSockaddr}.
      */
     public static Accepted accept(int listenFd, SockaddrBuffer scratch) throws NativeException {
         Pointer sockaddr = scratch.memory;

@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  * not yet sent, and counters of bytes in and out. One per worker, reused for every session it borrows (no allocation
  * per hand-off).
  *
- * <p>The socket is non-blocking: no call here sleeps on the client. Where the socket is not ready, the
- * {@link Waiter} decides: it waits for at most the linger, ending the wait early when the master wants the worker,
- * and otherwise says to stop, so that the session goes back to the master with what is left to do (DESIGN.md §3).
+ * <p>The socket is non-blocking: no call here sleeps on the client. Where the socket is not ready, the {@link Waiter}
+ * decides: it waits for at most the linger, ending the wait early when the master wants the worker, and otherwise says
+ * to stop, so that the session goes back to the master with what is left to do (docs/ARCHITECTURE.md, "A worker never
+ * waits on a client").
  */
 final class ClientConnection {
 

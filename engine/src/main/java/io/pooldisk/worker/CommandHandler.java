@@ -1,9 +1,9 @@
 package io.pooldisk.worker;
 
 import io.pooldisk.control.SessionState;
-import io.pooldisk.disk.DiskException;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 
 /** Runs one request line of a session and writes its reply (docs/PROTOCOL.md). */
@@ -15,10 +15,6 @@ class CommandHandler {
      */
     enum Next { CONTINUE, END_SESSION, FAILED }
 
-    static final String HELP = "commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, LIST [<path>], "
-            + "STAT <path>, MKDIR <path>, RM <path>, RMTREE <path>, MV <from> <to>, PUT <size> <sha256> <path>, "
-            + "HASH <sha256>, GET <offset> <path>, HELP, QUIT";
-
     /**
      * Runs the command and answers it. Whatever the command throws costs at most this session, never the worker: an
      * expected failure is its ERR reply; an unexpected one is ERR 500 if the command had not begun to answer, and
@@ -28,12 +24,11 @@ class CommandHandler {
         int repliesBefore = ctx.replies();
         try {
             return run(request, ctx);
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             ctx.reply(e.replyLine());
-        } catch (DiskException e) {
-            ctx.reply(Reply.err(e.code(), e.getMessage()));
         } catch (SessionState.LimitExceeded e) {
-            ctx.reply(Reply.err(Reply.BAD_REQUEST, e.getMessage()));
+            // the master-worker contract's own check, which knows no reply codes: the command is refused as one
+            ctx.reply(new CommandException(ReplyCode.BAD_REQUEST, e.getMessage()).replyLine());
         } catch (Linger.MasterGoneException e) {
             throw e; // not the command's failure: the worker cannot go on
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -43,43 +38,25 @@ class CommandHandler {
             if (ctx.replies() > repliesBefore) {
                 return Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
             }
-            ctx.reply(Reply.err(Reply.SERVER_ERROR, "internal error: the command failed unexpectedly"));
+            ctx.reply(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the command failed unexpectedly"));
         }
         return Next.CONTINUE;
     }
 
-    /** The command itself (a test's override stands in for a failing one). */
-    Next run(RequestLine request, SessionContext ctx) throws DiskException, ProtocolException,
-            BrokenConnectionException {
-        String arg = request.argument();
-        switch (request.command()) {
-            case "ECHO" -> ctx.reply(Reply.echo(ctx.services.pid, arg));
-            case "HELP" -> ctx.reply(Reply.ok(HELP));
-            case "QUIT" -> {
-                ctx.reply(Reply.ok("bye"));
-                return Next.END_SESSION;
-            }
-            case "LOGIN" -> AccountCommands.login(ctx, arg);
-            case "PROOF" -> AccountCommands.proof(ctx, arg);
-            case "WHOAMI" -> AccountCommands.whoami(ctx);
-            case "PWD" -> FileCommands.pwd(ctx);
-            case "CD" -> FileCommands.cd(ctx, arg);
-            case "LIST" -> FileCommands.list(ctx, arg);
-            case "STAT" -> FileCommands.stat(ctx, arg);
-            case "MKDIR" -> FileCommands.mkdir(ctx, arg);
-            case "RM" -> FileCommands.remove(ctx, arg, false);
-            case "RMTREE" -> FileCommands.remove(ctx, arg, true);
-            case "MV" -> FileCommands.move(ctx, arg);
-            case "PUT" -> TransferCommands.put(ctx, arg);
-            case "HASH" -> {
-                ctx.user(); // like every command of the logged-in table: ERR 401 before anything else
-                TransferCommands.hash(ctx, arg);
-            }
-            case "GET" -> TransferCommands.get(ctx, arg);
-            default -> ctx.reply(Reply.err(Reply.BAD_REQUEST, "unknown command '"
-                    + printable(request.command()) + "'; try HELP"));
+    /**
+     * The command itself, found in the {@link Command} table: ERR 400 when there is none by that name, ERR 401 for a
+     * logged-in command without a login (a test's override stands in for a failing command).
+     */
+    Next run(RequestLine request, SessionContext ctx) throws CommandException, BrokenConnectionException {
+        Command command = Command.named(request.command());
+        if (command == null) {
+            throw new CommandException(ReplyCode.BAD_REQUEST, "unknown command '" + printable(request.command())
+                    + "'; try HELP");
         }
-        return Next.CONTINUE;
+        if (command.needsLogin()) {
+            ctx.requireLogin();
+        }
+        return command.run(ctx, request.argument());
     }
 
     /** One line on the worker's standard error (the server's log): the error and where it came from. */

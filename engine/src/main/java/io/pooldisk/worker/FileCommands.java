@@ -4,9 +4,10 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.Entry;
 import io.pooldisk.disk.FileTree;
 import io.pooldisk.protocol.Arguments;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.EntryLine;
-import io.pooldisk.protocol.ProtocolException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,17 +18,15 @@ final class FileCommands {
     private FileCommands() {
     }
 
-    static void pwd(SessionContext ctx) throws DiskException, BrokenConnectionException {
-        ctx.user();
+    static void pwd(SessionContext ctx) throws CommandException, BrokenConnectionException {
         ctx.reply(Reply.ok(ctx.state.cwd()));
     }
 
-    static void cd(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void cd(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         String path = ctx.resolve(Arguments.path(argument));
         Entry e = ctx.files().stat(path);
         if (!e.isDirectory()) {
-            throw new DiskException(DiskException.CONFLICT, path + " is not a directory");
+            throw new DiskException(ReplyCode.CONFLICT, path + " is not a directory");
         }
         ctx.state = ctx.state.withCwd(path);
         ctx.reply(Reply.ok(path));
@@ -38,8 +37,7 @@ final class FileCommands {
      * {@link ReplyStream}, so that a directory of any size is listed in the same memory. An error before the first
      * line is an ERR reply; after it, the reply cannot be taken back, and the session ends instead.
      */
-    static void list(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void list(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         String path = argument.isEmpty() ? ctx.state.cwd() : ctx.resolve(Arguments.path(argument));
         try (ReplyStream reply = new ReplyStream(ctx, "LIST " + path)) {
             try {
@@ -56,7 +54,7 @@ final class FileCommands {
                 });
             } catch (IOException e) { // the sink's: the connection's
                 throw e instanceof BrokenConnectionException b ? b : new BrokenConnectionException(e);
-            } catch (DiskException | RuntimeException e) {
+            } catch (CommandException | RuntimeException e) {
                 if (!reply.started()) {
                     throw e;
                 }
@@ -67,27 +65,24 @@ final class FileCommands {
         }
     }
 
-    static void stat(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void stat(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         Entry e = ctx.files().stat(ctx.resolve(Arguments.path(argument)));
         ctx.reply(Reply.ok(line(e, e.path())));
     }
 
-    static void mkdir(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void mkdir(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         Entry e = ctx.files().mkdir(ctx.resolve(Arguments.path(argument)));
         ctx.reply(Reply.ok(line(e, e.path())));
     }
 
-    static void remove(SessionContext ctx, String argument, boolean recursive) throws DiskException,
-            ProtocolException, BrokenConnectionException {
+    static void remove(SessionContext ctx, String argument, boolean recursive) throws CommandException,
+            BrokenConnectionException {
         ctx.files().remove(ctx.resolve(Arguments.path(argument)), recursive);
         ctx.reply(Reply.ok("removed"));
     }
 
-    static void move(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
-        List<String> paths = Arguments.exactly(2, argument, "MV <from> <to>");
+    static void move(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
+        List<String> paths = Arguments.exactly(2, argument, Command.MV.usage());
         FileTree files = ctx.files();
         Entry e = files.move(ctx.resolve(paths.get(0)), ctx.resolve(paths.get(1)));
         ctx.reply(Reply.ok(line(e, e.path())));

@@ -8,12 +8,12 @@ import io.pooldisk.unix.NativeException;
 import io.pooldisk.unix.PollPair;
 
 /**
- * How a worker waits for its client, the one place it does (DESIGN.md §3: a worker never waits on a client while
- * another session needs it). A wait is a poll on the client's socket and on the master's socketpair together, for at
- * most the linger. The master ends it early with {@link Release} when other sessions wait for a worker; a wait that
- * lasts beyond {@link #REPORT_AFTER_MILLIS} is reported, so the master knows the worker is lingering and whom to
- * release. When the linger passes or the master asks, the answer is "hand the session back": the caller parks it
- * with whatever it was in the middle of.
+ * How a worker waits for its client, the one place it does (docs/ARCHITECTURE.md, "A worker never waits on a client":
+ * not while another session needs it). A wait is a poll on the client's socket and on the master's socketpair together,
+ * for at most the linger. The master ends it early with {@link Release} when other sessions wait for a worker; a wait
+ * that lasts beyond {@link #REPORT_AFTER_MILLIS} is reported, so the master knows the worker is lingering and whom to
+ * release. When the linger passes or the master asks, the answer is "hand the session back": the caller parks it with
+ * whatever it was in the middle of.
  *
  * <p>The linger is what keeps a worker for a client that answers within microseconds (a client that closes right
  * after its reply, or sends its next command at once) without costing anyone else a wait.

@@ -2,11 +2,10 @@ package io.pooldisk.worker;
 
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.Transfer;
-import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.FileTree;
 import io.pooldisk.disk.Uploads;
-import io.pooldisk.protocol.ProtocolException;
-import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.CommandException;
+import io.pooldisk.protocol.ReplyCode;
 
 /** One command's view of its session: the state that travels between workers, the connection, the services. */
 final class SessionContext {
@@ -29,24 +28,29 @@ final class SessionContext {
         this.reporter = reporter;
     }
 
-    /** The logged-in user, or ERR 401. */
-    String user() throws DiskException {
+    /** ERR 401 unless the session is logged in: checked before every command of the logged-in table. */
+    void requireLogin() throws CommandException {
         if (state.user().isEmpty()) {
-            throw new DiskException(DiskException.UNAUTHORIZED, "log in first");
+            throw new CommandException(ReplyCode.UNAUTHORIZED, "log in first");
         }
+    }
+
+    /** The logged-in user, or ERR 401. */
+    String user() throws CommandException {
+        requireLogin();
         return state.user();
     }
 
-    FileTree files() throws DiskException {
+    FileTree files() throws CommandException {
         return services.store().files(user());
     }
 
-    Uploads uploads() throws DiskException {
+    Uploads uploads() throws CommandException {
         return services.store().uploads(user());
     }
 
     /** The path {@code input} names, resolved against the working directory. */
-    String resolve(String input) throws DiskException {
+    String resolve(String input) throws CommandException {
         return files().resolve(state.cwd(), input);
     }
 
@@ -54,10 +58,10 @@ final class SessionContext {
      * Ends the two-step exchange {@code name} that an earlier command began, returning its state; ERR 400 with
      * {@code outOfTurn} when none is pending. Either way the exchange is over: a second answer needs a new start.
      */
-    String takeExchange(String name, String outOfTurn) throws ProtocolException {
+    String takeExchange(String name, String outOfTurn) throws CommandException {
         String pending = state.exchange(name);
         if (pending == null) {
-            throw new ProtocolException(Reply.BAD_REQUEST, outOfTurn);
+            throw new CommandException(ReplyCode.BAD_REQUEST, outOfTurn);
         }
         state = state.withExchange(name, null);
         return pending;

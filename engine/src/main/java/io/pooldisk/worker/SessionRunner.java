@@ -6,10 +6,12 @@ import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Park;
 import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.Transfer;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
@@ -28,8 +30,8 @@ final class SessionRunner {
 
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
-    private static final String CLIENT_CLOSED = "client closed";
-    private static final String CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
+    private static final Ending CLIENT_CLOSED = new Ending(SessionEnd.CLIENT_CLOSED, "");
+    private static final Ending CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
 
     private final MessageSocket master;
     private final CommandHandler commands;
@@ -65,22 +67,21 @@ final class SessionRunner {
         linger.begin(sessionId, fd, serve.mayLinger());
         SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
         ctx.transferFd = transferFd;
-        String reason;
-        boolean broken = false;
+        Ending ending;
         byte[] parked = null;
         Counters counters;
         try {
             conn.open(fd, serve.state().pending(), linger);
-            reason = run(ctx);
-            if (reason == null) {
-                reason = park(ctx);
+            ending = run(ctx);
+            if (ending == null) {
+                ending = park(ctx);
             }
             counters = counters();
-            if (reason == null) {
+            if (ending == null) {
                 parked = new Park(sessionId, counters, ctx.state).encode();
                 if (parked.length > MessageSocket.MAX_MESSAGE) {
                     // The bounds of SessionState keep this from happening; if one was missed, this session ends.
-                    reason = internalError("hand-off", new IllegalStateException("session state of "
+                    ending = internalError("hand-off", new IllegalStateException("session state of "
                             + parked.length + " bytes does not fit a message of " + MessageSocket.MAX_MESSAGE));
                     if (ctx.state.transfer() == null && ctx.state.unsent().length == 0) {
                         answerFailure(); // nothing is owed: the client is between replies
@@ -88,24 +89,22 @@ final class SessionRunner {
                 }
             }
         } catch (BrokenConnectionException e) {
-            reason = failed(e);
-            broken = true;
+            ending = failed(e);
             counters = counters();
         } catch (Linger.MasterGoneException e) {
             throw e.cause;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             // Outside a command: resuming a transfer, whose raw bytes no reply line may interrupt.
-            reason = internalError(lastCommand.isEmpty() ? "session" : lastCommand, e);
+            ending = internalError(lastCommand.isEmpty() ? "session" : lastCommand, e);
             counters = counters();
         } finally {
             conn.close();
         }
         try {
-            if (reason == null) {
+            if (ending == null) {
                 master.send(parked, ctx.transferFd);
             } else {
-                boolean gone = broken || reason.equals(CLIENT_CLOSED) || reason.equals(CLIENT_RESET);
-                master.send(new Close(sessionId, counters, abbreviated(reason), gone).encode(), -1);
+                master.send(new Close(sessionId, counters, ending.end(), abbreviated(ending.detail())).encode(), -1);
             }
         } finally {
             Native.close(ctx.transferFd); // the master has its own copy now
@@ -113,34 +112,38 @@ final class SessionRunner {
         return linger.stopRequested();
     }
 
-    private static String failed(Exception e) {
-        return "connection failed: " + e.getMessage();
+    /** Why a session ends, and what the log says about it besides ("" for nothing). */
+    private record Ending(SessionEnd end, String detail) {
+    }
+
+    private static Ending failed(Exception e) {
+        return new Ending(SessionEnd.CONNECTION_FAILED, String.valueOf(e.getMessage()));
     }
 
     /** Something failed outside any command (resuming a transfer, handing the session back): the session ends. */
-    private String internalError(String during, Throwable e) {
+    private Ending internalError(String during, Throwable e) {
         CommandHandler.logInternalError(services.pid, during, e);
-        return "internal error: " + e;
+        return new Ending(SessionEnd.INTERNAL_ERROR, e.toString());
     }
 
     private void answerFailure() {
         try {
-            conn.write(Reply.err(Reply.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
+            conn.write(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the session cannot be handed on, and ends"));
         } catch (BrokenConnectionException ignored) {
             // the session ends either way
         }
     }
 
-    /** A reason as the master logs it: a failure's message may quote the client's input at length. */
-    private static String abbreviated(String reason) {
-        return reason.length() <= 200 ? reason : reason.substring(0, 200) + "...";
+    /** A detail as the master logs it: a failure's message may quote the client's input at length. */
+    private static String abbreviated(String detail) {
+        return detail.length() <= 200 ? detail : detail.substring(0, 200) + "...";
     }
 
     /**
      * Sends what the session owes, goes on with its transfer, then runs commands until the session should go back
      * (returns null) or ends (returns why).
      */
-    private String run(SessionContext ctx) throws NativeException, BrokenConnectionException {
+    private Ending run(SessionContext ctx) throws NativeException, BrokenConnectionException {
         if (ctx.state.unsent().length > 0) {
             conn.write(ctx.state.unsent());
             ctx.state = ctx.state.withOwed(new byte[0], ctx.state.transfer());
@@ -159,16 +162,17 @@ final class SessionRunner {
             }
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
-                conn.write(Reply.err(Reply.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
+                conn.write(Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
                         + " bytes"));
                 conn.flush();
-                return "line too long";
+                return new Ending(SessionEnd.LINE_TOO_LONG, "");
             }
             if (line != null) {
                 CommandHandler.Next next = execute(line, ctx);
                 if (next != CommandHandler.Next.CONTINUE) {
                     conn.flush();
-                    return next == CommandHandler.Next.END_SESSION ? "quit" : "internal error in " + lastCommand;
+                    return next == CommandHandler.Next.END_SESSION ? new Ending(SessionEnd.QUIT, "")
+                            : new Ending(SessionEnd.INTERNAL_ERROR, "in " + lastCommand);
                 }
                 if (ctx.state.transfer() != null) {
                     return null; // the command stopped in the middle of a transfer
@@ -210,11 +214,12 @@ final class SessionRunner {
      * Puts what is left into the session's state for the master: the input read ahead, the replies owed (in a file
      * when they are long) and the transfer. Returns null, or why the session must end instead.
      */
-    private String park(SessionContext ctx) {
+    private Ending park(SessionContext ctx) {
         byte[] owed = conn.takeUnsent();
         if (owed.length > SessionState.MAX_UNSENT_BYTES) {
             if (ctx.state.transfer() != null) {
-                return "replies too long to hand back during a transfer"; // no command writes so much before one
+                // no command writes so much before one
+                return new Ending(SessionEnd.REPLIES_TOO_LONG, "during a transfer");
             }
             int file = -1;
             try {
@@ -222,7 +227,7 @@ final class SessionRunner {
                 Native.writeAll(file, owed);
             } catch (NativeException e) {
                 Native.close(file);
-                return "replies too long to hand back, and no file for them: " + e.getMessage();
+                return new Ending(SessionEnd.REPLIES_TOO_LONG, "no file for them: " + e.getMessage());
             }
             ctx.suspend(new Transfer.Sending(lastCommand, 0, owed.length), file);
             owed = new byte[0];
@@ -236,7 +241,7 @@ final class SessionRunner {
         RequestLine request;
         try {
             request = RequestLine.parse(line);
-        } catch (ProtocolException e) {
+        } catch (CommandException e) {
             lastCommand = "(bad request)";
             conn.write(e.replyLine());
             return CommandHandler.Next.CONTINUE;

@@ -8,8 +8,9 @@ import io.pooldisk.disk.InstantChallenge;
 import io.pooldisk.disk.PartWriter;
 import io.pooldisk.disk.Uploads;
 import io.pooldisk.protocol.Arguments;
-import io.pooldisk.protocol.ProtocolException;
+import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.unix.Native;
 
 import java.nio.ByteBuffer;
@@ -29,11 +30,10 @@ final class TransferCommands {
     private TransferCommands() {
     }
 
-    static void put(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void put(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         // A challenge not answered before the next PUT is abandoned: it stays counted as a failed proof.
         ctx.state = ctx.state.withExchange(PROVE, null);
-        List<String> a = Arguments.wordsThenPath(3, argument, "PUT <size> <sha256> <path>");
+        List<String> a = Arguments.wordsThenPath(3, argument, Command.PUT.usage());
         long size = Arguments.number(a.get(0), "size");
         String sha256 = Arguments.sha256(a.get(1));
         String path = ctx.resolve(a.get(2));
@@ -80,7 +80,7 @@ final class TransferCommands {
      * the worker may not wait, saves where it stands in the session, which goes back to the master to wait for more.
      */
     private static void receive(SessionContext ctx, Uploads uploads, PartWriter part, String label)
-            throws DiskException, BrokenConnectionException {
+            throws CommandException, BrokenConnectionException {
         Uploads.Ticket t = part.ticket();
         try {
             long wanted = t.size() - part.position();
@@ -106,7 +106,7 @@ final class TransferCommands {
     /** An upload whose bytes cannot be stored as they arrive: the client is still sending, so the session ends. */
     private static BrokenConnectionException abandoned(SessionContext ctx, String path, DiskException e)
             throws BrokenConnectionException {
-        ctx.reply(Reply.err(e.code(), e.getMessage()));
+        ctx.reply(e.replyLine());
         ctx.conn.flush();
         return new BrokenConnectionException("upload of " + path + " abandoned: " + e.getMessage());
     }
@@ -132,14 +132,13 @@ final class TransferCommands {
                 throw abandoned(ctx, r.path(), e);
             }
             receive(ctx, uploads, part, r.label());
-        } catch (DiskException e) {
+        } catch (CommandException e) {
             // The bytes are all in, but committing failed (a wrong hash, a full quota): an answer like any PUT's.
-            ctx.reply(Reply.err(e.code(), e.getMessage()));
+            ctx.reply(e.replyLine());
         }
     }
 
-    static void hash(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
+    static void hash(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         String pending = ctx.takeExchange(PROVE, "HASH answers a PUT that was answered with PROVE");
         String proof = Arguments.sha256(argument);
         String[] upload = pending.split(" ", 4);
@@ -149,33 +148,32 @@ final class TransferCommands {
         String path = upload[3];
         try {
             if (expected.equals(UNREADABLE)) {
-                throw new DiskException(DiskException.STORAGE_FAILURE, "the server could not read its copy of that "
+                throw new DiskException(ReplyCode.SERVER_ERROR, "the server could not read its copy of that "
                         + "content: PUT again and send it");
             }
             Entry stored = ctx.uploads().commitInstant(path, size, sha256, expected, proof);
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
         } catch (DiskException e) {
-            if (e.code() == DiskException.PRECONDITION_FAILED || e.code() == DiskException.STORAGE_FAILURE) {
+            if (e.replyCode() == ReplyCode.PRECONDITION_FAILED || e.replyCode() == ReplyCode.SERVER_ERROR) {
                 ctx.state = ctx.state.withExchange(NO_INSTANT, sha256);
             }
             throw e;
         }
     }
 
-    static void get(SessionContext ctx, String argument) throws DiskException, ProtocolException,
-            BrokenConnectionException {
-        List<String> a = Arguments.wordsThenPath(2, argument, "GET <offset> <path>");
+    static void get(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
+        List<String> a = Arguments.wordsThenPath(2, argument, Command.GET.usage());
         long offset = Arguments.number(a.get(0), "offset");
         Download download = ctx.files().openForDownload(ctx.resolve(a.get(1)));
         Entry e = download.entry();
         long count = e.size() - offset;
         try {
             if (count < 0) {
-                throw new ProtocolException(Reply.BAD_REQUEST, "offset " + offset + " is past the end of "
+                throw new CommandException(ReplyCode.BAD_REQUEST, "offset " + offset + " is past the end of "
                         + e.path() + " (" + e.size() + " bytes)");
             }
             ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
-        } catch (ProtocolException | BrokenConnectionException | RuntimeException ex) {
+        } catch (CommandException | BrokenConnectionException | RuntimeException ex) {
             download.close();
             throw ex;
         }

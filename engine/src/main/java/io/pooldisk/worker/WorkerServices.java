@@ -7,6 +7,7 @@ import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.disk.InstantUploadPolicy;
+import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.unix.Native;
 
 /**
@@ -30,7 +31,7 @@ final class WorkerServices {
     DiskStore store() throws DiskException {
         if (store == null) {
             if (options.dataDir() == null) {
-                throw new DiskException(DiskException.STORAGE_FAILURE, "this server has no storage");
+                throw new DiskException(ReplyCode.SERVER_ERROR, "this server has no storage");
             }
             store = DiskStore.open(options.dataDir(), instantUploads);
         }

@@ -7,6 +7,7 @@ import io.pooldisk.control.ControlMessage.Park;
 import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
+import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.ControlMessage.Stop;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,9 @@ class ControlMessageTest {
     void everyMessageSurvivesTheRoundTrip() {
         for (ControlMessage m : new ControlMessage[] {new Hello(4242), new Stop(), new Release(1L << 33),
                 new Progress(9, COUNTERS, "GET", 1L << 40, false), new Progress(9, COUNTERS, "", 0, true),
-                new Close(9, COUNTERS, "client closed", true),
-                new Close(10, new Counters(0, 0, "", 0, 0), "", false)}) {
+                new Close(9, COUNTERS, SessionEnd.CLIENT_CLOSED, ""),
+                new Close(9, COUNTERS, SessionEnd.CONNECTION_FAILED, "read: Connection reset by peer"),
+                new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "")}) {
             assertThat(ControlMessage.decode(m.encode())).isEqualTo(m);
         }
     }
@@ -83,9 +85,21 @@ class ControlMessageTest {
         byte[] longer = Arrays.copyOf(whole, whole.length + 1);
         assertThatThrownBy(() -> ControlMessage.decode(longer)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("stray");
-        byte[] close = new Close(1, COUNTERS, "x", false).encode();
+        byte[] close = new Close(1, COUNTERS, SessionEnd.QUIT, "x").encode();
         close[close.length - 6] = (byte) 0x7f; // the reason now claims 2 GB: refused before anything is allocated
         assertThatThrownBy(() -> ControlMessage.decode(close)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a field of 2130706433 bytes");
+    }
+
+    @Test
+    void aCloseSaysWhetherTheConnectionIsGoneByItsEnd() {
+        assertThat(new Close(1, COUNTERS, SessionEnd.CLIENT_CLOSED, "").connectionBroken()).isTrue();
+        assertThat(new Close(1, COUNTERS, SessionEnd.CONNECTION_FAILED, "x").connectionBroken()).isTrue();
+        assertThat(new Close(1, COUNTERS, SessionEnd.QUIT, "").connectionBroken()).isFalse();
+        assertThat(SessionEnd.CONNECTION_FAILED.describe("x")).isEqualTo("connection failed: x");
+        byte[] close = new Close(1, COUNTERS, SessionEnd.QUIT, "").encode();
+        close[close.length - 1] = (byte) SessionEnd.values().length;
+        assertThatThrownBy(() -> ControlMessage.decode(close)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown session end");
     }
 }

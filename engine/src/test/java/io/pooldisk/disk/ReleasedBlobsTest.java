@@ -120,7 +120,7 @@ class ReleasedBlobsTest {
                         three.files("alice").remove("/c", false);
                         stored++;
                     } catch (DiskException e) {
-                        assertThat(e.code()).as(e.getMessage()).isEqualTo(DiskException.CONFLICT); // freed meanwhile
+                        assertThat(e.code()).as(e.getMessage()).isEqualTo(409); // freed meanwhile
                     }
                 }
                 return stored;

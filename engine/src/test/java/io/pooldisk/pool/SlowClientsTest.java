@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A worker never waits on a client (DESIGN.md §3): quiet sessions, sessions in a burst, sessions that send their
- * commands back to back, partial lines and stalled transfers, against real worker processes and real sockets.
+ * A worker never waits on a client (docs/ARCHITECTURE.md): quiet sessions, sessions in a burst, sessions that send
+ * their commands back to back, partial lines and stalled transfers, against real worker processes and real sockets.
  */
 class SlowClientsTest {
 

@@ -126,6 +126,27 @@ class CommandHandlerTest {
         assertThat(CommandHandler.printable("A\tB")).isEqualTo("A?B");
     }
 
+    @Test
+    void helpIsMadeFromTheTableInItsOrder() throws Exception {
+        assertThat(handle(new CommandHandler(), "help")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo("OK commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, "
+                + "LIST [<path>], STAT <path>, MKDIR <path>, RM <path>, RMTREE <path>, MV <from> <to>, "
+                + "PUT <size> <sha256> <path>, HASH <sha256>, GET <offset> <path>, HELP, QUIT\n");
+    }
+
+    @Test
+    void theLoggedInCommandsAskForALoginBeforeLookingAtTheirArguments() throws Exception {
+        CommandHandler real = new CommandHandler();
+        String[] lines = {"WHOAMI", "PWD", "CD", "LIST", "STAT /x", "MKDIR \"open", "RM", "RMTREE /x", "MV a",
+            "PUT 1", "HASH zz", "GET -1 /x"};
+        for (String line : lines) {
+            assertThat(handle(real, line)).isEqualTo(CommandHandler.Next.CONTINUE);
+        }
+        assertThat(written()).isEqualTo("ERR 401 log in first\n".repeat(lines.length));
+        assertThat(handle(real, "FROB x")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(written()).isEqualTo("ERR 400 unknown command 'FROB'; try HELP\n");
+    }
+
     /** What the client's end has received so far. */
     private String written() throws NativeException {
         StringBuilder text = new StringBuilder();
