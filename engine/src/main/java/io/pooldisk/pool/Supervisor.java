@@ -287,10 +287,6 @@ final class Supervisor {
         }
     }
 
-    boolean hasUnreaped() {
-        return !unreaped.isEmpty();
-    }
-
     /** Asks a worker to leave once its session is back; idle ones leave at once. */
     void retire(Worker w) {
         if (!w.alive() || w.socket == null) {
