@@ -1,17 +1,16 @@
 package io.pooldisk;
 
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
-
-import java.util.Arrays;
-import java.util.stream.Stream;
-
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * The layering of the engine, checked on its compiled classes (not its tests): who may depend on whom. From the
@@ -23,16 +22,25 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("io.pooldisk.(*)..").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("io.pooldisk.(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule masterDoesNotUseWorkerCode = noClasses().that().resideInAPackage("io.pooldisk.pool..")
-            .should().dependOnClassesThat().resideInAPackage("io.pooldisk.worker..")
+    static final ArchRule masterDoesNotUseWorkerCode = noClasses()
+            .that()
+            .resideInAPackage("io.pooldisk.pool..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pooldisk.worker..")
             .because("the master and its workers share only io.pooldisk.control");
 
     @ArchTest
-    static final ArchRule workerDoesNotUseMasterCode = noClasses().that().resideInAPackage("io.pooldisk.worker..")
-            .should().dependOnClassesThat().resideInAPackage("io.pooldisk.pool..")
+    static final ArchRule workerDoesNotUseMasterCode = noClasses()
+            .that()
+            .resideInAPackage("io.pooldisk.worker..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pooldisk.pool..")
             .because("the master and its workers share only io.pooldisk.control");
 
     @ArchTest
@@ -48,20 +56,31 @@ class ArchitectureTest {
     static final ArchRule clientUsesOnlyTheProtocol = usesNothingOfOursBut("client", "protocol");
 
     @ArchTest
-    static final ArchRule jnrOnlyInUnix = noClasses().that().resideOutsideOfPackage("io.pooldisk.unix..")
-            .should().dependOnClassesThat().resideInAPackage("jnr..")
+    static final ArchRule jnrOnlyInUnix = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.pooldisk.unix..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("jnr..")
             .because("native calls go through io.pooldisk.unix");
 
     @ArchTest
-    static final ArchRule noJavaFx = noClasses().should().dependOnClassesThat().resideInAPackage("javafx..")
+    static final ArchRule noJavaFx = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("javafx..")
             .because("the engine is the server without a screen");
 
     /** Classes of {@code io.pooldisk.<pkg>} depend on no other package of ours than the {@code allowed} ones. */
     private static ArchRule usesNothingOfOursBut(String pkg, String... allowed) {
-        String[] own = Stream.concat(Stream.of(pkg), Arrays.stream(allowed)).map(p -> "io.pooldisk." + p + "..")
+        String[] own = Stream.concat(Stream.of(pkg), Arrays.stream(allowed))
+                .map(p -> "io.pooldisk." + p + "..")
                 .toArray(String[]::new);
-        return noClasses().that().resideInAPackage("io.pooldisk." + pkg + "..")
-                .should().dependOnClassesThat(resideInAPackage("io.pooldisk..").and(resideOutsideOfPackages(own)))
+        return noClasses()
+                .that()
+                .resideInAPackage("io.pooldisk." + pkg + "..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.pooldisk..").and(resideOutsideOfPackages(own)))
                 .as("io.pooldisk." + pkg + " should depend on no other package of ours"
                         + (allowed.length == 0 ? "" : " than " + String.join(", ", allowed)));
     }

@@ -22,7 +22,8 @@ import javafx.util.StringConverter;
  */
 final class ChartsView extends GridPane {
 
-    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter MINUTES =
+            DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
     private final NumberAxis[] timeAxes = new NumberAxis[4];
 
@@ -30,8 +31,14 @@ final class ChartsView extends GridPane {
         setId("charts");
         setHgap(4);
         setVgap(4);
-        add(stackedChart(0, "Workers serving", new XYChart.Series<>("busy", throughput.busy()),
-                new XYChart.Series<>("lingering", throughput.lingering())), 0, 0);
+        add(
+                stackedChart(
+                        0,
+                        "Workers serving",
+                        new XYChart.Series<>("busy", throughput.busy()),
+                        new XYChart.Series<>("lingering", throughput.lingering())),
+                0,
+                0);
         add(chart(1, "Queue length", throughput.queued()), 1, 0);
         add(chart(2, "Commands/s", throughput.commands()), 0, 1);
         add(chart(3, "KiB/s", throughput.kibibytes()), 1, 1);
@@ -43,10 +50,12 @@ final class ChartsView extends GridPane {
             row.setPercentHeight(50);
             getRowConstraints().add(row);
         }
-        throughput.busy().addListener((ListChangeListener<XYChart.Data<Number, Number>>) change -> moveWindow(Instant.now()));
+        throughput.busy().addListener((ListChangeListener<XYChart.Data<Number, Number>>)
+                change -> moveWindow(Instant.now()));
     }
 
-    private AreaChart<Number, Number> chart(int index, String title, ObservableList<XYChart.Data<Number, Number>> data) {
+    private AreaChart<Number, Number> chart(
+            int index, String title, ObservableList<XYChart.Data<Number, Number>> data) {
         AreaChart<Number, Number> chart = new AreaChart<>(timeAxis(index), valueAxis());
         chart.setLegendVisible(false);
         chart.setCreateSymbols(false);
@@ -60,8 +69,8 @@ final class ChartsView extends GridPane {
      * from one that works.
      */
     @SafeVarargs
-    private StackedAreaChart<Number, Number> stackedChart(int index, String title,
-                                                         XYChart.Series<Number, Number>... series) {
+    private StackedAreaChart<Number, Number> stackedChart(
+            int index, String title, XYChart.Series<Number, Number>... series) {
         StackedAreaChart<Number, Number> chart = new StackedAreaChart<>(timeAxis(index), valueAxis());
         chart.setLegendSide(Side.RIGHT);
         chart.setCreateSymbols(false);

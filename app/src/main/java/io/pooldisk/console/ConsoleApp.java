@@ -34,7 +34,9 @@ public final class ConsoleApp extends Application {
         settings = new SettingsModel(PoolConfig.builder().build(), server);
         controller = new PoolController();
         view = new ConsoleView(controller, settings);
-        view.tabs().getSelectionModel().select(Math.max(0, Math.min(saved.tab(), view.tabs().getTabs().size() - 1)));
+        view.tabs()
+                .getSelectionModel()
+                .select(Math.max(0, Math.min(saved.tab(), view.tabs().getTabs().size() - 1)));
         stage.setTitle("PoolDisk console");
         stage.setScene(new Scene(view, 1180, 760));
         saved.window().filter(ConsoleApp::onSomeScreen).ifPresent(bounds -> {

@@ -10,12 +10,12 @@ import javafx.application.Application;
  */
 public final class ConsoleLauncher {
 
-    private ConsoleLauncher() {
-    }
+    private ConsoleLauncher() {}
 
     public static void main(String[] args) {
         try {
-            ConsoleOptions.parse(List.of(args), ServerSettings.DEFAULTS).applyTo(PoolConfig.builder().build());
+            ConsoleOptions.parse(List.of(args), ServerSettings.DEFAULTS)
+                    .applyTo(PoolConfig.builder().build());
         } catch (IllegalArgumentException e) {
             System.err.println("pooldisk-console: " + e.getMessage());
             System.err.println(ConsoleOptions.USAGE);

@@ -8,8 +8,7 @@ final class ConsoleOptions {
 
     static final String USAGE = "usage: pooldisk-console [--host H] [--port N] [--workers N] [--data DIR]";
 
-    private ConsoleOptions() {
-    }
+    private ConsoleOptions() {}
 
     /** The base settings with what the arguments name replaced; IllegalArgumentException for bad arguments. */
     static ServerSettings parse(List<String> args, ServerSettings base) {

@@ -29,7 +29,8 @@ final class ConsoleSettings {
             return Path.of(property);
         }
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path config = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+        Path config = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+                ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".config");
         return config.resolve("pooldisk").resolve("console.properties");
     }
@@ -60,8 +61,11 @@ final class ConsoleSettings {
 
     ServerSettings server() {
         ServerSettings d = ServerSettings.DEFAULTS;
-        return new ServerSettings(values.getProperty("server.host", d.host()), number("server.port", d.port()),
-                number("server.workers", d.workers()), Path.of(values.getProperty("server.data", d.dataDir().toString())));
+        return new ServerSettings(
+                values.getProperty("server.host", d.host()),
+                number("server.port", d.port()),
+                number("server.workers", d.workers()),
+                Path.of(values.getProperty("server.data", d.dataDir().toString())));
     }
 
     void server(ServerSettings server) {

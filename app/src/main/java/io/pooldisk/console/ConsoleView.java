@@ -47,7 +47,8 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
     ConsoleView(PoolController controller, SettingsModel settings) {
         this.controller = controller;
         this.settings = settings;
-        client = new ClientPane(settings.hostProperty().get(), settings.portProperty().get());
+        client = new ClientPane(
+                settings.hostProperty().get(), settings.portProperty().get());
         controller.addressProperty().addListener((property, before, now) -> {
             if (now != null) {
                 client.target(now.getHostString(), now.getPort());
@@ -63,13 +64,14 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
         BooleanBinding notStopped = controller.statusProperty().isNotEqualTo(PoolController.Status.STOPPED);
         tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.getTabs().addAll(
-                tab("Pool", Feather.GRID, new PoolView(controller, settings)),
-                tab("Sessions", Feather.USERS, new SessionsView(controller)),
-                tab("Log", Feather.FILE_TEXT, new LogView(controller)),
-                usersTab,
-                tab("Client", Feather.MESSAGE_SQUARE, client),
-                tab("Settings", Feather.SETTINGS, new SettingsView(settings, notStopped)));
+        tabs.getTabs()
+                .addAll(
+                        tab("Pool", Feather.GRID, new PoolView(controller, settings)),
+                        tab("Sessions", Feather.USERS, new SessionsView(controller)),
+                        tab("Log", Feather.FILE_TEXT, new LogView(controller)),
+                        usersTab,
+                        tab("Client", Feather.MESSAGE_SQUARE, client),
+                        tab("Settings", Feather.SETTINGS, new SettingsView(settings, notStopped)));
         setTop(new VBox(toolbar(notStopped), failureBanner()));
         setCenter(tabs);
         setBottom(new StatusBar(controller));

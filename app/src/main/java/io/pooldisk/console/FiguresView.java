@@ -31,7 +31,10 @@ final class FiguresView extends FlowPane {
         figures.put("requests served", s -> Long.toString(s.requestsServed()));
         figures.put("slow commands", s -> Long.toString(s.slowCommands()));
         figures.put("rejected", s -> Long.toString(s.rejected()));
-        figures.put("memory", s -> Format.bytes(s.workers().stream().mapToLong(WorkerInfo::rssBytes).sum()));
+        figures.put(
+                "memory",
+                s -> Format.bytes(
+                        s.workers().stream().mapToLong(WorkerInfo::rssBytes).sum()));
         for (String name : figures.keySet()) {
             Label value = new Label("—");
             value.setId("figure-" + name.replace(' ', '-'));

@@ -1,7 +1,6 @@
 package io.pooldisk.console;
 
 import io.pooldisk.client.ByteSizes;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -11,10 +10,10 @@ import java.util.Locale;
 /** How the console writes numbers, sizes, rates and times. */
 final class Format {
 
-    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    private Format() {
-    }
+    private Format() {}
 
     /** 1536 gives "1.5 KiB". */
     static String bytes(double bytes) {

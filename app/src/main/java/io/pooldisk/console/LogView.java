@@ -33,8 +33,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
  */
 final class LogView extends BorderPane {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(Format.CLOCK.getZone());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(Format.CLOCK.getZone());
 
     private final FilteredList<PoolEvent> shown;
     private final ComboBox<PoolEvent.Level> level = new ComboBox<>();
@@ -85,8 +85,9 @@ final class LogView extends BorderPane {
         PoolEvent.Level least = level.getValue();
         String wanted = text.getText() == null ? "" : text.getText().strip().toLowerCase(Locale.ROOT);
         shown.setPredicate(event -> event.level().compareTo(least) >= 0
-                && (wanted.isEmpty() || event.message().toLowerCase(Locale.ROOT).contains(wanted)
-                || event.kind().name().toLowerCase(Locale.ROOT).contains(wanted)));
+                && (wanted.isEmpty()
+                        || event.message().toLowerCase(Locale.ROOT).contains(wanted)
+                        || event.kind().name().toLowerCase(Locale.ROOT).contains(wanted)));
     }
 
     private void export() {
@@ -99,22 +100,25 @@ final class LogView extends BorderPane {
             return;
         }
         List<PoolEvent> events = List.copyOf(shown);
-        Thread writer = new Thread(() -> {
-            String result;
-            try (Writer out = Files.newBufferedWriter(file.toPath())) {
-                EventCsv.write(events, out);
-                result = events.size() + " events written to " + file.getName();
-            } catch (IOException e) {
-                result = "cannot write " + file + ": " + e.getMessage();
-            }
-            String shownResult = result;
-            Platform.runLater(() -> note.setText(shownResult));
-        }, "log-export");
+        Thread writer = new Thread(
+                () -> {
+                    String result;
+                    try (Writer out = Files.newBufferedWriter(file.toPath())) {
+                        EventCsv.write(events, out);
+                        result = events.size() + " events written to " + file.getName();
+                    } catch (IOException e) {
+                        result = "cannot write " + file + ": " + e.getMessage();
+                    }
+                    String shownResult = result;
+                    Platform.runLater(() -> note.setText(shownResult));
+                },
+                "log-export");
         writer.setDaemon(true);
         writer.start();
     }
 
-    private static TableColumn<PoolEvent, String> column(String title, double width, Function<PoolEvent, String> value) {
+    private static TableColumn<PoolEvent, String> column(
+            String title, double width, Function<PoolEvent, String> value) {
         TableColumn<PoolEvent, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));

@@ -26,7 +26,12 @@ import javafx.beans.property.SimpleBooleanProperty;
  */
 final class PoolController implements AutoCloseable {
 
-    enum Status { STOPPED, STARTING, RUNNING, STOPPING }
+    enum Status {
+        STOPPED,
+        STARTING,
+        RUNNING,
+        STOPPING
+    }
 
     private final PoolModel model = new PoolModel();
     private final ExecutorService lifecycle = daemonExecutor("pool-lifecycle");
@@ -164,17 +169,19 @@ final class PoolController implements AutoCloseable {
 
     /** Waits on a thread of its own for the server to end; when nobody here stopped it, says so. */
     private void watch(PoolServer started) {
-        Thread watcher = new Thread(() -> {
-            boolean ended;
-            do {
-                ended = started.awaitTermination(Duration.ofHours(1));
-            } while (!ended);
-            if (server.compareAndSet(started, null)) {
-                String why = started.failure();
-                String message = "the server stopped by itself" + (why == null ? "" : ": " + why);
-                Platform.runLater(() -> stopped(message));
-            }
-        }, "pool-watcher");
+        Thread watcher = new Thread(
+                () -> {
+                    boolean ended;
+                    do {
+                        ended = started.awaitTermination(Duration.ofHours(1));
+                    } while (!ended);
+                    if (server.compareAndSet(started, null)) {
+                        String why = started.failure();
+                        String message = "the server stopped by itself" + (why == null ? "" : ": " + why);
+                        Platform.runLater(() -> stopped(message));
+                    }
+                },
+                "pool-watcher");
         watcher.setDaemon(true);
         watcher.start();
     }

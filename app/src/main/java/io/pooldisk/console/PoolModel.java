@@ -174,6 +174,9 @@ final class PoolModel implements PoolListener {
         if (from == null) {
             return null;
         }
-        return from.workers().stream().filter(worker -> worker.slot() == selectedSlot.get()).findFirst().orElse(null);
+        return from.workers().stream()
+                .filter(worker -> worker.slot() == selectedSlot.get())
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -2,8 +2,8 @@ package io.pooldisk.console;
 
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.WorkerInfo;
-import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -54,7 +54,8 @@ final class PoolView extends BorderPane {
 
     private static ToolBar toolbar(PoolController controller, SettingsModel settings) {
         PoolModel model = controller.model();
-        Spinner<Integer> size = new Spinner<>(1, PoolConfig.MAX_WORKERS, settings.workersProperty().get());
+        Spinner<Integer> size = new Spinner<>(
+                1, PoolConfig.MAX_WORKERS, settings.workersProperty().get());
         size.setId("poolSize");
         size.setEditable(true);
         size.setPrefWidth(90);
@@ -62,18 +63,22 @@ final class PoolView extends BorderPane {
         size.setTooltip(new Tooltip("Workers wanted; a running pool is resized at once"));
         size.valueProperty().addListener((property, before, now) -> controller.resize(now));
 
-        BooleanBinding noProcess = Bindings.createBooleanBinding(() -> model.selectedWorkerProperty().get() == null
-                || model.selectedWorkerProperty().get().pid() == 0, model.selectedWorkerProperty());
+        BooleanBinding noProcess = Bindings.createBooleanBinding(
+                () -> model.selectedWorkerProperty().get() == null
+                        || model.selectedWorkerProperty().get().pid() == 0,
+                model.selectedWorkerProperty());
         Button recycle = new Button("Recycle", new FontIcon(Feather.REFRESH_CW));
         recycle.setId("recycleWorker");
         recycle.setTooltip(new Tooltip("Let the selected worker finish its session, then replace it"));
         recycle.disableProperty().bind(noProcess);
-        recycle.setOnAction(event -> controller.recycleWorker(model.selectedWorkerProperty().get().pid()));
+        recycle.setOnAction(event ->
+                controller.recycleWorker(model.selectedWorkerProperty().get().pid()));
         Button kill = new Button("Kill", new FontIcon(Feather.X_OCTAGON));
         kill.setId("killWorker");
         kill.setTooltip(new Tooltip("End the selected worker with SIGKILL, as a crash would"));
         kill.disableProperty().bind(noProcess);
-        kill.setOnAction(event -> controller.killWorker(model.selectedWorkerProperty().get().pid()));
+        kill.setOnAction(event ->
+                controller.killWorker(model.selectedWorkerProperty().get().pid()));
         return new ToolBar(new Label("Workers"), size, recycle, kill);
     }
 }

@@ -27,7 +27,7 @@ record ServerSettings(String host, int port, int workers, Path dataDir) {
     }
 
     static ServerSettings of(PoolConfig config) {
-        return new ServerSettings(config.bind().getHostString(), config.bind().getPort(), config.workers(),
-                config.dataDir());
+        return new ServerSettings(
+                config.bind().getHostString(), config.bind().getPort(), config.workers(), config.dataDir());
     }
 }

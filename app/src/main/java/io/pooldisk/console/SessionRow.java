@@ -43,7 +43,9 @@ final class SessionRow {
     void sample(Instant now) {
         long moved = bytesIn.get() + bytesOut.get();
         if (sampledAt != null && now.isAfter(sampledAt)) {
-            speed.set((moved - sampledBytes) * 1000.0 / Duration.between(sampledAt, now).toMillis());
+            speed.set((moved - sampledBytes)
+                    * 1000.0
+                    / Duration.between(sampledAt, now).toMillis());
         }
         sampledAt = now;
         sampledBytes = moved;

@@ -35,13 +35,26 @@ final class SessionsView extends BorderPane {
         table.getColumns().add(column("Client", 170, row -> new ReadOnlyObjectWrapper<>(row.client())));
         table.getColumns().add(column("User", 100, SessionRow::userProperty));
         table.getColumns().add(column("Worker", 100, SessionRow::whereProperty));
-        table.getColumns().add(column("Since", 80, row -> new ReadOnlyObjectWrapper<>(Format.CLOCK.format(row.since()))));
-        table.getColumns().add(column("In", 90, row -> Bindings.createStringBinding(
-                () -> Format.bytes(row.bytesInProperty().get()), row.bytesInProperty())));
-        table.getColumns().add(column("Out", 90, row -> Bindings.createStringBinding(
-                () -> Format.bytes(row.bytesOutProperty().get()), row.bytesOutProperty())));
-        table.getColumns().add(column("Speed", 90, row -> Bindings.createStringBinding(
-                () -> Format.rate(row.speedProperty().get()), row.speedProperty())));
+        table.getColumns()
+                .add(column("Since", 80, row -> new ReadOnlyObjectWrapper<>(Format.CLOCK.format(row.since()))));
+        table.getColumns()
+                .add(column(
+                        "In",
+                        90,
+                        row -> Bindings.createStringBinding(
+                                () -> Format.bytes(row.bytesInProperty().get()), row.bytesInProperty())));
+        table.getColumns()
+                .add(column(
+                        "Out",
+                        90,
+                        row -> Bindings.createStringBinding(
+                                () -> Format.bytes(row.bytesOutProperty().get()), row.bytesOutProperty())));
+        table.getColumns()
+                .add(column(
+                        "Speed",
+                        90,
+                        row -> Bindings.createStringBinding(
+                                () -> Format.rate(row.speedProperty().get()), row.speedProperty())));
         table.setRowFactory(view -> rowWithMenu());
         setTop(toolbar());
         setCenter(table);
@@ -56,8 +69,10 @@ final class SessionsView extends BorderPane {
         ban.setId("banAddress");
         ban.setTooltip(new Tooltip("Close every session from the selected client's address and refuse it for an hour"));
         ban.setOnAction(event -> ban(table.getSelectionModel().getSelectedItem()));
-        kick.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
-        ban.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        kick.disableProperty()
+                .bind(table.getSelectionModel().selectedItemProperty().isNull());
+        ban.disableProperty()
+                .bind(table.getSelectionModel().selectedItemProperty().isNull());
         return new ToolBar(kick, ban);
     }
 
@@ -67,8 +82,10 @@ final class SessionsView extends BorderPane {
         kick.setOnAction(event -> kick(row.getItem()));
         MenuItem ban = new MenuItem("Ban address for an hour", new FontIcon(Feather.SLASH));
         ban.setOnAction(event -> ban(row.getItem()));
-        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty())
-                .then((ContextMenu) null).otherwise(new ContextMenu(kick, ban)));
+        row.contextMenuProperty()
+                .bind(Bindings.when(row.emptyProperty())
+                        .then((ContextMenu) null)
+                        .otherwise(new ContextMenu(kick, ban)));
         return row;
     }
 
@@ -84,8 +101,8 @@ final class SessionsView extends BorderPane {
         }
     }
 
-    private static TableColumn<SessionRow, String> column(String title, double width,
-                                                          Function<SessionRow, ObservableValue<String>> value) {
+    private static TableColumn<SessionRow, String> column(
+            String title, double width, Function<SessionRow, ObservableValue<String>> value) {
         TableColumn<SessionRow, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> value.apply(cell.getValue()));

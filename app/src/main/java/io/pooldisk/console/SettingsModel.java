@@ -49,7 +49,11 @@ final class SettingsModel {
     }
 
     ServerSettings settings() {
-        return new ServerSettings(host.get().strip(), port.get(), workers.get(), Path.of(dataDir.get().strip()));
+        return new ServerSettings(
+                host.get().strip(),
+                port.get(),
+                workers.get(),
+                Path.of(dataDir.get().strip()));
     }
 
     /** The configuration to start with; IllegalArgumentException when a setting is out of range. */

@@ -31,7 +31,8 @@ final class SettingsView extends GridPane {
         port.setId("settingsPort");
         port.setEditable(true);
         port.getValueFactory().valueProperty().bindBidirectional(settings.portProperty());
-        Spinner<Integer> workers = new Spinner<>(1, PoolConfig.MAX_WORKERS, settings.workersProperty().get());
+        Spinner<Integer> workers = new Spinner<>(
+                1, PoolConfig.MAX_WORKERS, settings.workersProperty().get());
         workers.setId("settingsWorkers");
         workers.setEditable(true);
         workers.getValueFactory().valueProperty().bindBidirectional(settings.workersProperty());

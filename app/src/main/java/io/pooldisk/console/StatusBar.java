@@ -25,24 +25,38 @@ final class StatusBar extends HBox {
 
         Label address = new Label(null, new FontIcon(Feather.SERVER));
         address.setId("address");
-        address.textProperty().bind(Bindings.createStringBinding(() -> describe(controller),
-                controller.statusProperty(), controller.addressProperty()));
+        address.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> describe(controller), controller.statusProperty(), controller.addressProperty()));
         Label workers = label("statusWorkers", Feather.CPU);
         Label sessions = label("statusSessions", Feather.USERS);
         Label rate = label("statusThroughput", Feather.ACTIVITY);
-        workers.textProperty().bind(Bindings.createStringBinding(() -> {
-            PoolSnapshot s = model.snapshotProperty().get();
-            return s == null ? "no workers"
-                    : s.idle() + " idle · " + s.busy() + " busy · " + s.lingering() + " lingering";
-        }, model.snapshotProperty()));
-        sessions.textProperty().bind(Bindings.createStringBinding(() -> {
-            PoolSnapshot s = model.snapshotProperty().get();
-            return (s == null ? 0 : s.sessions().size()) + " sessions";
-        }, model.snapshotProperty()));
-        rate.textProperty().bind(Bindings.createStringBinding(
-                () -> Format.perSecond(throughput.commandsPerSecondProperty().get()).replace("/s", " cmd/s") + " · "
-                        + Format.rate(throughput.bytesPerSecondProperty().get()),
-                throughput.commandsPerSecondProperty(), throughput.bytesPerSecondProperty()));
+        workers.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            PoolSnapshot s = model.snapshotProperty().get();
+                            return s == null
+                                    ? "no workers"
+                                    : s.idle() + " idle · " + s.busy() + " busy · " + s.lingering() + " lingering";
+                        },
+                        model.snapshotProperty()));
+        sessions.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            PoolSnapshot s = model.snapshotProperty().get();
+                            return (s == null ? 0 : s.sessions().size()) + " sessions";
+                        },
+                        model.snapshotProperty()));
+        rate.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> Format.perSecond(throughput
+                                                .commandsPerSecondProperty()
+                                                .get())
+                                        .replace("/s", " cmd/s") + " · "
+                                + Format.rate(
+                                        throughput.bytesPerSecondProperty().get()),
+                        throughput.commandsPerSecondProperty(),
+                        throughput.bytesPerSecondProperty()));
         getChildren().addAll(address, separator(), workers, separator(), sessions, separator(), rate);
     }
 
@@ -61,7 +75,8 @@ final class StatusBar extends HBox {
         return switch (controller.statusProperty().get()) {
             case STOPPED -> "Stopped";
             case STARTING -> "Starting…";
-            case RUNNING -> address == null ? "Running" : "Listening on " + address.getHostString() + ":" + address.getPort();
+            case RUNNING ->
+                address == null ? "Running" : "Listening on " + address.getHostString() + ":" + address.getPort();
             case STOPPING -> "Stopping…";
         };
     }

@@ -48,31 +48,39 @@ final class UsersModel implements AutoCloseable {
     }
 
     void add(String name, char[] password, long quotaBytes) {
-        run(accounts -> {
-            accounts.add(name, password, quotaBytes);
-            return "added " + name;
-        }, true);
+        run(
+                accounts -> {
+                    accounts.add(name, password, quotaBytes);
+                    return "added " + name;
+                },
+                true);
     }
 
     void setPassword(String name, char[] password) {
-        run(accounts -> {
-            accounts.setPassword(name, password);
-            return "changed the password of " + name;
-        }, true);
+        run(
+                accounts -> {
+                    accounts.setPassword(name, password);
+                    return "changed the password of " + name;
+                },
+                true);
     }
 
     void setQuota(String name, long quotaBytes) {
-        run(accounts -> {
-            accounts.setQuota(name, quotaBytes);
-            return "set the quota of " + name + " to " + describeQuota(quotaBytes);
-        }, true);
+        run(
+                accounts -> {
+                    accounts.setQuota(name, quotaBytes);
+                    return "set the quota of " + name + " to " + describeQuota(quotaBytes);
+                },
+                true);
     }
 
     void delete(String name) {
-        run(accounts -> {
-            accounts.delete(name);
-            return "removed " + name;
-        }, true);
+        run(
+                accounts -> {
+                    accounts.delete(name);
+                    return "removed " + name;
+                },
+                true);
     }
 
     /** Says what is wrong with what a person typed. */

@@ -30,8 +30,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
 final class UsersView extends BorderPane {
 
     private static final long MIB = 1024 * 1024;
-    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CREATED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final UsersModel model;
     private final TableView<UserInfo> table;
@@ -73,15 +73,19 @@ final class UsersView extends BorderPane {
     }
 
     private ToolBar form() {
-        BooleanBinding noneSelected = table.getSelectionModel().selectedItemProperty().isNull();
+        BooleanBinding noneSelected =
+                table.getSelectionModel().selectedItemProperty().isNull();
         Button add = button("addUser", "Add", Feather.USER_PLUS, "Add a user with this name, password and quota");
-        add.disableProperty().bind(name.textProperty().isEmpty().or(password.textProperty().isEmpty()));
+        add.disableProperty()
+                .bind(name.textProperty().isEmpty().or(password.textProperty().isEmpty()));
         add.setOnAction(event -> quotaBytes().ifPresent(bytes -> {
             model.add(name.getText().strip(), password.getText().toCharArray(), bytes);
             password.clear();
         }));
         Button setPassword = button("setPassword", "Set password", Feather.KEY, "Give the selected user this password");
-        setPassword.disableProperty().bind(noneSelected.or(password.textProperty().isEmpty()));
+        setPassword
+                .disableProperty()
+                .bind(noneSelected.or(password.textProperty().isEmpty()));
         setPassword.setOnAction(event -> {
             model.setPassword(selected(), password.getText().toCharArray());
             password.clear();
@@ -98,8 +102,11 @@ final class UsersView extends BorderPane {
     }
 
     private void confirmRemoval(String user) {
-        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Remove " + user + " and all their files?",
-                ButtonType.OK, ButtonType.CANCEL);
+        Alert confirm = new Alert(
+                Alert.AlertType.CONFIRMATION,
+                "Remove " + user + " and all their files?",
+                ButtonType.OK,
+                ButtonType.CANCEL);
         confirm.setHeaderText("Remove a user");
         confirm.initOwner(getScene().getWindow());
         confirm.showAndWait().filter(ButtonType.OK::equals).ifPresent(ok -> model.delete(user));
@@ -124,7 +131,9 @@ final class UsersView extends BorderPane {
     /** After the list is read again, selects the user of the same name as the form, if still there. */
     private void reselect() {
         String wanted = name.getText().strip();
-        model.users().stream().filter(user -> user.name().equals(wanted)).findFirst()
+        model.users().stream()
+                .filter(user -> user.name().equals(wanted))
+                .findFirst()
                 .ifPresent(user -> table.getSelectionModel().select(user));
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 final class WorkerHistory {
 
     static final int MAX_LINES = 50;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final Map<Integer, Deque<String>> lines = new HashMap<>();
     private final Map<Integer, String> last = new HashMap<>();
@@ -41,7 +42,8 @@ final class WorkerHistory {
 
     static String describe(WorkerInfo worker) {
         StringBuilder line = new StringBuilder(worker.pid() == 0 ? "no process" : "PID " + worker.pid())
-                .append(' ').append(worker.state().name().toLowerCase(Locale.ROOT));
+                .append(' ')
+                .append(worker.state().name().toLowerCase(Locale.ROOT));
         if (!worker.command().isEmpty()) {
             line.append(": ").append(worker.command());
         }

@@ -68,19 +68,28 @@ final class WorkerTile extends GridCell<WorkerInfo> {
         super.updateItem(worker, empty);
         WorkerState shown = empty || worker == null ? null : worker.state();
         STATE_CLASSES.forEach((s, pseudoClass) -> pseudoClassStateChanged(pseudoClass, s == shown));
-        pseudoClassStateChanged(SELECTED, shown != null && worker.slot() == model.selectedSlotProperty().get());
+        pseudoClassStateChanged(
+                SELECTED,
+                shown != null && worker.slot() == model.selectedSlotProperty().get());
         if (shown == null) {
             setGraphic(null);
             return;
         }
         pid.setText(worker.pid() == 0 ? "no process" : "PID " + worker.pid());
         state.setText(shown.name().toLowerCase(Locale.ROOT));
-        doing.setText(worker.command().isEmpty() ? "—" : worker.command()
-                + (worker.bytes() > 0 ? "  " + Format.bytes(worker.bytes()) : ""));
-        who.setText(worker.client().isEmpty() ? " " : worker.client()
-                + (worker.user().isEmpty() ? "" : "  " + worker.user()));
-        figures.setText(worker.pid() == 0 ? " " : worker.requests() + " req · "
-                + Format.uptime(worker.startedAt(), Instant.now()) + " · " + Format.bytes(worker.rssBytes()));
+        doing.setText(
+                worker.command().isEmpty()
+                        ? "—"
+                        : worker.command() + (worker.bytes() > 0 ? "  " + Format.bytes(worker.bytes()) : ""));
+        who.setText(
+                worker.client().isEmpty()
+                        ? " "
+                        : worker.client() + (worker.user().isEmpty() ? "" : "  " + worker.user()));
+        figures.setText(
+                worker.pid() == 0
+                        ? " "
+                        : worker.requests() + " req · " + Format.uptime(worker.startedAt(), Instant.now()) + " · "
+                                + Format.bytes(worker.rssBytes()));
         setGraphic(content);
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 
-/** The whole application as {@link ConsoleLauncher} starts it: arguments in, settings saved, workers gone after stop. */
+/**
+ * The whole application as {@link ConsoleLauncher} starts it: arguments in, settings saved, workers gone after stop.
+ */
 class ConsoleAppTest {
 
     @TempDir
@@ -31,12 +33,15 @@ class ConsoleAppTest {
         System.setProperty("pooldisk.console.settings", settingsFile.toString());
         Path dataDir = dir.resolve("data");
         FxToolkit.registerPrimaryStage();
-        Application app = FxToolkit.setupApplication(ConsoleApp.class,
-                "--port", "0", "--workers", "2", "--data", dataDir.toString());
+        Application app = FxToolkit.setupApplication(
+                ConsoleApp.class, "--port", "0", "--workers", "2", "--data", dataDir.toString());
         FxRobot robot = new FxRobot();
         Label address = robot.lookup("#address").queryAs(Label.class);
-        waitFor(30, TimeUnit.SECONDS,
-                () -> address.getText().startsWith("Listening on 127.0.0.1:") && workerPids(robot).size() == 2);
+        waitFor(
+                30,
+                TimeUnit.SECONDS,
+                () -> address.getText().startsWith("Listening on 127.0.0.1:")
+                        && workerPids(robot).size() == 2);
         List<ProcessHandle> workers = workerPids(robot).stream()
                 .map(pid -> ProcessHandle.of(pid).orElseThrow())
                 .toList();

@@ -35,13 +35,14 @@ class ConsoleOptionsTest {
     void refusesWhatItDoesNotKnow() {
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--colour", "red"), SAVED))
                 .hasMessage("unknown option --colour");
-        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port"), SAVED))
-                .hasMessage("--port needs a value");
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port"), SAVED)).hasMessage("--port needs a value");
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "many"), SAVED))
                 .hasMessage("--workers wants a number, not many");
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--workers", "0"), SAVED)
-                .applyTo(PoolConfig.builder().build())).isInstanceOf(IllegalArgumentException.class);
+                        .applyTo(PoolConfig.builder().build()))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port", "70000"), SAVED)
-                .applyTo(PoolConfig.builder().build())).hasMessageContaining("65535");
+                        .applyTo(PoolConfig.builder().build()))
+                .hasMessageContaining("65535");
     }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** The console's window against the real engine: two workers on a free port, a fresh data directory. */
 @ExtendWith(ApplicationExtension.class)
@@ -63,7 +63,10 @@ abstract class ConsoleTestBase {
 
     /** Waits until the condition, checked on the FX thread (so the scene does not change under it), holds. */
     static void await(Callable<Boolean> condition) throws TimeoutException {
-        waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
+        waitFor(
+                TIMEOUT_SECONDS,
+                TimeUnit.SECONDS,
+                () -> WaitForAsyncUtils.asyncFx(condition).get());
     }
 
     PoolServer startAndAwaitServer(FxRobot robot, PoolConfig config) throws TimeoutException {
@@ -138,7 +141,8 @@ abstract class ConsoleTestBase {
     /** {@code read} run on the FX thread (at once when already there), so the scene does not change under it. */
     static <T> T onFx(Callable<T> read) {
         try {
-            return Platform.isFxApplicationThread() ? read.call()
+            return Platform.isFxApplicationThread()
+                    ? read.call()
                     : WaitForAsyncUtils.asyncFx(read).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -147,7 +151,11 @@ abstract class ConsoleTestBase {
 
     /** The PIDs of the server's running workers, sorted. */
     static List<Integer> livePids(PoolServer server) {
-        return server.snapshot().workers().stream().map(WorkerInfo::pid).filter(pid -> pid != 0).sorted().toList();
+        return server.snapshot().workers().stream()
+                .map(WorkerInfo::pid)
+                .filter(pid -> pid != 0)
+                .sorted()
+                .toList();
     }
 
     /** Whether a node is in the scene and neither it nor a parent is hidden (as the grid's spare cells are). */

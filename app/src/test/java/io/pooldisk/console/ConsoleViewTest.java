@@ -2,6 +2,8 @@ package io.pooldisk.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.client.EchoReply;
+import io.pooldisk.clientgui.EchoModel;
 import io.pooldisk.pool.PoolServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,8 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import io.pooldisk.client.EchoReply;
-import io.pooldisk.clientgui.EchoModel;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,8 @@ class ConsoleViewTest extends ConsoleTestBase {
                     .contains("127.0.0.1:" + occupied.getLocalPort(), "in use")
                     .doesNotContain("\n", "Exception");
             assertThat(shown(robot.lookup("#failureBanner").query())).isTrue();
-            assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
+            assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled())
+                    .isFalse();
             assertThat(controller.server()).isEmpty();
         }
     }
@@ -115,7 +116,8 @@ class ConsoleViewTest extends ConsoleTestBase {
         ListView<EchoModel.Line> replies = robot.lookup("#echoReplies").queryListView();
         int before = replies.getItems().size();
         robot.clickOn("#echoText").write(text).type(KeyCode.ENTER);
-        await(() -> replies.getItems().size() > before && replies.getItems().get(before).reply() != null);
+        await(() -> replies.getItems().size() > before
+                && replies.getItems().get(before).reply() != null);
         EchoReply reply = replies.getItems().get(before).reply();
         return "PID " + reply.workerPid() + ": " + reply.text();
     }

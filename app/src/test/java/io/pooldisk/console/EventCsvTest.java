@@ -15,12 +15,16 @@ class EventCsvTest {
         Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
         StringWriter out = new StringWriter();
 
-        EventCsv.write(List.of(
-                new PoolEvent(at, PoolEvent.Level.INFO, PoolEvent.Kind.HANDOFF, "session 7 to worker 4242"),
-                new PoolEvent(at, PoolEvent.Level.WARN, PoolEvent.Kind.SESSION, "said \"hi, there\"\nand left")), out);
+        EventCsv.write(
+                List.of(
+                        new PoolEvent(at, PoolEvent.Level.INFO, PoolEvent.Kind.HANDOFF, "session 7 to worker 4242"),
+                        new PoolEvent(
+                                at, PoolEvent.Level.WARN, PoolEvent.Kind.SESSION, "said \"hi, there\"\nand left")),
+                out);
 
-        assertThat(out.toString()).isEqualTo("time,level,kind,message\r\n"
-                + "2026-01-02T03:04:05.678Z,INFO,handoff,session 7 to worker 4242\r\n"
-                + "2026-01-02T03:04:05.678Z,WARN,session,\"said \"\"hi, there\"\"\nand left\"\r\n");
+        assertThat(out.toString())
+                .isEqualTo("time,level,kind,message\r\n"
+                        + "2026-01-02T03:04:05.678Z,INFO,handoff,session 7 to worker 4242\r\n"
+                        + "2026-01-02T03:04:05.678Z,WARN,session,\"said \"\"hi, there\"\"\nand left\"\r\n");
     }
 }

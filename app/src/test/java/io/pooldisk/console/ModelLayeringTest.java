@@ -1,11 +1,11 @@
 package io.pooldisk.console;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The console's models ({@code PoolModel}, {@code SettingsModel}, {@code UsersModel}: every {@code *Model}, with
@@ -16,7 +16,10 @@ class ModelLayeringTest {
 
     @ArchTest
     static final ArchRule modelsDoNotTouchTheScene = noClasses()
-            .that().haveNameMatching("io\\.pooldisk\\.console\\.\\w+Model(\\$.*)?")
-            .should().dependOnClassesThat().resideInAPackage("javafx.scene..")
+            .that()
+            .haveNameMatching("io\\.pooldisk\\.console\\.\\w+Model(\\$.*)?")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("javafx.scene..")
             .because("a model that holds no node tests without an FX thread; the views build the scene");
 }

@@ -37,7 +37,8 @@ class PoolViewTest extends ConsoleTestBase {
         assertThat(tilePids(robot)).hasSize(2).isEqualTo(livePids(server));
         assertThat(robot.lookup("#address").queryAs(Label.class).getText())
                 .isEqualTo("Listening on 127.0.0.1:" + server.address().getPort());
-        assertThat(robot.lookup("#figure-total-workers").queryAs(Label.class).getText()).isEqualTo("2");
+        assertThat(robot.lookup("#figure-total-workers").queryAs(Label.class).getText())
+                .isEqualTo("2");
         await(() -> label(robot, "#statusWorkers").equals("2 idle · 0 busy · 0 lingering"));
     }
 
@@ -47,8 +48,12 @@ class PoolViewTest extends ConsoleTestBase {
 
         try (Socket client = openSession(server)) {
             String port = Integer.toString(client.getLocalPort());
-            await(() -> tiles(robot).stream().anyMatch(tile -> serving(tile) && text(tile).contains(port)));
-            assertThat(robot.lookup("#figure-accepted-conn").queryAs(Label.class).getText()).isEqualTo("1");
+            await(() -> tiles(robot).stream()
+                    .anyMatch(tile -> serving(tile) && text(tile).contains(port)));
+            assertThat(robot.lookup("#figure-accepted-conn")
+                            .queryAs(Label.class)
+                            .getText())
+                    .isEqualTo("1");
         }
 
         await(() -> tiles(robot).size() == 2 && tiles(robot).stream().allMatch(this::idle));
@@ -58,21 +63,44 @@ class PoolViewTest extends ConsoleTestBase {
     void aLingeringWorkerLooksApartFromIdleAndBusyOnes(FxRobot robot) throws Exception {
         showStopped(robot, config(0));
 
-        controller.model().onSnapshot(new PoolSnapshot(START, "127.0.0.1:8080", 2, 0, 0, 2, 0, 9, 0, 0, 0, 0, List.of(
-                new WorkerInfo(0, 11, WorkerState.IDLE, "", "", "", 0, 0, 3, START, 0),
-                new WorkerInfo(1, 12, WorkerState.BUSY, "GET", "127.0.0.1:5000", "ann", 7, 4096, 5, START, 0),
-                new WorkerInfo(2, 13, WorkerState.LINGERING, "", "127.0.0.1:5001", "bob", 8, 0, 1, START, 0)),
-                List.of()));
+        controller
+                .model()
+                .onSnapshot(new PoolSnapshot(
+                        START,
+                        "127.0.0.1:8080",
+                        2,
+                        0,
+                        0,
+                        2,
+                        0,
+                        9,
+                        0,
+                        0,
+                        0,
+                        0,
+                        List.of(
+                                new WorkerInfo(0, 11, WorkerState.IDLE, "", "", "", 0, 0, 3, START, 0),
+                                new WorkerInfo(
+                                        1, 12, WorkerState.BUSY, "GET", "127.0.0.1:5000", "ann", 7, 4096, 5, START, 0),
+                                new WorkerInfo(
+                                        2, 13, WorkerState.LINGERING, "", "127.0.0.1:5001", "bob", 8, 0, 1, START, 0)),
+                        List.of()));
 
         // The tiles get their colours from the style sheet at the next pulse after their state.
-        await(() -> tiles(robot).size() == 3 && tiles(robot).stream().map(PoolViewTest::background).distinct()
-                .filter(fill -> fill != null).count() == 3);
+        await(() -> tiles(robot).size() == 3
+                && tiles(robot).stream()
+                                .map(PoolViewTest::background)
+                                .distinct()
+                                .filter(fill -> fill != null)
+                                .count()
+                        == 3);
         Node lingering = tileOf(robot, 13);
         onFx(() -> {
             assertThat(lingering.getPseudoClassStates()).contains(LINGERING).doesNotContain(BUSY, IDLE);
             assertThat(text(lingering)).contains("lingering", "127.0.0.1:5001");
             Label pid = (Label) lingering.lookup(".worker-pid");
-            assertThat(contrast((Color) pid.getTextFill(), (Color) background(lingering))).isGreaterThan(4.5);
+            assertThat(contrast((Color) pid.getTextFill(), (Color) background(lingering)))
+                    .isGreaterThan(4.5);
             return null;
         });
         assertThat(label(robot, "#statusWorkers")).isEqualTo("1 idle · 1 busy · 1 lingering");
@@ -88,13 +116,16 @@ class PoolViewTest extends ConsoleTestBase {
         select(robot, victim);
         robot.clickOn("#killWorker");
 
-        await(() -> tilePids(robot).size() == 2 && !tilePids(robot).contains(victim)
-                && tilePids(robot).equals(livePids(server)) && tiles(robot).stream().allMatch(this::idle));
+        await(() -> tilePids(robot).size() == 2
+                && !tilePids(robot).contains(victim)
+                && tilePids(robot).equals(livePids(server))
+                && tiles(robot).stream().allMatch(this::idle));
         // SIGKILL frees the slot at once; the process ends, and is reaped, a moment later.
         await(() -> !ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false));
         ListView<String> history = robot.lookup("#workerHistory").queryListView();
         await(() -> history.getItems().stream().anyMatch(line -> line.contains("PID " + victim))
-                && history.getItems().get(0).contains("idle") && !history.getItems().get(0).contains("PID " + victim));
+                && history.getItems().get(0).contains("idle")
+                && !history.getItems().get(0).contains("PID " + victim));
     }
 
     @Test
@@ -105,7 +136,8 @@ class PoolViewTest extends ConsoleTestBase {
         select(robot, recycled);
         robot.clickOn("#recycleWorker");
 
-        await(() -> tilePids(robot).size() == 2 && !tilePids(robot).contains(recycled)
+        await(() -> tilePids(robot).size() == 2
+                && !tilePids(robot).contains(recycled)
                 && tilePids(robot).equals(livePids(server)));
     }
 
@@ -129,7 +161,8 @@ class PoolViewTest extends ConsoleTestBase {
 
     private Node tileOf(FxRobot robot, int pid) {
         List<Node> matching = onFx(() -> tiles(robot).stream()
-                .filter(tile -> text(tile).contains("PID " + pid)).toList());
+                .filter(tile -> text(tile).contains("PID " + pid))
+                .toList());
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }
@@ -140,7 +173,8 @@ class PoolViewTest extends ConsoleTestBase {
 
     /** Busy or lingering: a worker that holds a session, whether or not it runs a command now. */
     private boolean serving(Node tile) {
-        return tile.getPseudoClassStates().contains(BUSY) || tile.getPseudoClassStates().contains(LINGERING);
+        return tile.getPseudoClassStates().contains(BUSY)
+                || tile.getPseudoClassStates().contains(LINGERING);
     }
 
     private static String label(FxRobot robot, String id) {
@@ -150,7 +184,9 @@ class PoolViewTest extends ConsoleTestBase {
     /** A tile's background colour, null until the style sheet has given it one. */
     private static Paint background(Node tile) {
         Background background = ((Region) tile).getBackground();
-        return background == null || background.getFills().isEmpty() ? null : background.getFills().get(0).getFill();
+        return background == null || background.getFills().isEmpty()
+                ? null
+                : background.getFills().get(0).getFill();
     }
 
     /** WCAG's contrast ratio of two opaque colours: 4.5 or more reads well at the tiles' small sizes. */
@@ -170,6 +206,10 @@ class PoolViewTest extends ConsoleTestBase {
 
     /** Every label's text in a tile, joined. */
     private static String text(Node tile) {
-        return String.join(" ", tile.lookupAll(".label").stream().map(node -> ((Label) node).getText()).toList());
+        return String.join(
+                " ",
+                tile.lookupAll(".label").stream()
+                        .map(node -> ((Label) node).getText())
+                        .toList());
     }
 }

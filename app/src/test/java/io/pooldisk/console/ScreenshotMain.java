@@ -39,16 +39,19 @@ public final class ScreenshotMain {
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 800;
 
-    private ScreenshotMain() {
-    }
+    private ScreenshotMain() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
         Path data = Files.createTempDirectory("pooldisk-screens");
-        Platform.startup(() -> { });
-        PoolConfig config = PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0)).workers(8)
-                .dataDir(data).linger(Duration.ofSeconds(1)).build();
+        Platform.startup(() -> {});
+        PoolConfig config = PoolConfig.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .workers(8)
+                .dataDir(data)
+                .linger(Duration.ofSeconds(1))
+                .build();
         SettingsModel settings = SettingsModel.of(config);
         PoolController controller = new PoolController();
         ConsoleView view = fx(() -> {
@@ -77,8 +80,11 @@ public final class ScreenshotMain {
             parked.add(client(port, "ECHO hello from a quiet client"));
         }
         List<Thread> chatty = List.of(chatty(port, "ECHO upload holiday-photos.zip"), chatty(port, "ECHO list /docs"));
-        Process loadgen = args.length > 1 ? new ProcessBuilder(args[1], "--line", "ECHO hello", "127.0.0.1",
-                Integer.toString(port), "4", "30").redirectOutput(ProcessBuilder.Redirect.INHERIT).start() : null;
+        Process loadgen = args.length > 1
+                ? new ProcessBuilder(args[1], "--line", "ECHO hello", "127.0.0.1", Integer.toString(port), "4", "30")
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .start()
+                : null;
 
         List<Long> lags = measureFxLag(Duration.ofSeconds(30));
         if (loadgen != null) {
@@ -118,8 +124,9 @@ public final class ScreenshotMain {
         });
         controller.close();
         lags.sort(null);
-        System.out.printf("FX thread answered %d pings during the load: median %d ms, p99 %d ms, max %d ms%n", lags.size(),
-                lags.get(lags.size() / 2), lags.get(lags.size() * 99 / 100), lags.get(lags.size() - 1));
+        System.out.printf(
+                "FX thread answered %d pings during the load: median %d ms, p99 %d ms, max %d ms%n",
+                lags.size(), lags.get(lags.size() / 2), lags.get(lags.size() * 99 / 100), lags.get(lags.size() - 1));
         Platform.exit();
         System.exit(0);
     }
@@ -160,18 +167,20 @@ public final class ScreenshotMain {
 
     /** A client that sends a line every 300 ms, so it keeps its worker (the linger is 1 s): busy, then lingering. */
     private static Thread chatty(int port, String line) {
-        Thread thread = new Thread(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                byte[] reply = new byte[256];
-                while (!Thread.currentThread().isInterrupted()) {
-                    socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    socket.getInputStream().read(reply);
-                    Thread.sleep(300);
-                }
-            } catch (IOException | InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "chatty-client");
+        Thread thread = new Thread(
+                () -> {
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        byte[] reply = new byte[256];
+                        while (!Thread.currentThread().isInterrupted()) {
+                            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                            socket.getInputStream().read(reply);
+                            Thread.sleep(300);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "chatty-client");
         thread.setDaemon(true);
         thread.start();
         return thread;

@@ -54,7 +54,9 @@ class SessionsAndLogTest extends ConsoleTestBase {
 
     /** The row of the session from a local port ("127.0.0.1:port", or the engine's "[127.0.0.1]:port"). */
     private static Optional<SessionRow> row(TableView<SessionRow> table, int port) {
-        return table.getItems().stream().filter(row -> row.client().endsWith(":" + port)).findFirst();
+        return table.getItems().stream()
+                .filter(row -> row.client().endsWith(":" + port))
+                .findFirst();
     }
 
     /** True once the server has closed the connection (end of stream or reset). */

@@ -36,8 +36,8 @@ class ThroughputTest {
                 new WorkerInfo(1, 12, WorkerState.LINGERING, "", "127.0.0.1:5001", "", 2, 0, 1, START, 0),
                 new WorkerInfo(2, 13, WorkerState.IDLE, "", "", "", 0, 0, 1, START, 0));
 
-        throughput.sample(START, new PoolSnapshot(START, "127.0.0.1:8080", 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, workers,
-                List.of()));
+        throughput.sample(
+                START, new PoolSnapshot(START, "127.0.0.1:8080", 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, workers, List.of()));
 
         assertThat(throughput.busy().get(0).getYValue().intValue()).isZero();
         assertThat(throughput.lingering().get(0).getYValue().intValue()).isEqualTo(2);
@@ -60,7 +60,7 @@ class ThroughputTest {
                 new WorkerInfo(0, 11, WorkerState.BUSY, "ECHO", "127.0.0.1:5000", "", 1, 0, 1, START, 0),
                 new WorkerInfo(1, 12, WorkerState.LINGERING, "", "127.0.0.1:5001", "", 2, 0, 1, START, 0),
                 new WorkerInfo(2, 13, WorkerState.IDLE, "", "", "", 0, 0, 1, START, 0));
-        return new PoolSnapshot(START, "127.0.0.1:8080", 0, queued, 0, 1, 0, requests, 0, 0, bytes, 0, workers,
-                List.of());
+        return new PoolSnapshot(
+                START, "127.0.0.1:8080", 0, queued, 0, 1, 0, requests, 0, 0, bytes, 0, workers, List.of());
     }
 }

@@ -27,20 +27,31 @@ class UsersViewTest extends ConsoleTestBase {
         TableView<UserInfo> table = robot.lookup("#users").queryTableView();
         Label outcome = robot.lookup("#usersOutcome").queryAs(Label.class);
 
-        robot.clickOn("#userName").write("alice").clickOn("#userPassword").write("correct horse")
-                .clickOn("#userQuota").write("100").clickOn("#addUser");
+        robot.clickOn("#userName")
+                .write("alice")
+                .clickOn("#userPassword")
+                .write("correct horse")
+                .clickOn("#userQuota")
+                .write("100")
+                .clickOn("#addUser");
         await(() -> !outcome.getText().isEmpty());
         assertThat(outcome.getText()).isEqualTo("added alice");
         await(() -> user(table, "alice").map(UserInfo::quotaBytes).equals(Optional.of(100 * MIB)));
         assertThat(stored()).extracting(UserInfo::name).containsExactly("alice");
 
         robot.clickOn("#addUser");
-        assertThat(robot.lookup("#addUser").queryButton().isDisabled()).as("password cleared after adding").isTrue();
+        assertThat(robot.lookup("#addUser").queryButton().isDisabled())
+                .as("password cleared after adding")
+                .isTrue();
         robot.clickOn("#userPassword").write("again").clickOn("#addUser");
         await(() -> outcome.getText().contains("alice exists"));
 
-        robot.clickOn(robot.from(table).lookup((Labeled cell) -> "alice".equals(cell.getText())).queryLabeled())
-                .doubleClickOn("#userQuota").write("5").clickOn("#setQuota");
+        robot.clickOn(robot.from(table)
+                        .lookup((Labeled cell) -> "alice".equals(cell.getText()))
+                        .queryLabeled())
+                .doubleClickOn("#userQuota")
+                .write("5")
+                .clickOn("#setQuota");
         await(() -> user(table, "alice").map(UserInfo::quotaBytes).equals(Optional.of(5 * MIB)));
         assertThat(stored()).extracting(UserInfo::quotaBytes).containsExactly(5 * MIB);
 
@@ -58,6 +69,8 @@ class UsersViewTest extends ConsoleTestBase {
     }
 
     private static Optional<UserInfo> user(TableView<UserInfo> table, String name) {
-        return table.getItems().stream().filter(user -> user.name().equals(name)).findFirst();
+        return table.getItems().stream()
+                .filter(user -> user.name().equals(name))
+                .findFirst();
     }
 }

@@ -12,8 +12,7 @@ import javafx.stage.Stage;
  */
 public final class ClientGuiApp {
 
-    private ClientGuiApp() {
-    }
+    private ClientGuiApp() {}
 
     public static void main(String[] args) {
         Application.launch(Window.class, args);
@@ -28,7 +27,8 @@ public final class ClientGuiApp {
         public void start(Stage stage) {
             Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
             java.util.List<String> args = getParameters().getUnnamed();
-            client = args.isEmpty() ? new ClientPane()
+            client = args.isEmpty()
+                    ? new ClientPane()
                     : new ClientPane(args.get(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : 8080);
             stage.setTitle("PoolDisk");
             stage.setScene(new Scene(client, 1180, 760));

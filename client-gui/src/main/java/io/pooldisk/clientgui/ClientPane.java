@@ -3,7 +3,6 @@ package io.pooldisk.clientgui;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
-
 import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -139,12 +138,15 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         fillRecentMenu();
 
         connect.setId("connect");
-        connect.textProperty().bind(Bindings.createStringBinding(
-                () -> session.state() == ClientSession.State.DISCONNECTED ? "Connect" : "Disconnect",
-                session.stateProperty()));
-        connect.graphicProperty().bind(Bindings.createObjectBinding(
-                () -> new FontIcon(session.state() == ClientSession.State.DISCONNECTED ? Feather.LOG_IN
-                        : Feather.LOG_OUT), session.stateProperty()));
+        connect.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> session.state() == ClientSession.State.DISCONNECTED ? "Connect" : "Disconnect",
+                        session.stateProperty()));
+        connect.graphicProperty()
+                .bind(Bindings.createObjectBinding(
+                        () -> new FontIcon(
+                                session.state() == ClientSession.State.DISCONNECTED ? Feather.LOG_IN : Feather.LOG_OUT),
+                        session.stateProperty()));
         connect.setDefaultButton(false);
         connect.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         recent.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -178,8 +180,20 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
 
-        HBox bar = new HBox(6, label("Server"), host, label(":"), port, label("User"), user, label("Password"),
-                password, recent, connect, dot, status);
+        HBox bar = new HBox(
+                6,
+                label("Server"),
+                host,
+                label(":"),
+                port,
+                label("User"),
+                user,
+                label("Password"),
+                password,
+                recent,
+                connect,
+                dot,
+                status);
         bar.getStyleClass().add("connect-bar");
         return bar;
     }
@@ -238,7 +252,8 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         if (session.state() == ClientSession.State.DISCONNECTED) {
             Integer p = port();
             if (p != null) {
-                session.connect(host.getText(), p, user.getText(), password.getText().toCharArray());
+                session.connect(
+                        host.getText(), p, user.getText(), password.getText().toCharArray());
             }
         }
     }

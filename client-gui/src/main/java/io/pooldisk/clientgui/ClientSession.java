@@ -3,7 +3,6 @@ package io.pooldisk.clientgui;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -29,7 +27,12 @@ import javafx.beans.property.StringProperty;
  */
 public final class ClientSession implements AutoCloseable {
 
-    public enum State { DISCONNECTED, CONNECTING, CONNECTED, RECONNECTING }
+    public enum State {
+        DISCONNECTED,
+        CONNECTING,
+        CONNECTED,
+        RECONNECTING
+    }
 
     /** One command to run with the session's connection. */
     @FunctionalInterface
@@ -194,8 +197,10 @@ public final class ClientSession implements AutoCloseable {
                     return;
                 }
                 if (!repeatable) {
-                    ui.execute(() -> failed.accept(new DiskClientException(0, "the connection dropped during the "
-                            + "command and was opened again; look whether it was done, then try again if not")));
+                    ui.execute(() -> failed.accept(new DiskClientException(
+                            0,
+                            "the connection dropped during the command and was opened again; "
+                                    + "look whether it was done, then try again if not")));
                     return;
                 }
                 try {
@@ -253,7 +258,8 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private static String connectedText(Target t) {
-        return t.anonymous() ? "Connected to " + t.host() + ":" + t.port() + " (echo only: no user)"
+        return t.anonymous()
+                ? "Connected to " + t.host() + ":" + t.port() + " (echo only: no user)"
                 : "Connected to " + t.host() + ":" + t.port() + " as " + t.user();
     }
 

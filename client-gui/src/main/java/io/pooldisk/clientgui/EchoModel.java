@@ -1,9 +1,7 @@
 package io.pooldisk.clientgui;
 
 import io.pooldisk.client.EchoReply;
-
 import java.time.LocalTime;
-
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -27,15 +25,21 @@ public final class EchoModel {
         this.session = session;
     }
 
-    /** Sends {@code ECHO text}; the outcome is appended to {@link #lines()} and handed to {@code then} (true: a reply). */
+    /**
+     * Sends {@code ECHO text}; the outcome is appended to {@link #lines()} and handed to {@code then} (true: a reply).
+     */
     public void send(String text, java.util.function.Consumer<Boolean> then) {
-        session.run(c -> c.echo(text), true, reply -> {
-            add(new Line(LocalTime.now(), text, reply, null));
-            then.accept(true);
-        }, failure -> {
-            add(new Line(LocalTime.now(), text, null, Errors.explain(failure)));
-            then.accept(false);
-        });
+        session.run(
+                c -> c.echo(text),
+                true,
+                reply -> {
+                    add(new Line(LocalTime.now(), text, reply, null));
+                    then.accept(true);
+                },
+                failure -> {
+                    add(new Line(LocalTime.now(), text, null, Errors.explain(failure)));
+                    then.accept(false);
+                });
     }
 
     private void add(Line line) {

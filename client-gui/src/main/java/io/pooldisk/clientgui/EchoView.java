@@ -2,7 +2,6 @@ package io.pooldisk.clientgui;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -46,8 +45,8 @@ final class EchoView extends BorderPane {
         replies.setItems(model.lines());
         replies.setPlaceholder(new Label("Type some text below and press Enter."));
         replies.setCellFactory(list -> new LineCell());
-        model.lines().addListener((javafx.collections.ListChangeListener<EchoModel.Line>) change ->
-                replies.scrollTo(model.lines().size() - 1));
+        model.lines().addListener((javafx.collections.ListChangeListener<EchoModel.Line>)
+                change -> replies.scrollTo(model.lines().size() - 1));
 
         text.setId("echoText");
         text.setPromptText("Text to echo, then Enter");

@@ -2,7 +2,6 @@ package io.pooldisk.clientgui;
 
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -13,8 +12,7 @@ import java.nio.channels.UnresolvedAddressException;
 /** Turns what went wrong into a sentence for people, and tells a dropped connection from a refusal. */
 final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /** Nobody is logged in, or the user asked to stop: no retry will help. */
     static final class NotConnectedException extends IOException {
@@ -67,20 +65,25 @@ final class Errors {
                 return "Connection lost: " + said + ".";
             }
             String asItCame = "The server said: " + said + " (ERR " + d.code() + ").";
-            return d.replyCode().map(code -> switch (code) {
-                case UNAUTHORIZED -> said.contains("log in") ? "Not logged in: connect with a user name and password."
-                        : "Wrong user name or password.";
-                case NOT_FOUND -> "Not found: " + said + ".";
-                case CONFLICT -> "Conflict: " + said + ".";
-                case PRECONDITION_FAILED -> "Verification failed: " + said + ".";
-                case TOO_MANY_REQUESTS -> "Login refused for a while: " + said + ".";
-                case SERVER_ERROR -> "The worker serving this session died (" + said + ").";
-                case BUSY -> "The server is busy: every worker is occupied and the wait queue is full. "
-                        + "Try again in a moment.";
-                case NO_PROGRESS -> "The server gave up on a command that made no progress (" + said + ").";
-                case INSUFFICIENT_STORAGE -> "Not enough space: " + said + ".";
-                default -> asItCame;
-            }).orElse(asItCame);
+            return d.replyCode()
+                    .map(code -> switch (code) {
+                        case UNAUTHORIZED ->
+                            said.contains("log in")
+                                    ? "Not logged in: connect with a user name and password."
+                                    : "Wrong user name or password.";
+                        case NOT_FOUND -> "Not found: " + said + ".";
+                        case CONFLICT -> "Conflict: " + said + ".";
+                        case PRECONDITION_FAILED -> "Verification failed: " + said + ".";
+                        case TOO_MANY_REQUESTS -> "Login refused for a while: " + said + ".";
+                        case SERVER_ERROR -> "The worker serving this session died (" + said + ").";
+                        case BUSY ->
+                            "The server is busy: every worker is occupied and the wait queue is full. "
+                                    + "Try again in a moment.";
+                        case NO_PROGRESS -> "The server gave up on a command that made no progress (" + said + ").";
+                        case INSUFFICIENT_STORAGE -> "Not enough space: " + said + ".";
+                        default -> asItCame;
+                    })
+                    .orElse(asItCame);
         }
         if (e instanceof NotConnectedException) {
             return e.getMessage();

@@ -4,7 +4,6 @@ import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -45,16 +43,20 @@ public final class FilesModel {
     /** Shows the folder at {@code dir} (absolute); on failure the folder shown stays as it was. */
     public void load(String dir) {
         loading.set(true);
-        session.run(c -> c.list(dir), true, list -> {
-            List<RemoteEntry> sorted = new ArrayList<>(list);
-            sorted.sort(ORDER);
-            path.set(dir);
-            entries.setAll(sorted);
-            loading.set(false); // last: whoever sees the loading end sees the new listing
-        }, failure -> {
-            loading.set(false);
-            notifier.error("Could not open " + dir + ": " + Errors.explain(failure));
-        });
+        session.run(
+                c -> c.list(dir),
+                true,
+                list -> {
+                    List<RemoteEntry> sorted = new ArrayList<>(list);
+                    sorted.sort(ORDER);
+                    path.set(dir);
+                    entries.setAll(sorted);
+                    loading.set(false); // last: whoever sees the loading end sees the new listing
+                },
+                failure -> {
+                    loading.set(false);
+                    notifier.error("Could not open " + dir + ": " + Errors.explain(failure));
+                });
     }
 
     public void open(RemoteEntry folder) {
@@ -78,18 +80,22 @@ public final class FilesModel {
         }
         refreshQueued = true;
         loading.set(true);
-        session.run(c -> c.list(dir), true, list -> {
-            refreshQueued = false;
-            if (dir.equals(path.get())) {
-                List<RemoteEntry> sorted = new ArrayList<>(list);
-                sorted.sort(ORDER);
-                entries.setAll(sorted);
-            }
-            loading.set(false); // last, as in load
-        }, failure -> {
-            refreshQueued = false;
-            loading.set(false);
-        });
+        session.run(
+                c -> c.list(dir),
+                true,
+                list -> {
+                    refreshQueued = false;
+                    if (dir.equals(path.get())) {
+                        List<RemoteEntry> sorted = new ArrayList<>(list);
+                        sorted.sort(ORDER);
+                        entries.setAll(sorted);
+                    }
+                    loading.set(false); // last, as in load
+                },
+                failure -> {
+                    refreshQueued = false;
+                    loading.set(false);
+                });
     }
 
     /** Forgets the listing (after a disconnect); the path stays, for the next connection. */
@@ -105,7 +111,9 @@ public final class FilesModel {
     public void rename(RemoteEntry entry, String newName) {
         String from = Formats.child(path.get(), entry.name());
         String to = Formats.child(path.get(), newName.strip());
-        change(c -> c.move(from, to), "Renamed " + entry.name() + " to " + newName.strip(),
+        change(
+                c -> c.move(from, to),
+                "Renamed " + entry.name() + " to " + newName.strip(),
                 "Could not rename " + entry.name());
     }
 
@@ -113,31 +121,37 @@ public final class FilesModel {
     public void delete(List<RemoteEntry> doomed) {
         String dir = path.get();
         List<RemoteEntry> copy = List.copyOf(doomed);
-        change(c -> {
-            for (RemoteEntry e : copy) {
-                try {
-                    c.remove(Formats.child(dir, e.name()), e.directory());
-                } catch (DiskClientException gone) {
-                    if (!gone.is(ReplyCode.NOT_FOUND)) {
-                        throw gone;
+        change(
+                c -> {
+                    for (RemoteEntry e : copy) {
+                        try {
+                            c.remove(Formats.child(dir, e.name()), e.directory());
+                        } catch (DiskClientException gone) {
+                            if (!gone.is(ReplyCode.NOT_FOUND)) {
+                                throw gone;
+                            }
+                        }
                     }
-                }
-            }
-            return null;
-        }, copy.size() == 1 ? "Deleted " + copy.get(0).name() : "Deleted " + copy.size() + " items",
+                    return null;
+                },
+                copy.size() == 1 ? "Deleted " + copy.get(0).name() : "Deleted " + copy.size() + " items",
                 "Could not delete");
     }
 
     /** Runs a command that changes the folder, then shows the folder as it now is, whether it worked or not. */
     private <T> void change(ClientSession.Command<T> command, String success, String failure) {
         String dir = path.get();
-        session.run(command, false, result -> {
-            notifier.info(success);
-            load(dir);
-        }, e -> {
-            notifier.error(failure + ": " + Errors.explain(e));
-            load(dir);
-        });
+        session.run(
+                command,
+                false,
+                result -> {
+                    notifier.info(success);
+                    load(dir);
+                },
+                e -> {
+                    notifier.error(failure + ": " + Errors.explain(e));
+                    load(dir);
+                });
     }
 
     /**
@@ -145,19 +159,21 @@ public final class FilesModel {
      * {@code dir}'s parent) to {@code found}.
      */
     public void walk(String dir, Consumer<List<RemoteFile>> found, Consumer<IOException> failed) {
-        session.run(c -> {
-            List<RemoteFile> files = new ArrayList<>();
-            walk(c, dir, Formats.name(dir), files);
-            return files;
-        }, true, found, failed);
+        session.run(
+                c -> {
+                    List<RemoteFile> files = new ArrayList<>();
+                    walk(c, dir, Formats.name(dir), files);
+                    return files;
+                },
+                true,
+                found,
+                failed);
     }
 
-    private record Pending(Path local, String remote) {
-    }
+    private record Pending(Path local, String remote) {}
 
     /** A remote file found by {@link #walk}: its absolute path, its path relative to the walk's start, its size. */
-    public record RemoteFile(String remote, String relative, long size, boolean directory) {
-    }
+    public record RemoteFile(String remote, String relative, long size, boolean directory) {}
 
     private static void walk(DiskClient c, String dir, String relative, List<RemoteFile> into) throws IOException {
         into.add(new RemoteFile(dir, relative, 0, true));
@@ -191,39 +207,43 @@ public final class FilesModel {
                 queue.upload(local, remote);
                 continue;
             }
-            session.run(c -> {
-                List<Pending> files = new ArrayList<>();
-                try (Stream<Path> tree = Files.walk(local)) {
-                    for (Path p : (Iterable<Path>) tree.sorted()::iterator) {
-                        String target = remote;
-                        for (Path part : local.relativize(p)) {
-                            if (!part.toString().isEmpty()) {
-                                target = Formats.child(target, part.toString());
-                            }
-                        }
-                        if (Files.isDirectory(p)) {
-                            try {
-                                c.mkdir(target);
-                            } catch (DiskClientException exists) {
-                                if (!exists.is(ReplyCode.CONFLICT)) {
-                                    throw exists;
+            session.run(
+                    c -> {
+                        List<Pending> files = new ArrayList<>();
+                        try (Stream<Path> tree = Files.walk(local)) {
+                            for (Path p : (Iterable<Path>) tree.sorted()::iterator) {
+                                String target = remote;
+                                for (Path part : local.relativize(p)) {
+                                    if (!part.toString().isEmpty()) {
+                                        target = Formats.child(target, part.toString());
+                                    }
+                                }
+                                if (Files.isDirectory(p)) {
+                                    try {
+                                        c.mkdir(target);
+                                    } catch (DiskClientException exists) {
+                                        if (!exists.is(ReplyCode.CONFLICT)) {
+                                            throw exists;
+                                        }
+                                    }
+                                } else if (Files.isRegularFile(p)) {
+                                    files.add(new Pending(p, target));
                                 }
                             }
-                        } else if (Files.isRegularFile(p)) {
-                            files.add(new Pending(p, target));
                         }
-                    }
-                }
-                return files;
-            }, false, files -> {
-                for (Pending f : files) {
-                    queue.upload(f.local(), f.remote());
-                }
-                changed(dir);
-                if (files.isEmpty()) {
-                    notifier.info("Created folder " + name + " (it holds no files)");
-                }
-            }, e -> notifier.error("Could not upload folder " + local.getFileName() + ": " + Errors.explain(e)));
+                        return files;
+                    },
+                    false,
+                    files -> {
+                        for (Pending f : files) {
+                            queue.upload(f.local(), f.remote());
+                        }
+                        changed(dir);
+                        if (files.isEmpty()) {
+                            notifier.info("Created folder " + name + " (it holds no files)");
+                        }
+                    },
+                    e -> notifier.error("Could not upload folder " + local.getFileName() + ": " + Errors.explain(e)));
         }
     }
 
@@ -241,21 +261,25 @@ public final class FilesModel {
                 queue.download(remote, local, e.size());
                 continue;
             }
-            walk(remote, files -> {
-                try {
-                    for (RemoteFile f : files) {
-                        String rest = f.relative().substring(e.name().length());
-                        Path target = rest.isEmpty() ? local : local.resolve(rest.substring(1));
-                        if (f.directory()) {
-                            Files.createDirectories(target);
-                        } else {
-                            queue.download(f.remote(), target, f.size());
+            walk(
+                    remote,
+                    files -> {
+                        try {
+                            for (RemoteFile f : files) {
+                                String rest = f.relative().substring(e.name().length());
+                                Path target = rest.isEmpty() ? local : local.resolve(rest.substring(1));
+                                if (f.directory()) {
+                                    Files.createDirectories(target);
+                                } else {
+                                    queue.download(f.remote(), target, f.size());
+                                }
+                            }
+                        } catch (IOException io) {
+                            notifier.error("Could not create a local folder: " + Errors.explain(io));
                         }
-                    }
-                } catch (IOException io) {
-                    notifier.error("Could not create a local folder: " + Errors.explain(io));
-                }
-            }, failure -> notifier.error("Could not download folder " + e.name() + ": " + Errors.explain(failure)));
+                    },
+                    failure ->
+                            notifier.error("Could not download folder " + e.name() + ": " + Errors.explain(failure)));
         }
     }
 

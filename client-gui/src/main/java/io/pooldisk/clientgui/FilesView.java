@@ -1,14 +1,12 @@
 package io.pooldisk.clientgui;
 
 import io.pooldisk.client.RemoteEntry;
-
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -57,20 +55,21 @@ final class FilesView extends BorderPane {
         this.chooser = chooser;
         getStyleClass().add("files-view");
 
-        BooleanBinding offline = Bindings.createBooleanBinding(() -> !session.loggedIn(),
-                session.stateProperty(), session.userProperty());
+        BooleanBinding offline = Bindings.createBooleanBinding(
+                () -> !session.loggedIn(), session.stateProperty(), session.userProperty());
         BooleanBinding none = Bindings.isEmpty(table.getSelectionModel().getSelectedItems());
-        BooleanBinding notOne = Bindings.size(table.getSelectionModel().getSelectedItems()).isNotEqualTo(1);
+        BooleanBinding notOne =
+                Bindings.size(table.getSelectionModel().getSelectedItems()).isNotEqualTo(1);
 
         Button up = button("filesUp", Feather.ARROW_UP, null, "Up to the parent folder (Backspace)", model::up);
         up.disableProperty().bind(offline.or(model.pathProperty().isEqualTo("/")));
         Button mkdir = button("newFolder", Feather.FOLDER_PLUS, "New folder", "Create a folder here", this::newFolder);
-        Button upload = button("upload", Feather.UPLOAD, "Upload", "Upload files (or drop them on the table)",
-                this::uploadFiles);
-        Button uploadDir = button("uploadFolder", Feather.FOLDER, null, "Upload a folder with all it holds",
-                this::uploadFolder);
-        Button download = button("download", Feather.DOWNLOAD, "Download", "Download the selection to a folder",
-                this::download);
+        Button upload = button(
+                "upload", Feather.UPLOAD, "Upload", "Upload files (or drop them on the table)", this::uploadFiles);
+        Button uploadDir =
+                button("uploadFolder", Feather.FOLDER, null, "Upload a folder with all it holds", this::uploadFolder);
+        Button download =
+                button("download", Feather.DOWNLOAD, "Download", "Download the selection to a folder", this::download);
         Button rename = button("rename", Feather.EDIT_2, null, "Rename (F2)", this::rename);
         Button delete = button("delete", Feather.TRASH_2, null, "Delete (Del)", this::delete);
         Button refresh = button("refresh", Feather.REFRESH_CW, null, "Refresh (F5)", model::refresh);
@@ -93,14 +92,20 @@ final class FilesView extends BorderPane {
         bar.getStyleClass().add("toolbar-row");
 
         buildTable();
-        placeholder.textProperty().bind(Bindings.createStringBinding(() -> switch (session.state()) {
-            case DISCONNECTED -> "Connect to a server to see your files.";
-            case CONNECTING -> "Connecting…";
-            case RECONNECTING -> "Reconnecting…";
-            case CONNECTED -> session.userProperty().get().isEmpty()
-                    ? "Connected without a user name: echo works; log in to see your files."
-                    : "This folder is empty. Drop files or folders here to upload them.";
-        }, session.stateProperty(), session.userProperty()));
+        placeholder
+                .textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> switch (session.state()) {
+                            case DISCONNECTED -> "Connect to a server to see your files.";
+                            case CONNECTING -> "Connecting…";
+                            case RECONNECTING -> "Reconnecting…";
+                            case CONNECTED ->
+                                session.userProperty().get().isEmpty()
+                                        ? "Connected without a user name: echo works; log in to see your files."
+                                        : "This folder is empty. Drop files or folders here to upload them.";
+                        },
+                        session.stateProperty(),
+                        session.userProperty()));
         placeholder.getStyleClass().add("hint");
         table.setPlaceholder(placeholder);
 
@@ -144,8 +149,8 @@ final class FilesView extends BorderPane {
         name.setPrefWidth(360);
 
         TableColumn<RemoteEntry, Long> size = new TableColumn<>("Size");
-        size.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().directory() ? -1L
-                : c.getValue().size()));
+        size.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(
+                c.getValue().directory() ? -1L : c.getValue().size()));
         size.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(Long bytes, boolean empty) {
@@ -157,7 +162,8 @@ final class FilesView extends BorderPane {
         size.setPrefWidth(90);
 
         TableColumn<RemoteEntry, String> modified = new TableColumn<>("Modified");
-        modified.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(Formats.modified(c.getValue().modified())));
+        modified.setCellValueFactory(
+                c -> new ReadOnlyObjectWrapper<>(Formats.modified(c.getValue().modified())));
         modified.setPrefWidth(130);
 
         TableColumn<RemoteEntry, String> kind = new TableColumn<>("Kind");
@@ -222,7 +228,8 @@ final class FilesView extends BorderPane {
         }
         int dot = e.name().lastIndexOf('.');
         return dot > 0 && dot < e.name().length() - 1 && e.name().length() - dot <= 6
-                ? e.name().substring(dot + 1).toUpperCase(Locale.ROOT) + " file" : "File";
+                ? e.name().substring(dot + 1).toUpperCase(Locale.ROOT) + " file"
+                : "File";
     }
 
     private void showCrumbs(String path) {
@@ -317,7 +324,9 @@ final class FilesView extends BorderPane {
         ask.setHeaderText("Rename " + e.name());
         ask.setContentText("New name:");
         ask.getDialogPane().setId("renameDialog");
-        ask.showAndWait().map(String::strip).filter(n -> !n.isEmpty() && !n.equals(e.name()))
+        ask.showAndWait()
+                .map(String::strip)
+                .filter(n -> !n.isEmpty() && !n.equals(e.name()))
                 .ifPresent(n -> model.rename(e, n));
     }
 
@@ -332,10 +341,12 @@ final class FilesView extends BorderPane {
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, null, DELETE, ButtonType.CANCEL);
         confirm.initOwner(window());
         confirm.setTitle("Delete");
-        confirm.setHeaderText(doomed.size() == 1 ? "Delete \"" + doomed.get(0).name() + "\"?"
-                : "Delete these " + doomed.size() + " items?");
-        confirm.setContentText((folders > 0 ? "Folders are deleted with everything in them. " : "")
-                + "This cannot be undone.");
+        confirm.setHeaderText(
+                doomed.size() == 1
+                        ? "Delete \"" + doomed.get(0).name() + "\"?"
+                        : "Delete these " + doomed.size() + " items?");
+        confirm.setContentText(
+                (folders > 0 ? "Folders are deleted with everything in them. " : "") + "This cannot be undone.");
         confirm.getDialogPane().setId("deleteDialog");
         ((Button) confirm.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
         ((Button) confirm.getDialogPane().lookupButton(DELETE)).setDefaultButton(false);

@@ -1,7 +1,6 @@
 package io.pooldisk.clientgui;
 
 import io.pooldisk.client.ByteSizes;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,8 +12,7 @@ final class Formats {
 
     private static final DateTimeFormatter MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
-    private Formats() {
-    }
+    private Formats() {}
 
     /** 0 B, 999 B, 1.5 KiB, 23.4 MiB: powers of 1024, one decimal above bytes. */
     static String size(long bytes) {
@@ -26,7 +24,8 @@ final class Formats {
         String d = size(done);
         String t = size(total);
         String unit = t.substring(t.indexOf(' '));
-        return d.endsWith(unit) && !unit.equals(" B") ? d.substring(0, d.length() - unit.length()) + " of " + t
+        return d.endsWith(unit) && !unit.equals(" B")
+                ? d.substring(0, d.length() - unit.length()) + " of " + t
                 : d + " of " + t;
     }
 

@@ -10,11 +10,13 @@ import javafx.beans.property.SimpleObjectProperty;
  */
 public final class Notifier {
 
-    public enum Level { INFO, ERROR }
+    public enum Level {
+        INFO,
+        ERROR
+    }
 
     /** One message; {@code seq} tells two equal texts apart so the banner shows the second one too. */
-    public record Notice(Level level, String text, long seq) {
-    }
+    public record Notice(Level level, String text, long seq) {}
 
     private final ObjectProperty<Notice> current = new SimpleObjectProperty<>(this, "current");
     private long seq;

@@ -1,13 +1,11 @@
 package io.pooldisk.clientgui;
 
 import io.pooldisk.client.DiskClient;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
@@ -30,10 +28,18 @@ import javafx.beans.property.StringProperty;
  */
 public final class Transfer {
 
-    public enum Kind { UPLOAD, DOWNLOAD }
+    public enum Kind {
+        UPLOAD,
+        DOWNLOAD
+    }
 
     public enum State {
-        QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED;
+        QUEUED,
+        RUNNING,
+        WAITING,
+        DONE,
+        FAILED,
+        CANCELLED;
 
         /** Finished one way or another: Retry applies to FAILED and CANCELLED. */
         public boolean over() {

@@ -5,7 +5,6 @@ import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.collections.FXCollections;
@@ -31,6 +29,7 @@ public final class TransferQueue implements AutoCloseable {
 
     /** Pauses before each automatic retry, in milliseconds; after the last, the transfer fails (Retry resumes it). */
     static final long[] RETRY_AFTER = {0, 500, 1000, 2000, 4000, 8000, 15000, 15000};
+
     static final int PARALLEL = 2;
     private static final long PUBLISH_EVERY_NANOS = 100_000_000L;
 
@@ -129,16 +128,19 @@ public final class TransferQueue implements AutoCloseable {
                 t.attach(c);
                 update(t, run, () -> {
                     if (!t.cancelled()) {
-                        t.state(Transfer.State.RUNNING, t.kind() == Transfer.Kind.UPLOAD
-                                ? "Computing the SHA-256…" : "Starting…");
+                        t.state(
+                                Transfer.State.RUNNING,
+                                t.kind() == Transfer.Kind.UPLOAD ? "Computing the SHA-256…" : "Starting…");
                     }
                 });
                 Meter meter = new Meter(t, run);
                 String outcome;
                 if (t.kind() == Transfer.Kind.UPLOAD) {
                     RemoteEntry stored = c.upload(t.local(), t.remote(), meter);
-                    outcome = meter.instant() ? "Done · instant upload: the server had this content"
-                            : "Done · stored and verified (SHA-256 " + stored.sha256().substring(0, 8) + "…)";
+                    outcome = meter.instant()
+                            ? "Done · instant upload: the server had this content"
+                            : "Done · stored and verified (SHA-256 "
+                                    + stored.sha256().substring(0, 8) + "…)";
                 } else {
                     Files.createDirectories(t.local().getParent());
                     c.download(t.remote(), t.local(), meter);
@@ -146,8 +148,8 @@ public final class TransferQueue implements AutoCloseable {
                 }
                 t.detach();
                 quietly(c, true);
-                String text = outcome + (meter.resumedFrom() > 0 ? " · resumed at " + Formats.size(meter.resumedFrom())
-                        : "");
+                long resumedFrom = meter.resumedFrom();
+                String text = outcome + (resumedFrom > 0 ? " · resumed at " + Formats.size(resumedFrom) : "");
                 update(t, run, () -> {
                     meter.finish();
                     t.state(Transfer.State.DONE, text);
@@ -164,8 +166,14 @@ public final class TransferQueue implements AutoCloseable {
                 if (retryable(e, t, failures) && failures < RETRY_AFTER.length) {
                     long wait = RETRY_AFTER[failures];
                     String why = Errors.explain(e);
-                    update(t, run, () -> t.state(Transfer.State.WAITING, why + " Retrying"
-                            + (wait > 0 ? " in " + Formats.timeLeft(Math.max(1, wait / 1000)) : "") + "…"));
+                    update(
+                            t,
+                            run,
+                            () -> t.state(
+                                    Transfer.State.WAITING,
+                                    why + " Retrying"
+                                            + (wait > 0 ? " in " + Formats.timeLeft(Math.max(1, wait / 1000)) : "")
+                                            + "…"));
                     if (t.pause(wait)) {
                         update(t, run, () -> t.state(Transfer.State.CANCELLED, cancelledText(t)));
                         return;
@@ -193,7 +201,8 @@ public final class TransferQueue implements AutoCloseable {
     }
 
     private static boolean retryable(Throwable e, Transfer t, int failures) {
-        if (e instanceof DiskClientException d && d.is(ReplyCode.PRECONDITION_FAILED)
+        if (e instanceof DiskClientException d
+                && d.is(ReplyCode.PRECONDITION_FAILED)
                 && t.kind() == Transfer.Kind.DOWNLOAD) {
             return failures == 0; // the partial file did not match and was removed: one fresh try
         }
@@ -201,7 +210,8 @@ public final class TransferQueue implements AutoCloseable {
     }
 
     private static String cancelledText(Transfer t) {
-        return "Cancelled; Retry resumes from " + Formats.size(Math.max(0, t.doneProperty().get()));
+        return "Cancelled; Retry resumes from "
+                + Formats.size(Math.max(0, t.doneProperty().get()));
     }
 
     private static void quietly(DiskClient c, boolean quit) {
@@ -256,8 +266,11 @@ public final class TransferQueue implements AutoCloseable {
                 update(t, run, () -> {
                     t.resumedAt(from);
                     if (!t.cancelled()) {
-                        t.state(Transfer.State.RUNNING, from > 0 ? "Resuming at " + Formats.size(from)
-                                : t.kind() == Transfer.Kind.UPLOAD ? "Uploading" : "Downloading");
+                        t.state(
+                                Transfer.State.RUNNING,
+                                from > 0
+                                        ? "Resuming at " + Formats.size(from)
+                                        : t.kind() == Transfer.Kind.UPLOAD ? "Uploading" : "Downloading");
                     }
                 });
             }
@@ -300,7 +313,11 @@ public final class TransferQueue implements AutoCloseable {
         }
 
         void finish() {
-            t.progress(total < 0 ? t.totalProperty().get() : total, total < 0 ? t.totalProperty().get() : total, 0, -1);
+            t.progress(
+                    total < 0 ? t.totalProperty().get() : total,
+                    total < 0 ? t.totalProperty().get() : total,
+                    0,
+                    -1);
         }
     }
 

@@ -2,7 +2,6 @@ package io.pooldisk.clientgui;
 
 import java.util.List;
 import java.util.Locale;
-
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableValue;
@@ -53,7 +52,8 @@ final class TransfersView extends BorderPane {
             }
         });
         limit.setValue(queue.speedLimitProperty().get());
-        limit.valueProperty().addListener((p, was, now) -> queue.speedLimitProperty().set(now == null ? 0 : now));
+        limit.valueProperty()
+                .addListener((p, was, now) -> queue.speedLimitProperty().set(now == null ? 0 : now));
         queue.speedLimitProperty().addListener((p, was, now) -> {
             if (!LIMITS.contains(now.longValue())) {
                 limit.getItems().add(now.longValue());
@@ -86,10 +86,12 @@ final class TransfersView extends BorderPane {
                     setTooltip(null);
                 } else {
                     setText(t.name());
-                    setGraphic(new FontIcon(t.kind() == Transfer.Kind.UPLOAD ? Feather.ARROW_UP_CIRCLE
-                            : Feather.ARROW_DOWN_CIRCLE));
-                    setTooltip(new Tooltip((t.kind() == Transfer.Kind.UPLOAD ? t.local() + " → " + t.remote()
-                            : t.remote() + " → " + t.local())));
+                    setGraphic(new FontIcon(
+                            t.kind() == Transfer.Kind.UPLOAD ? Feather.ARROW_UP_CIRCLE : Feather.ARROW_DOWN_CIRCLE));
+                    setTooltip(new Tooltip(
+                            (t.kind() == Transfer.Kind.UPLOAD
+                                    ? t.local() + " → " + t.remote()
+                                    : t.remote() + " → " + t.local())));
                 }
             }
         });
@@ -127,23 +129,32 @@ final class TransfersView extends BorderPane {
         TableColumn<Transfer, String> size = new TableColumn<>("Size");
         size.setCellValueFactory(c -> {
             Transfer t = c.getValue();
-            return Bindings.createStringBinding(() -> t.totalProperty().get() < 0 ? ""
-                    : t.state() == Transfer.State.DONE ? Formats.size(t.totalProperty().get())
-                    : Formats.sizeOf(t.doneProperty().get(), t.totalProperty().get()),
-                    t.doneProperty(), t.totalProperty(), t.stateProperty());
+            return Bindings.createStringBinding(
+                    () -> t.totalProperty().get() < 0
+                            ? ""
+                            : t.state() == Transfer.State.DONE
+                                    ? Formats.size(t.totalProperty().get())
+                                    : Formats.sizeOf(
+                                            t.doneProperty().get(),
+                                            t.totalProperty().get()),
+                    t.doneProperty(),
+                    t.totalProperty(),
+                    t.stateProperty());
         });
         size.setPrefWidth(140);
         size.setMinWidth(136);
 
         TableColumn<Transfer, String> speed = new TableColumn<>("Speed");
         speed.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> Formats.speed(c.getValue().speedProperty().get()), c.getValue().speedProperty()));
+                () -> Formats.speed(c.getValue().speedProperty().get()),
+                c.getValue().speedProperty()));
         speed.setPrefWidth(80);
         speed.setMinWidth(84);
 
         TableColumn<Transfer, String> left = new TableColumn<>("Left");
         left.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> Formats.timeLeft(c.getValue().secondsLeftProperty().get()), c.getValue().secondsLeftProperty()));
+                () -> Formats.timeLeft(c.getValue().secondsLeftProperty().get()),
+                c.getValue().secondsLeftProperty()));
         left.setPrefWidth(76);
         left.setMinWidth(78);
 

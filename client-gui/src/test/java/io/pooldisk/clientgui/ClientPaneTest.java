@@ -8,17 +8,14 @@ import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.pool.WorkerInfo;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -92,14 +89,17 @@ class ClientPaneTest {
         assertThat(server.isWorkerPid(line.reply().workerPid())).isTrue();
         assertThat(line.reply().roundTrip()).isPositive();
         String pid = "PID " + line.reply().workerPid();
-        waitFor(PATIENCE, TimeUnit.SECONDS,
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
                 () -> labelTexts(robot, "#echoReplies").containsAll(List.of(pid, "HELLO POOL")));
         assertThat(pane.session().state()).isEqualTo(ClientSession.State.CONNECTED);
 
         robot.clickOn("#echoText").write("你好, again").type(KeyCode.ENTER);
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.echo().lines().size() == 2);
         assertThat(pane.echo().lines().get(1).reply().text()).isEqualTo("你好, AGAIN");
-        assertThat(server.isWorkerPid(pane.echo().lines().get(1).reply().workerPid())).isTrue();
+        assertThat(server.isWorkerPid(pane.echo().lines().get(1).reply().workerPid()))
+                .isTrue();
     }
 
     // ---------------------------------------------------------------- connecting
@@ -110,8 +110,7 @@ class ClientPaneTest {
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> statusText(robot).contains("Wrong user name or password"));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(pane.session().state()).isEqualTo(ClientSession.State.DISCONNECTED);
-        assertThat(robot.lookup("#bannerText").queryAs(Label.class).getText())
-                .contains("Wrong user name or password");
+        assertThat(robot.lookup("#bannerText").queryAs(Label.class).getText()).contains("Wrong user name or password");
         assertThat(robot.lookup("#banner").query().isVisible()).isTrue();
         assertThat(robot.lookup("#user").queryTextInputControl().getText()).isEqualTo(TestServer.USER);
         assertThat(recents.list()).isEmpty();
@@ -120,8 +119,8 @@ class ClientPaneTest {
         robot.interact(() -> robot.lookup("#password").queryTextInputControl().setText(TestServer.PASSWORD));
         robot.clickOn("#connect");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.session().loggedIn());
-        assertThat(recents.list()).containsExactly(
-                new RecentServers.Server("127.0.0.1", server.port(), TestServer.USER));
+        assertThat(recents.list())
+                .containsExactly(new RecentServers.Server("127.0.0.1", server.port(), TestServer.USER));
     }
 
     @Test
@@ -146,7 +145,8 @@ class ClientPaneTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(pane.session().state()).isEqualTo(ClientSession.State.DISCONNECTED);
         assertThat(onFx(() -> List.copyOf(robot.lookup(".status-dot").query().getStyleClass())))
-                .contains("status-dot").doesNotContain("failed");
+                .contains("status-dot")
+                .doesNotContain("failed");
     }
 
     // ---------------------------------------------------------------- files and transfers
@@ -160,17 +160,20 @@ class ClientPaneTest {
         robot.clickOn("#upload");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("report 2026.bin") != null);
         assertThat(row("report 2026.bin").size()).isEqualTo(3_000_000);
-        assertThat(queue()).singleElement()
-                .satisfies(t -> assertThat(t.state()).isEqualTo(Transfer.State.DONE));
-        waitFor(PATIENCE, TimeUnit.SECONDS,
+        assertThat(queue()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(Transfer.State.DONE));
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
                 () -> cellTexts(robot, "#files").containsAll(List.of("report 2026.bin", "2.9 MiB", "BIN file")));
 
         Path into = Files.createDirectories(tmp.resolve("downloads"));
         chooser.downloadTo = into;
         robot.interact(() -> table(robot).getSelectionModel().select(row("report 2026.bin")));
         robot.clickOn("#download");
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> queue().size() == 2
-                && queue().get(1).state() == Transfer.State.DONE);
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> queue().size() == 2 && queue().get(1).state() == Transfer.State.DONE);
         WaitForAsyncUtils.waitForFxEvents();
         Path back = into.resolve("report 2026.bin");
         assertThat(Files.mismatch(local, back)).isEqualTo(-1);
@@ -179,8 +182,10 @@ class ClientPaneTest {
 
         // Downloading again never overwrites what is already there.
         robot.clickOn("#download");
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> queue().size() == 3
-                && queue().get(2).state() == Transfer.State.DONE);
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> queue().size() == 3 && queue().get(2).state() == Transfer.State.DONE);
         assertThat(Files.mismatch(local, into.resolve("report 2026 (1).bin"))).isEqualTo(-1);
     }
 
@@ -192,14 +197,21 @@ class ClientPaneTest {
         TestServer.randomFile(album, "a.jpg", 100_000, 1);
         TestServer.randomFile(album.getParent(), "b.txt", 10, 2);
         robot.interact(() -> pane.upload(List.of(album.getParent())));
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> queue().size() == 2
-                && queue().stream().allMatch(t -> t.state() == Transfer.State.DONE));
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> row("album 照片") != null && !pane.files().loadingProperty().get());
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> queue().size() == 2 && queue().stream().allMatch(t -> t.state() == Transfer.State.DONE));
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> row("album 照片") != null && !pane.files().loadingProperty().get());
         // The table shows a new listing at its next layout pulse: wait for the cell before clicking it.
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> cellTexts(robot, "#files").contains("album 照片"));
         robot.doubleClickOn("album 照片");
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.files().path().equals("/album 照片")
-                && row("2026") != null && row("b.txt") != null);
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> pane.files().path().equals("/album 照片") && row("2026") != null && row("b.txt") != null);
         assertThat(row("2026").directory()).isTrue();
         robot.clickOn("#crumbRoot");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.files().path().equals("/"));
@@ -227,8 +239,11 @@ class ClientPaneTest {
         DialogPane again = waitForDialog(robot, "#newFolderDialog");
         robot.interact(() -> ((javafx.scene.control.TextField) again.lookup(".text-field")).setText("Final"));
         robot.clickOn(again.lookupButton(javafx.scene.control.ButtonType.OK));
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> pane.notifier().current() != null
-                && pane.notifier().current().level() == Notifier.Level.ERROR);
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> pane.notifier().current() != null
+                        && pane.notifier().current().level() == Notifier.Level.ERROR);
         assertThat(pane.notifier().current().text()).startsWith("Could not create folder Final: Conflict");
         assertThat(row("Final")).isNotNull();
     }
@@ -247,7 +262,10 @@ class ClientPaneTest {
         assertThat(dialog.getHeaderText()).isEqualTo("Delete \"doomed.txt\"?");
         robot.clickOn(dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL));
         robot.clickOn("#refresh");
-        waitFor(PATIENCE, TimeUnit.SECONDS, () -> !pane.files().loadingProperty().get());
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
+                () -> !pane.files().loadingProperty().get());
         assertThat(row("doomed.txt")).isNotNull();
 
         robot.interact(() -> table(robot).getSelectionModel().select(row("doomed.txt")));
@@ -316,7 +334,9 @@ class ClientPaneTest {
 
         robot.interact(() -> pane.transfers().speedLimitProperty().set(0));
         // A table cell shows a new state at its next layout pulse, not when the state changes: wait for Retry.
-        waitFor(PATIENCE, TimeUnit.SECONDS,
+        waitFor(
+                PATIENCE,
+                TimeUnit.SECONDS,
                 () -> onFx(() -> robot.lookup(".transfer-retry").tryQuery().isPresent()));
         robot.clickOn(".transfer-retry");
         waitFor(PATIENCE, TimeUnit.SECONDS, () -> t.state() == Transfer.State.DONE);
@@ -352,7 +372,9 @@ class ClientPaneTest {
 
     /** The listed entry called {@code name}, or null; read on the FX thread, which changes the list. */
     private RemoteEntry row(String name) {
-        return onFx(() -> pane.files().entries().stream().filter(e -> e.name().equals(name)).findFirst()
+        return onFx(() -> pane.files().entries().stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst()
                 .orElse(null));
     }
 
@@ -363,7 +385,8 @@ class ClientPaneTest {
 
     private static <T> T onFx(java.util.concurrent.Callable<T> read) {
         try {
-            return javafx.application.Platform.isFxApplicationThread() ? read.call()
+            return javafx.application.Platform.isFxApplicationThread()
+                    ? read.call()
                     : WaitForAsyncUtils.asyncFx(read).get(PATIENCE, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -373,12 +396,16 @@ class ClientPaneTest {
     private static List<String> labelTexts(FxRobot robot, String under) throws Exception {
         WaitForAsyncUtils.waitForFxEvents();
         return WaitForAsyncUtils.asyncFx(() -> robot.lookup(under).lookup(".label").queryAllAs(Label.class).stream()
-                .map(Label::getText).toList()).get();
+                        .map(Label::getText)
+                        .toList())
+                .get();
     }
 
     private static List<String> cellTexts(FxRobot robot, String under) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> robot.lookup(under).lookup(".table-cell").queryAll().stream()
-                .map(n -> ((javafx.scene.control.Labeled) n).getText()).filter(java.util.Objects::nonNull).toList())
+                        .map(n -> ((javafx.scene.control.Labeled) n).getText())
+                        .filter(java.util.Objects::nonNull)
+                        .toList())
                 .get();
     }
 

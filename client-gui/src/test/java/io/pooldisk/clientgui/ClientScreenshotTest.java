@@ -5,12 +5,10 @@ import static org.testfx.util.WaitForAsyncUtils.waitFor;
 import atlantafx.base.theme.PrimerLight;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import javafx.application.Application;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
@@ -82,16 +80,22 @@ class ClientScreenshotTest {
         Path done = TestServer.randomFile(local, "slides.pdf", 2_500_000, 5);
         Path big = TestServer.randomFile(local, "backup.tar", 200 * 1024 * 1024, 6);
         robot.interact(() -> pane.upload(List.of(done)));
-        waitFor(30, TimeUnit.SECONDS, () -> pane.transfers().transfers().size() == 1
-                && pane.transfers().transfers().get(0).state() == Transfer.State.DONE);
+        waitFor(
+                30,
+                TimeUnit.SECONDS,
+                () -> pane.transfers().transfers().size() == 1
+                        && pane.transfers().transfers().get(0).state() == Transfer.State.DONE);
         robot.interact(() -> {
             pane.transfers().speedLimitProperty().set(20L << 20);
             pane.upload(List.of(big));
         });
         Path dl = Files.createDirectories(tmp.resolve("dl"));
         robot.interact(() -> pane.transfers().download("/talk.mp4", dl.resolve("talk.mp4"), 9_437_184));
-        waitFor(60, TimeUnit.SECONDS, () -> pane.transfers().transfers().get(1).speedProperty().get() > 0
-                && pane.transfers().transfers().get(1).doneProperty().get() > 40_000_000);
+        waitFor(
+                60,
+                TimeUnit.SECONDS,
+                () -> pane.transfers().transfers().get(1).speedProperty().get() > 0
+                        && pane.transfers().transfers().get(1).doneProperty().get() > 40_000_000);
         robot.interact(() -> pane.notifier().info("Uploaded slides.pdf: stored and verified"));
         WaitForAsyncUtils.waitForFxEvents();
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import java.util.prefs.Preferences;
-
 import org.junit.jupiter.api.Test;
 
 class FormatsAndRecentsTest {
@@ -29,7 +28,8 @@ class FormatsAndRecentsTest {
         assertThat(Formats.parent("/a/b")).isEqualTo("/a");
         assertThat(Formats.parent("/a")).isEqualTo("/");
         assertThat(Formats.name("/a/b.txt")).isEqualTo("b.txt");
-        assertThat(Formats.freeName("b.txt", Set.of("b.txt", "b (1).txt")::contains)).isEqualTo("b (2).txt");
+        assertThat(Formats.freeName("b.txt", Set.of("b.txt", "b (1).txt")::contains))
+                .isEqualTo("b (2).txt");
         assertThat(Formats.freeName("folder", Set.of("folder")::contains)).isEqualTo("folder (1)");
     }
 
@@ -45,7 +45,8 @@ class FormatsAndRecentsTest {
             assertThat(recents.list()).hasSize(RecentServers.KEEP);
             assertThat(recents.list().get(0).host()).isEqualTo("host5");
             assertThat(recents.list().get(1).host()).isEqualTo("host9");
-            assertThat(recents.list().stream().filter(s -> s.host().equals("host5"))).hasSize(1);
+            assertThat(recents.list().stream().filter(s -> s.host().equals("host5")))
+                    .hasSize(1);
             assertThat(node.keys()).allMatch(k -> k.startsWith("recent."));
             assertThat(new RecentServers(node).list().get(0).label()).isEqualTo("ann@host5:8080");
         } finally {

@@ -1,11 +1,11 @@
 package io.pooldisk.clientgui;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The client's models hold state and properties only (javafx.beans, javafx.collections), never a node: they test
@@ -18,8 +18,11 @@ class ModelLayeringTest {
 
     @ArchTest
     static final ArchRule modelsDoNotTouchTheScene = noClasses()
-            .that().haveNameMatching("io\\.pooldisk\\.clientgui\\.(\\w+Model|ClientSession|TransferQueue|Transfer)"
-                    + "(\\$.*)?")
-            .should().dependOnClassesThat().resideInAPackage("javafx.scene..")
+            .that()
+            .haveNameMatching(
+                    "io\\.pooldisk\\.clientgui\\.(\\w+Model|ClientSession|TransferQueue|Transfer)" + "(\\$.*)?")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("javafx.scene..")
             .because("a model that holds no node tests without an FX thread; the views build the scene");
 }

@@ -9,14 +9,11 @@ import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.SessionInfo;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,12 +71,16 @@ class SessionModelTest {
         AtomicBoolean answered = new AtomicBoolean();
         echo.send("still there", answered::set);
         await().atMost(PATIENCE).until(answered::get);
-        assertThat(echo.lines()).singleElement().satisfies(l -> assertThat(l.reply().text()).isEqualTo("STILL THERE"));
+        assertThat(echo.lines())
+                .singleElement()
+                .satisfies(l -> assertThat(l.reply().text()).isEqualTo("STILL THERE"));
         assertThat(session.statusProperty().get()).contains("reconnected");
         assertThat(session.state()).isEqualTo(ClientSession.State.CONNECTED);
         assertThat(files.entries()).extracting(e -> e.name()).containsExactly("kept");
-        assertThat(notifier.current()).as("no error shown").satisfiesAnyOf(
-                n -> assertThat(n).isNull(), n -> assertThat(n.level()).isEqualTo(Notifier.Level.INFO));
+        assertThat(notifier.current())
+                .as("no error shown")
+                .satisfiesAnyOf(
+                        n -> assertThat(n).isNull(), n -> assertThat(n.level()).isEqualTo(Notifier.Level.INFO));
     }
 
     @Test
@@ -88,9 +89,14 @@ class SessionModelTest {
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add(TestServer.USER, TestServer.PASSWORD.toCharArray(), 0);
         }
-        try (PoolServer busy = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .workers(1).maxSessions(1).dataDir(data).grace(Duration.ofSeconds(5)).build());
-             DiskClient hog = DiskClient.connect("127.0.0.1", busy.address().getPort())) {
+        try (PoolServer busy = PoolServer.start(PoolConfig.builder()
+                        .bind(new InetSocketAddress("127.0.0.1", 0))
+                        .workers(1)
+                        .maxSessions(1)
+                        .dataDir(data)
+                        .grace(Duration.ofSeconds(5))
+                        .build());
+                DiskClient hog = DiskClient.connect("127.0.0.1", busy.address().getPort())) {
             hog.echo("I am the only one");
             connect(busy.address().getPort());
             // The notice is the last change a failed connect makes; the status and state are in place before it.

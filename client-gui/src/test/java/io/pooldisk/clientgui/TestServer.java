@@ -5,7 +5,6 @@ import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +27,12 @@ final class TestServer implements AutoCloseable {
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add(USER, PASSWORD.toCharArray(), 0);
         }
-        server = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0)).workers(2)
-                .dataDir(data).grace(Duration.ofSeconds(5)).build());
+        server = PoolServer.start(PoolConfig.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .workers(2)
+                .dataDir(data)
+                .grace(Duration.ofSeconds(5))
+                .build());
     }
 
     int port() {
@@ -42,7 +45,9 @@ final class TestServer implements AutoCloseable {
 
     /** The worker busy with an upload now, or null. */
     WorkerInfo uploadingWorker() {
-        return server.snapshot().workers().stream().filter(w -> w.command().startsWith("PUT ")).findFirst()
+        return server.snapshot().workers().stream()
+                .filter(w -> w.command().startsWith("PUT "))
+                .findFirst()
                 .orElse(null);
     }
 

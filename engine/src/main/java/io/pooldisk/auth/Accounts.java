@@ -4,7 +4,6 @@ import io.pooldisk.disk.Database;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +25,7 @@ public final class Accounts {
         return new Accounts(store.database());
     }
 
-    public record UserInfo(String name, long quotaBytes, long usedBytes, Instant created) {
-    }
+    public record UserInfo(String name, long quotaBytes, long usedBytes, Instant created) {}
 
     /** Adds a user; a quota of 0 is unlimited. 409 when the name is taken. */
     public void add(String user, char[] password, long quotaBytes) throws DiskException {
@@ -35,9 +33,16 @@ public final class Accounts {
         checkQuota(quotaBytes);
         Credentials c = newCredentials(password);
         long now = Instant.now().toEpochMilli();
-        int added = db.write(tx -> tx.update("INSERT INTO users (name, salt, iterations, stored_key, server_key, "
-                + "quota, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", user, c.salt(),
-                c.iterations(), c.storedKey(), c.serverKey(), quotaBytes, now));
+        int added = db.write(tx -> tx.update(
+                "INSERT INTO users (name, salt, iterations, stored_key, server_key, "
+                        + "quota, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                user,
+                c.salt(),
+                c.iterations(),
+                c.storedKey(),
+                c.serverKey(),
+                quotaBytes,
+                now));
         if (added == 0) {
             throw new DiskException(ReplyCode.CONFLICT, "user " + user + " exists");
         }
@@ -45,8 +50,14 @@ public final class Accounts {
 
     public void setPassword(String user, char[] password) throws DiskException {
         Credentials c = newCredentials(password);
-        updateUser(user, "UPDATE users SET salt = ?, iterations = ?, stored_key = ?, server_key = ? WHERE name = ?",
-                c.salt(), c.iterations(), c.storedKey(), c.serverKey(), user);
+        updateUser(
+                user,
+                "UPDATE users SET salt = ?, iterations = ?, stored_key = ?, server_key = ? WHERE name = ?",
+                c.salt(),
+                c.iterations(),
+                c.storedKey(),
+                c.serverKey(),
+                user);
     }
 
     public void setQuota(String user, long quotaBytes) throws DiskException {
@@ -60,9 +71,11 @@ public final class Accounts {
     }
 
     public List<UserInfo> list() throws DiskException {
-        return db.read(tx -> tx.list("SELECT name, quota, created, (SELECT COALESCE(SUM(size), 0) FROM entries "
-                + "WHERE owner = users.name AND is_dir = 0) FROM users ORDER BY name", rs -> new UserInfo(
-                rs.getString(1), rs.getLong(2), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(3)))));
+        return db.read(tx -> tx.list(
+                "SELECT name, quota, created, (SELECT COALESCE(SUM(size), 0) FROM entries "
+                        + "WHERE owner = users.name AND is_dir = 0) FROM users ORDER BY name",
+                rs -> new UserInfo(
+                        rs.getString(1), rs.getLong(2), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(3)))));
     }
 
     /** Failed logins per client address, counted in the database so every worker process sees them. */
@@ -75,19 +88,26 @@ public final class Accounts {
     }
 
     /** What SCRAM checks a login against: the user's credentials, or a fake verifier; {@code known}: the real ones. */
-    record Verifier(Credentials credentials, boolean known) {
-    }
+    record Verifier(Credentials credentials, boolean known) {}
 
     /**
      * The user's credentials, or {@code fake} for a name without any. One query that returns one row, whose columns
      * are read the same way either way: the lookup takes as long for an unknown name as for a known one.
      */
     Verifier verifier(String user, Credentials fake) throws DiskException {
-        return db.read(tx -> tx.one("SELECT COALESCE(u.salt, ?), COALESCE(u.iterations, ?), COALESCE(u.stored_key, ?), "
-                + "COALESCE(u.server_key, ?), u.name IS NOT NULL FROM (SELECT ? AS name) AS q "
-                + "LEFT JOIN users AS u ON u.name = q.name", rs -> new Verifier(new Credentials(rs.getBytes(1),
-                rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), rs.getBoolean(5)), fake.salt(), fake.iterations(),
-                fake.storedKey(), fake.serverKey(), user)).orElseThrow();
+        return db.read(tx -> tx.one(
+                        "SELECT COALESCE(u.salt, ?), COALESCE(u.iterations, ?), COALESCE(u.stored_key, ?), "
+                                + "COALESCE(u.server_key, ?), u.name IS NOT NULL FROM (SELECT ? AS name) AS q "
+                                + "LEFT JOIN users AS u ON u.name = q.name",
+                        rs -> new Verifier(
+                                new Credentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)),
+                                rs.getBoolean(5)),
+                        fake.salt(),
+                        fake.iterations(),
+                        fake.storedKey(),
+                        fake.serverKey(),
+                        user))
+                .orElseThrow();
     }
 
     /** A random key kept in the database, the same for every worker process. */

@@ -22,13 +22,17 @@ record Credentials(byte[] salt, int iterations, byte[] storedKey, byte[] serverK
         }
         byte[] salted;
         try {
-            salted = ScramFunctions.saltedPassword(MECHANISM, StringPreparation.SASL_PREPARATION, password, salt,
-                    iterations);
+            salted = ScramFunctions.saltedPassword(
+                    MECHANISM, StringPreparation.SASL_PREPARATION, password, salt, iterations);
         } catch (IllegalArgumentException e) {
-            throw new DiskException(ReplyCode.BAD_REQUEST, "the password has characters SASLprep refuses "
-                    + "(control or unassigned characters)");
+            throw new DiskException(
+                    ReplyCode.BAD_REQUEST,
+                    "the password has characters SASLprep refuses " + "(control or unassigned characters)");
         }
-        return new Credentials(salt, iterations, ScramFunctions.storedKey(MECHANISM,
-                ScramFunctions.clientKey(MECHANISM, salted)), ScramFunctions.serverKey(MECHANISM, salted));
+        return new Credentials(
+                salt,
+                iterations,
+                ScramFunctions.storedKey(MECHANISM, ScramFunctions.clientKey(MECHANISM, salted)),
+                ScramFunctions.serverKey(MECHANISM, salted));
     }
 }

@@ -3,7 +3,6 @@ package io.pooldisk.auth;
 import io.pooldisk.disk.Database;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,12 +33,13 @@ public final class LoginThrottle {
     /** 429, with the seconds left, while the address is banned. */
     public void check(String address) throws DiskException {
         long now = clock.millis();
-        Optional<Long> until = db.read(tx -> tx.one("SELECT banned_until FROM login_failures WHERE address = ?",
-                rs -> rs.getLong(1), address));
+        Optional<Long> until = db.read(tx ->
+                tx.one("SELECT banned_until FROM login_failures WHERE address = ?", rs -> rs.getLong(1), address));
         if (until.isPresent() && until.get() > now) {
             long seconds = (until.get() - now + 999) / 1000;
-            throw new DiskException(ReplyCode.TOO_MANY_REQUESTS, "too many failed logins from " + address
-                    + ": try again in " + seconds + " s");
+            throw new DiskException(
+                    ReplyCode.TOO_MANY_REQUESTS,
+                    "too many failed logins from " + address + ": try again in " + seconds + " s");
         }
     }
 
@@ -47,20 +47,30 @@ public final class LoginThrottle {
         long now = clock.millis();
         try {
             db.write(tx -> {
-                tx.update("DELETE FROM login_failures WHERE since < ? AND banned_until < ?", now - window.toMillis(),
+                tx.update(
+                        "DELETE FROM login_failures WHERE since < ? AND banned_until < ?",
+                        now - window.toMillis(),
                         now);
-                Optional<Record> row = tx.one("SELECT failures, banned_until FROM login_failures WHERE address = ?",
-                        rs -> new Record(rs.getInt(1), rs.getLong(2)), address);
+                Optional<Record> row = tx.one(
+                        "SELECT failures, banned_until FROM login_failures WHERE address = ?",
+                        rs -> new Record(rs.getInt(1), rs.getLong(2)),
+                        address);
                 if (row.isEmpty()) {
-                    tx.update("INSERT INTO login_failures (address, failures, since, banned_until) "
-                            + "VALUES (?, 0, ?, 0)", address, now);
+                    tx.update(
+                            "INSERT INTO login_failures (address, failures, since, banned_until) "
+                                    + "VALUES (?, 0, ?, 0)",
+                            address,
+                            now);
                 } else if (row.get().bannedUntil() > now) {
                     return null; // banned already: the ban runs its course
                 }
                 int failures = row.map(Record::failures).orElse(0) + 1;
                 if (failures >= maxFailures) {
-                    tx.update("UPDATE login_failures SET failures = 0, since = ?, banned_until = ? WHERE address = ?",
-                            now, now + banFor.toMillis(), address);
+                    tx.update(
+                            "UPDATE login_failures SET failures = 0, since = ?, banned_until = ? WHERE address = ?",
+                            now,
+                            now + banFor.toMillis(),
+                            address);
                 } else {
                     tx.update("UPDATE login_failures SET failures = ? WHERE address = ?", failures, address);
                 }
@@ -71,8 +81,7 @@ public final class LoginThrottle {
         }
     }
 
-    private record Record(int failures, long bannedUntil) {
-    }
+    private record Record(int failures, long bannedUntil) {}
 
     public void succeeded(String address) {
         try {

@@ -7,7 +7,6 @@ import com.ongres.stringprep.Profile;
 import com.ongres.stringprep.Stringprep;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -32,6 +31,7 @@ public final class ScramServer {
     public static final int MAX_CLIENT_FIRST = 1024;
     /** The longest client nonce taken, in characters (RFC 5802 sets none; clients send 18 to 32 or so). */
     public static final int MAX_NONCE = 256;
+
     private static final String FAILED = "authentication failed";
     private static final int NONCE_LENGTH = 24;
     private static final Profile SASL_PREP = Stringprep.getProvider("SASLprep");
@@ -44,18 +44,19 @@ public final class ScramServer {
         this.accounts = accounts;
     }
 
-    public record First(String serverFirstMessage, String state) {
-    }
+    public record First(String serverFirstMessage, String state) {}
 
-    public record Success(String user, String serverFinalMessage) {
-    }
+    public record Success(String user, String serverFinalMessage) {}
 
     /** Answers a client-first-message with the user's salt and iteration count and a nonce. 400 when malformed. */
     public First first(String clientFirstMessage) throws DiskException {
         ClientFirst cf = ClientFirst.parse(clientFirstMessage);
         Credentials c = lookup(cf.user()).credentials();
-        ServerFirstMessage sf = new ServerFirstMessage(cf.nonce(), ScramFunctions.nonce(NONCE_LENGTH, random),
-                Base64.getEncoder().encodeToString(c.salt()), c.iterations());
+        ServerFirstMessage sf = new ServerFirstMessage(
+                cf.nonce(),
+                ScramFunctions.nonce(NONCE_LENGTH, random),
+                Base64.getEncoder().encodeToString(c.salt()),
+                c.iterations());
         String serverFirst = sf.toString();
         return new First(serverFirst, encode(clientFirstMessage) + "." + encode(serverFirst));
     }
@@ -79,7 +80,9 @@ public final class ScramServer {
         String authMessage = cf.bare() + "," + serverFirst + "," + cl.withoutProof();
         boolean valid = cl.proof().length == c.storedKey().length
                 && ScramFunctions.verifyClientProof(Credentials.MECHANISM, cl.proof(), c.storedKey(), authMessage);
-        if (!valid || !user.known() || !cl.channelBinding().equals(encode(cf.gs2Header()))
+        if (!valid
+                || !user.known()
+                || !cl.channelBinding().equals(encode(cf.gs2Header()))
                 || !cl.nonce().equals(expectedNonce)) {
             throw new DiskException(ReplyCode.UNAUTHORIZED, FAILED);
         }
@@ -97,8 +100,13 @@ public final class ScramServer {
             secret = accounts.serverSecret();
         }
         byte[] salt = Arrays.copyOf(hmac(secret, "salt", user), Credentials.SALT_BYTES);
-        return accounts.verifier(user, new Credentials(salt, Credentials.ITERATIONS, hmac(secret, "stored-key", user),
-                hmac(secret, "server-key", user)));
+        return accounts.verifier(
+                user,
+                new Credentials(
+                        salt,
+                        Credentials.ITERATIONS,
+                        hmac(secret, "stored-key", user),
+                        hmac(secret, "server-key", user)));
     }
 
     private static byte[] hmac(byte[] key, String purpose, String user) {
@@ -189,7 +197,9 @@ public final class ScramServer {
 
         static ClientFinal parse(String message) throws DiskException {
             String[] attrs = message == null ? new String[0] : message.split(",", -1);
-            if (attrs.length != 3 || !attrs[0].startsWith("c=") || !attrs[1].startsWith("r=")
+            if (attrs.length != 3
+                    || !attrs[0].startsWith("c=")
+                    || !attrs[1].startsWith("r=")
                     || !attrs[2].startsWith("p=")) {
                 throw bad("malformed SCRAM client-final-message: expected c=...,r=...,p=...");
             }
@@ -199,7 +209,10 @@ public final class ScramServer {
             } catch (IllegalArgumentException e) {
                 throw bad("malformed SCRAM client-final-message: the proof is not base64");
             }
-            return new ClientFinal(attrs[0].substring(2), attrs[1].substring(2), proof,
+            return new ClientFinal(
+                    attrs[0].substring(2),
+                    attrs[1].substring(2),
+                    proof,
                     message.substring(0, message.lastIndexOf(",p=")));
         }
     }

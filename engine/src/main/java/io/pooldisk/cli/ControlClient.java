@@ -1,7 +1,6 @@
 package io.pooldisk.cli;
 
 import io.pooldisk.pool.DataDirs;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,8 +13,7 @@ import java.nio.file.Path;
 /** One request to a running server's control socket ({@code control.sock} in its data directory), one answer. */
 final class ControlClient {
 
-    private ControlClient() {
-    }
+    private ControlClient() {}
 
     /** The data directory an option names, or the default one. */
     static Path dataDir(Path option) {

@@ -1,11 +1,10 @@
 package io.pooldisk.cli;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Reads durations as people write them: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, or plain seconds. */
 final class Durations implements ITypeConverter<Duration> {

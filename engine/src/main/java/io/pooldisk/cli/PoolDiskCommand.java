@@ -1,15 +1,24 @@
 package io.pooldisk.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
-
 /** The {@code pooldisk} command: serve, client, status, resize, user, and the internal worker entry. */
-@Command(name = "pooldisk", mixinStandardHelpOptions = true, versionProvider = PoolDiskCommand.Version.class,
+@Command(
+        name = "pooldisk",
+        mixinStandardHelpOptions = true,
+        versionProvider = PoolDiskCommand.Version.class,
         description = "PoolDisk: a network disk served by a prefork process pool.",
-        subcommands = {ServeCommand.class, ClientCommand.class, StatusCommand.class, ResizeCommand.class,
-                UserCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            ClientCommand.class,
+            StatusCommand.class,
+            ResizeCommand.class,
+            UserCommand.class,
+            WorkerCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class PoolDiskCommand {
 
     /** Exit code for a command line that cannot be run as written. */

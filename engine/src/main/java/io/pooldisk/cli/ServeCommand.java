@@ -8,13 +8,6 @@ import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
 import io.pooldisk.unix.Native;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,80 +17,138 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /** {@code pooldisk serve}: the seed's {@code server [hostname] [service] [worker number]}, with names. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the server headless: a master process and a pool of worker processes.",
-                "SIGTERM or SIGINT stops it gracefully; a second one stops it at once."},
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the server headless: a master process and a pool of worker processes.",
+            "SIGTERM or SIGINT stops it gracefully; a second one stops it at once."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped normally", "1:could not start or run (port in use, data directory in use,"
-                + " workers failing to start)", "2:bad command line (unknown option, bad value, unresolvable host)"})
+        exitCodeList = {
+            "0:stopped normally",
+            "1:could not start or run (port in use, data directory in use," + " workers failing to start)",
+            "2:bad command line (unknown option, bad value, unresolvable host)"
+        })
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Host name or IPv4/IPv6 address to listen on "
-            + "(resolved as getaddrinfo does; the first address is used). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            description = "Host name or IPv4/IPv6 address to listen on "
+                    + "(resolved as getaddrinfo does; the first address is used). Default: ${DEFAULT-VALUE}.")
     String host = "127.0.0.1";
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port number or service name (as in /etc/services)."
-            + " 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port number or service name (as in /etc/services)."
+                    + " 0 picks a free port. Default: ${DEFAULT-VALUE}.")
     String port = "8080";
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker processes (1-256). Default: ${DEFAULT-VALUE}.")
     int workers = 5;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or "
-            + "~/.local/share/pooldisk.")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or " + "~/.local/share/pooldisk.")
     Path data;
 
-    @Option(names = "--max-pending", paramLabel = "N", description = "Sessions with a command that may wait for a "
-            + "worker at once; past it the next gets ERR 503 (0: no limit but --max-sessions; a waiting session costs "
-            + "no more than a parked one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-pending",
+            paramLabel = "N",
+            description =
+                    "Sessions with a command that may wait for a worker at once; past it the next gets ERR 503 (0: no "
+                            + "limit but --max-sessions; a waiting session costs no more than a parked one). Default: "
+                            + "${DEFAULT-VALUE}.")
     int maxPending = 0;
 
-    @Option(names = "--queue-timeout", paramLabel = "TIME", converter = Durations.class, description = "How long a "
-            + "session with a command may wait for a worker before ERR 503. Default: 10s.")
+    @Option(
+            names = "--queue-timeout",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "How long a " + "session with a command may wait for a worker before ERR 503. Default: 10s.")
     Duration queueTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--request-timeout", paramLabel = "TIME", converter = Durations.class, description = "A worker "
-            + "making no progress in one command this long is killed; a request line that takes this long to arrive, "
-            + "or a transfer whose client moves nothing this long, is ended (0: never). Default: 60s.")
+    @Option(
+            names = "--request-timeout",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "A worker making no progress in one command this long is killed; a request line "
+                    + "that takes this long to arrive, or a transfer whose client moves nothing this "
+                    + "long, is ended (0: never). Default: 60s.")
     Duration requestTimeout = Duration.ofSeconds(60);
 
-    @Option(names = "--max-requests", paramLabel = "N", description = "Recycle a worker after this many commands "
-            + "(0: never). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-requests",
+            paramLabel = "N",
+            description = "Recycle a worker after this many commands " + "(0: never). Default: ${DEFAULT-VALUE}.")
     int maxRequests = 0;
 
-    @Option(names = "--max-requests-jitter", paramLabel = "N", description = "Add up to N at random to each "
-            + "worker's --max-requests, so they do not recycle together. Default: a tenth of --max-requests.")
+    @Option(
+            names = "--max-requests-jitter",
+            paramLabel = "N",
+            description = "Add up to N at random to each "
+                    + "worker's --max-requests, so they do not recycle together. Default: a tenth of --max-requests.")
     Integer maxRequestsJitter;
 
-    @Option(names = "--grace", paramLabel = "TIME", converter = Durations.class, description = "On a graceful stop, "
-            + "how long commands in flight may take before workers are killed. Default: 10s.")
+    @Option(
+            names = "--grace",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "On a graceful stop, "
+                    + "how long commands in flight may take before workers are killed. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
-    @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Durations.class, description = "Close "
-            + "sessions idle this long (0: never). Default: 5m.")
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "Close " + "sessions idle this long (0: never). Default: 5m.")
     Duration idleTimeout = Duration.ofMinutes(5);
 
-    @Option(names = "--linger", paramLabel = "TIME", converter = Durations.class, description = "How long a worker "
-            + "may wait for its client (the next command, a transfer's socket) before handing the session back to the "
-            + "master; it hands it back at once when another session needs a worker (0: never wait). Default: 50ms.")
+    @Option(
+            names = "--linger",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "How long a worker may wait for its client (the next command, a transfer's socket) before "
+                    + "handing the session back to the master; it hands it back at once when another session "
+                    + "needs a worker (0: never wait). Default: 50ms.")
     Duration linger = Duration.ofMillis(50);
 
-    @Option(names = "--max-sessions", paramLabel = "N", description = "Open sessions allowed at once. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-sessions",
+            paramLabel = "N",
+            description = "Open sessions allowed at once. " + "Default: ${DEFAULT-VALUE}.")
     int maxSessions = 10_000;
 
-    @Option(names = "--upload-ttl", paramLabel = "TIME", converter = Durations.class, description = "Unfinished "
-            + "uploads untouched this long are deleted; until then each counts against its user's quota with its "
-            + "full size. Default: 24h.")
+    @Option(
+            names = "--upload-ttl",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description =
+                    "Unfinished uploads untouched this long are deleted; until then each counts against its user's "
+                            + "quota with its full size. Default: 24h.")
     Duration uploadTtl = Duration.ofHours(24);
 
-    @Option(names = "--login-max-failures", paramLabel = "N", description = "Failed logins allowed from one address "
-            + "within --login-window before it is refused for --login-ban. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--login-max-failures",
+            paramLabel = "N",
+            description = "Failed logins allowed from one address "
+                    + "within --login-window before it is refused for --login-ban. Default: ${DEFAULT-VALUE}.")
     int loginMaxFailures = 5;
 
     @Option(names = "--login-window", paramLabel = "TIME", converter = Durations.class, description = "Default: 1m.")
@@ -106,15 +157,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--login-ban", paramLabel = "TIME", converter = Durations.class, description = "Default: 5m.")
     Duration loginBan = Duration.ofMinutes(5);
 
-    @Option(names = "--instant-upload", paramLabel = "own|all|off", converter = InstantUploads.class,
-            description = "Which uploads may be instant (秒传): the client proves it holds the whole content (an "
-            + "HMAC-SHA256 keyed by a fresh nonce) instead of sending bytes the server already stores. own: content "
-            + "the same user stores already. all: content any user stores; saves more, but tells anyone who knows a "
-            + "file's SHA-256 and size that someone here holds it. off: every upload sends its bytes. Content is "
-            + "stored once whichever is chosen. Default: own.")
+    @Option(
+            names = "--instant-upload",
+            paramLabel = "own|all|off",
+            converter = InstantUploads.class,
+            description = "Which uploads may be instant (秒传): the client proves it holds the whole content "
+                    + "(an HMAC-SHA256 keyed by a fresh nonce) instead of sending bytes the server "
+                    + "already stores. own: content the same user stores already. all: content any user "
+                    + "stores; saves more, but tells anyone who knows a file's SHA-256 and size that "
+                    + "someone here holds it. off: every upload sends its bytes. Content is stored once "
+                    + "whichever is chosen. Default: own.")
     InstantUploadPolicy instantUpload = InstantUploadPolicy.OWN;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log every hand-off, command and session too.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log every hand-off, command and session too.")
     boolean verbose;
 
     @Override
@@ -148,7 +205,8 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         installSignalHandlers(server);
-        String pids = server.snapshot().workers().stream().map(w -> Integer.toString(w.pid()))
+        String pids = server.snapshot().workers().stream()
+                .map(w -> Integer.toString(w.pid()))
                 .collect(Collectors.joining(" "));
         PrintWriter out = spec.commandLine().getOut();
         out.println("PoolDisk listening on " + server.snapshot().listenAddress() + " with " + config.workers()
@@ -167,12 +225,14 @@ final class ServeCommand implements Callable<Integer> {
     PoolConfig config() {
         CommandLine cl = spec.commandLine();
         if (workers < 1 || workers > PoolConfig.MAX_WORKERS) {
-            throw new CommandLine.ParameterException(cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS
-                    + ", not " + workers);
+            throw new CommandLine.ParameterException(
+                    cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS + ", not " + workers);
         }
         if (maxPending < 0 || maxRequests < 0 || maxSessions < 1 || loginMaxFailures < 1) {
-            throw new CommandLine.ParameterException(cl, "--max-pending and --max-requests must not be negative, "
-                    + "--max-sessions and --login-max-failures must be at least 1");
+            throw new CommandLine.ParameterException(
+                    cl,
+                    "--max-pending and --max-requests must not be negative, "
+                            + "--max-sessions and --login-max-failures must be at least 1");
         }
         int jitter = maxRequestsJitter != null ? maxRequestsJitter : maxRequests / 10;
         return PoolConfig.builder()
@@ -198,8 +258,8 @@ final class ServeCommand implements Callable<Integer> {
 
     static InetAddress resolveHost(CommandLine cl, String host) {
         try {
-            return InetAddress.getByName(host.startsWith("[") && host.endsWith("]")
-                    ? host.substring(1, host.length() - 1) : host);
+            return InetAddress.getByName(
+                    host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
         } catch (UnknownHostException e) {
             throw new CommandLine.ParameterException(cl, "cannot resolve host '" + host + "'");
         }
@@ -214,8 +274,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         int byName = port.matches("[A-Za-z][A-Za-z0-9._-]*") ? Native.servicePort(port) : -1;
         if (byName < 0) {
-            throw new CommandLine.ParameterException(cl, "'" + port + "' is neither a port number (0-65535) nor a "
-                    + "known service name");
+            throw new CommandLine.ParameterException(
+                    cl, "'" + port + "' is neither a port number (0-65535) nor a " + "known service name");
         }
         return byName;
     }

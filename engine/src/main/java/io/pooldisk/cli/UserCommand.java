@@ -6,15 +6,6 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.protocol.ReplyCode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
-
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -31,18 +22,34 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code pooldisk user}: the accounts of a data directory. Works beside a running server. */
-@Command(name = "user", mixinStandardHelpOptions = true,
+@Command(
+        name = "user",
+        mixinStandardHelpOptions = true,
         description = "Manage the users of a data directory (also while a server runs on it).",
-        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
-                UserCommand.ListUsers.class})
+        subcommands = {
+            UserCommand.Add.class,
+            UserCommand.Passwd.class,
+            UserCommand.Del.class,
+            UserCommand.ListUsers.class
+        })
 final class UserCommand {
 
     /** {@code --data}, on every subcommand. */
     static final class DataDirOption {
-        @Option(names = "--data", paramLabel = "DIR", description = "Data directory. Default: $XDG_DATA_HOME/pooldisk "
-                + "or ~/.local/share/pooldisk.")
+        @Option(
+                names = "--data",
+                paramLabel = "DIR",
+                description = "Data directory. Default: $XDG_DATA_HOME/pooldisk " + "or ~/.local/share/pooldisk.")
         Path data;
 
         Path dir() {
@@ -77,18 +84,27 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user. Asks for the password twice "
-            + "(without echo) unless --password-stdin is given.", exitCodeListHeading = "%nExit codes:%n",
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Add a user. Asks for the password twice " + "(without echo) unless --password-stdin is given.",
+            exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:added", "1:refused (user exists, bad name or password)", "2:bad command line"})
     static final class Add extends Action {
 
-        @Parameters(paramLabel = "NAME", description = "1-64 letters, digits, '.', '_' or '-'; not starting with "
-                + "'.' or '-'.")
+        @Parameters(
+                paramLabel = "NAME",
+                description = "1-64 letters, digits, '.', '_' or '-'; not starting with " + "'.' or '-'.")
         String name;
 
-        @Option(names = "--quota", paramLabel = "SIZE", converter = Sizes.class, description = "Storage allowed: "
-                + "bytes, or with K, M, G, T (powers of 1024; KiB... too) or KB, MB, GB, TB (powers of 1000). "
-                + "0 is unlimited. Default: 0.")
+        @Option(
+                names = "--quota",
+                paramLabel = "SIZE",
+                converter = Sizes.class,
+                description = "Storage allowed: "
+                        + "bytes, or with K, M, G, T (powers of 1024; KiB... too) or KB, MB, GB, TB (powers of 1000). "
+                        + "0 is unlimited. Default: 0.")
         long quota;
 
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
@@ -109,7 +125,10 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a user's password.",
+    @Command(
+            name = "passwd",
+            mixinStandardHelpOptions = true,
+            description = "Set a user's password.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:changed", "1:refused (no such user, bad password)", "2:bad command line"})
     static final class Passwd extends Action {
@@ -135,7 +154,10 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "del", mixinStandardHelpOptions = true, description = "Delete a user and all their files.",
+    @Command(
+            name = "del",
+            mixinStandardHelpOptions = true,
+            description = "Delete a user and all their files.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:deleted", "1:no such user", "2:bad command line"})
     static final class Del extends Action {
@@ -150,19 +172,25 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users: quota, space used, "
-            + "when added.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the users: quota, space used, " + "when added.")
     static final class ListUsers extends Action {
 
-        private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-                .withZone(ZoneId.systemDefault());
+        private static final DateTimeFormatter CREATED =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
         @Override
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             out.printf("%-24s %12s %12s  %s%n", "NAME", "QUOTA", "USED", "ADDED");
             for (Accounts.UserInfo u : accounts.list()) {
-                out.printf("%-24s %12s %12s  %s%n", u.name(), Sizes.quota(u.quotaBytes()),
-                        ByteSizes.human(u.usedBytes()), CREATED.format(u.created()));
+                out.printf(
+                        "%-24s %12s %12s  %s%n",
+                        u.name(),
+                        Sizes.quota(u.quotaBytes()),
+                        ByteSizes.human(u.usedBytes()),
+                        CREATED.format(u.created()));
             }
         }
     }
@@ -170,8 +198,7 @@ final class UserCommand {
     /** Passwords from standard input or from the terminal, never from the command line (it shows in ps). */
     static final class Passwords {
 
-        private Passwords() {
-        }
+        private Passwords() {}
 
         static char[] read(boolean fromStdin, String user) throws DiskException {
             return fromStdin ? fromStdin() : fromTerminal(user);
@@ -192,8 +219,8 @@ final class UserCommand {
         private static char[] fromTerminal(String user) throws DiskException {
             Console console = System.console();
             if (console == null) {
-                throw new DiskException(ReplyCode.BAD_REQUEST, "no terminal to ask for the password on: "
-                        + "use --password-stdin");
+                throw new DiskException(
+                        ReplyCode.BAD_REQUEST, "no terminal to ask for the password on: " + "use --password-stdin");
             }
             char[] first = console.readPassword("Password for %s: ", user);
             char[] again = first == null ? null : console.readPassword("Again: ");
@@ -213,8 +240,8 @@ final class UserCommand {
     /** Reads sizes as people write them: 500M, 2G, 10GiB, 1.5T, 100MB, or plain bytes. */
     static final class Sizes implements ITypeConverter<Long> {
 
-        private static final Pattern FORM = Pattern.compile("(\\d{1,19}(?:\\.\\d{1,9})?)\\s*(?:([KMGTP])(iB|B)?|B)?",
-                Pattern.CASE_INSENSITIVE);
+        private static final Pattern FORM =
+                Pattern.compile("(\\d{1,19}(?:\\.\\d{1,9})?)\\s*(?:([KMGTP])(iB|B)?|B)?", Pattern.CASE_INSENSITIVE);
         private static final String UNITS = "KMGTP";
 
         @Override

@@ -7,8 +7,7 @@ public final class ByteSizes {
 
     private static final String UNITS = "KMGTPE";
 
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     /** Powers of 1024 with one decimal above bytes: 0 B, 1023 B, 1.5 KiB, 2.9 MiB. */
     public static String human(long bytes) {

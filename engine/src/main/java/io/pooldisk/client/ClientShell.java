@@ -3,12 +3,11 @@ package io.pooldisk.client;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -35,8 +34,8 @@ public final class ClientShell {
             Quote names with spaces: put "my file.txt" "/docs/my file.txt\"""";
 
     private static final int TRANSFER_ATTEMPTS = 4;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final Connector connector;
     private final PrintStream out;
@@ -107,8 +106,12 @@ public final class ClientShell {
     }
 
     private void print(RemoteEntry e, boolean withHash) {
-        out.printf("%s %10s  %s  %s%s%n", e.directory() ? "d" : "-", e.directory() ? "" : e.size(),
-                TIME.format(e.modified()), e.name() + (e.directory() ? "/" : ""),
+        out.printf(
+                "%s %10s  %s  %s%s%n",
+                e.directory() ? "d" : "-",
+                e.directory() ? "" : e.size(),
+                TIME.format(e.modified()),
+                e.name() + (e.directory() ? "/" : ""),
                 withHash && !e.directory() ? "  sha256:" + e.sha256() : "");
     }
 
@@ -119,14 +122,18 @@ public final class ClientShell {
 
     private void echo(String text) throws IOException {
         EchoReply r = client.echo(text);
-        out.printf("%s  (worker %d, %.1f ms)%n", r.text(), r.workerPid(), r.roundTrip().toNanos() / 1e6);
+        out.printf(
+                "%s  (worker %d, %.1f ms)%n",
+                r.text(), r.workerPid(), r.roundTrip().toNanos() / 1e6);
     }
 
     private void put(List<String> args) throws IOException {
         Path local = Path.of(arg(args, 0, -1, "put LOCAL [REMOTE]"));
-        String remote = args.size() > 1 ? arg(args, 1, 2, "put LOCAL [REMOTE]") : local.getFileName().toString();
-        RemoteEntry stored = retrying(() -> client.upload(local, remote,
-                new ProgressBar(out, local.getFileName().toString(), terminal)));
+        String remote = args.size() > 1
+                ? arg(args, 1, 2, "put LOCAL [REMOTE]")
+                : local.getFileName().toString();
+        RemoteEntry stored = retrying(() -> client.upload(
+                local, remote, new ProgressBar(out, local.getFileName().toString(), terminal)));
         out.println("stored " + stored.name() + " (" + stored.size() + " bytes, sha256 " + stored.sha256() + ")");
     }
 

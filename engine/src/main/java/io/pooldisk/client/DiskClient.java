@@ -8,7 +8,6 @@ import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.protocol.PossessionProof;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -34,6 +33,7 @@ public final class DiskClient implements AutoCloseable {
 
     /** A download in progress is kept under the target's name plus this, until its hash checks out. */
     public static final String PARTIAL_SUFFIX = ".pooldisk-part";
+
     private static final int CHUNK = 1024 * 1024;
 
     private final SocketChannel channel;
@@ -72,14 +72,17 @@ public final class DiskClient implements AutoCloseable {
 
     /** Logs in with SCRAM-SHA-256; the password never leaves this process. */
     public void login(String user, char[] password) throws IOException {
-        ScramClient scram = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256"))
-                .username(user).password(password).build();
+        ScramClient scram = ScramClient.builder()
+                .advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                .username(user)
+                .password(password)
+                .build();
         try {
-            String challenge = expectWord(okReply("LOGIN " + base64(scram.clientFirstMessage().toString())),
-                    "CHALLENGE");
+            String challenge = expectWord(
+                    okReply("LOGIN " + base64(scram.clientFirstMessage().toString())), "CHALLENGE");
             scram.serverFirstMessage(unbase64(challenge));
-            String welcome = expectWord(okReply("PROOF " + base64(scram.clientFinalMessage().toString())),
-                    "WELCOME");
+            String welcome = expectWord(
+                    okReply("PROOF " + base64(scram.clientFinalMessage().toString())), "WELCOME");
             scram.serverFinalMessage(unbase64(welcome)); // checks the server's signature
         } catch (ScramException e) {
             throw new DiskClientException(0, "the server's login answer is not valid: " + e.getMessage());
@@ -159,7 +162,7 @@ public final class DiskClient implements AutoCloseable {
             throw new DiskClientException(0, "unexpected PROVE reply: " + nonce);
         }
         try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
-            return PossessionProof.of(nonce, file, size, bytes -> { });
+            return PossessionProof.of(nonce, file, size, bytes -> {});
         }
     }
 
@@ -191,8 +194,9 @@ public final class DiskClient implements AutoCloseable {
         String actual = Sha256.hex(md.digest());
         if (!actual.equals(expected)) {
             Files.deleteIfExists(partial);
-            throw new DiskClientException(ReplyCode.PRECONDITION_FAILED, "downloaded " + remote + " does not match "
-                    + "its SHA-256; removed the partial file, try again");
+            throw new DiskClientException(
+                    ReplyCode.PRECONDITION_FAILED,
+                    "downloaded " + remote + " does not match " + "its SHA-256; removed the partial file, try again");
         }
         Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return local;
@@ -287,8 +291,8 @@ public final class DiskClient implements AutoCloseable {
         }
     }
 
-    private void receive(long count, FileChannel out, MessageDigest md, long have, long size,
-                         TransferListener listener) throws IOException {
+    private void receive(long count, FileChannel out, MessageDigest md, long have, long size, TransferListener listener)
+            throws IOException {
         long done = 0;
         listener.progress(have, size);
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
@@ -306,8 +310,10 @@ public final class DiskClient implements AutoCloseable {
                 buf.clear().limit((int) Math.min(CHUNK, count - done));
                 int n = channel.read(buf);
                 if (n < 0) {
-                    throw new DiskClientException(0, "the server closed the connection after " + (have + done)
-                            + " of " + size + " bytes; run the download again to resume");
+                    throw new DiskClientException(
+                            0,
+                            "the server closed the connection after " + (have + done) + " of " + size
+                                    + " bytes; run the download again to resume");
                 }
                 buf.flip();
                 md.update(buf.duplicate());

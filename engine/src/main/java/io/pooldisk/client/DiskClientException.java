@@ -1,11 +1,12 @@
 package io.pooldisk.client;
 
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.util.Optional;
 
-/** The server answered {@code ERR <code> <message>}, or (code 0) the connection or the reply was not as it should be. */
+/**
+ * The server answered {@code ERR <code> <message>}, or (code 0) the connection or the reply was not as it should be.
+ */
 public final class DiskClientException extends IOException {
 
     private final int code;

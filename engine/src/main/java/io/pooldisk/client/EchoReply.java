@@ -5,5 +5,4 @@ import java.time.Duration;
 /**
  * The answer to ECHO: which worker process served it, the upper-cased text, and how long the round trip took.
  */
-public record EchoReply(int workerPid, String text, Duration roundTrip) {
-}
+public record EchoReply(int workerPid, String text, Duration roundTrip) {}

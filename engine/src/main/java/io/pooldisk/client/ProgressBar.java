@@ -40,8 +40,14 @@ public final class ProgressBar implements TransferListener {
         double speed = (done - startBytes) / seconds;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         String left = speed > 0 && done < total ? formatDuration((long) ((total - done) / speed)) : "--:--";
-        out.printf("\r%-20.20s [%s%s] %3d%% %9s %9s/s %s left ", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-                total == 0 ? 100 : (int) (100 * done / total), ByteSizes.human(done), ByteSizes.human((long) speed),
+        out.printf(
+                "\r%-20.20s [%s%s] %3d%% %9s %9s/s %s left ",
+                label,
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                total == 0 ? 100 : (int) (100 * done / total),
+                ByteSizes.human(done),
+                ByteSizes.human((long) speed),
                 left);
         if (done >= total) {
             out.println();
@@ -50,7 +56,8 @@ public final class ProgressBar implements TransferListener {
     }
 
     static String formatDuration(long seconds) {
-        return seconds >= 3600 ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return seconds >= 3600
+                ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
                 : String.format("%02d:%02d", seconds / 60, seconds % 60);
     }
 }

@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param modified  last change
  * @param sha256    lowercase hex, "" for a directory
  */
-public record RemoteEntry(String name, boolean directory, long size, Instant modified, String sha256) {
-}
+public record RemoteEntry(String name, boolean directory, long size, Instant modified, String sha256) {}

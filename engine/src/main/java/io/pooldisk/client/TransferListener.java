@@ -4,7 +4,7 @@ package io.pooldisk.client;
 @FunctionalInterface
 public interface TransferListener {
 
-    TransferListener NONE = (done, total) -> { };
+    TransferListener NONE = (done, total) -> {};
 
     /**
      * @param done  bytes of the file that are in place (on the server for an upload, on disk for a download),

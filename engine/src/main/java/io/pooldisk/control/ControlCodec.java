@@ -9,7 +9,6 @@ import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.ControlMessage.Stop;
-
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +32,7 @@ final class ControlCodec {
     private static final byte RECEIVING = 1;
     private static final byte SENDING = 2;
 
-    private ControlCodec() {
-    }
+    private ControlCodec() {}
 
     static byte[] encode(ControlMessage message) {
         Writer w = new Writer();
@@ -47,12 +45,19 @@ final class ControlCodec {
         } else if (message instanceof Stop) {
             w.type(STOP);
         } else if (message instanceof Progress m) {
-            w.type(PROGRESS).putLong(m.sessionId()).putCounters(m.counters()).putString(m.running())
-                    .putLong(m.runningBytes()).putByte(m.waiting() ? 1 : 0);
+            w.type(PROGRESS)
+                    .putLong(m.sessionId())
+                    .putCounters(m.counters())
+                    .putString(m.running())
+                    .putLong(m.runningBytes())
+                    .putByte(m.waiting() ? 1 : 0);
         } else if (message instanceof Park m) {
             w.type(PARK).putLong(m.sessionId()).putCounters(m.counters()).putState(m.state());
         } else if (message instanceof Close m) {
-            w.type(CLOSE).putLong(m.sessionId()).putCounters(m.counters()).putString(m.detail())
+            w.type(CLOSE)
+                    .putLong(m.sessionId())
+                    .putCounters(m.counters())
+                    .putString(m.detail())
                     .putByte(m.end().ordinal());
         }
         return w.bytes();
@@ -67,8 +72,8 @@ final class ControlCodec {
                 case SERVE -> new Serve(in.getLong(), getState(in), in.get() != 0);
                 case RELEASE -> new Release(in.getLong());
                 case STOP -> new Stop();
-                case PROGRESS -> new Progress(in.getLong(), getCounters(in), getString(in), in.getLong(),
-                        in.get() != 0);
+                case PROGRESS ->
+                    new Progress(in.getLong(), getCounters(in), getString(in), in.getLong(), in.get() != 0);
                 case PARK -> new Park(in.getLong(), getCounters(in), getState(in));
                 case CLOSE -> {
                     long id = in.getLong();
@@ -108,8 +113,15 @@ final class ControlCodec {
         byte kind = in.get();
         return switch (kind) {
             case NO_TRANSFER -> null;
-            case RECEIVING -> new Transfer.Receiving(getString(in), in.getLong(), getString(in), in.getLong(),
-                    getString(in), in.getLong(), getBytes(in));
+            case RECEIVING ->
+                new Transfer.Receiving(
+                        getString(in),
+                        in.getLong(),
+                        getString(in),
+                        in.getLong(),
+                        getString(in),
+                        in.getLong(),
+                        getBytes(in));
             case SENDING -> new Transfer.Sending(getString(in), in.getLong(), in.getLong());
             default -> throw new IllegalArgumentException("unknown transfer kind " + kind);
         };
@@ -170,7 +182,10 @@ final class ControlCodec {
         }
 
         private Writer putCounters(Counters c) {
-            return putInt(c.commands()).putInt(c.slow()).putString(c.lastCommand()).putLong(c.bytesIn())
+            return putInt(c.commands())
+                    .putInt(c.slow())
+                    .putString(c.lastCommand())
+                    .putLong(c.bytesIn())
                     .putLong(c.bytesOut());
         }
 
@@ -183,11 +198,20 @@ final class ControlCodec {
 
         private Writer putTransfer(Transfer t) {
             if (t instanceof Transfer.Receiving r) {
-                return putByte(RECEIVING).putString(r.label()).putLong(r.uploadId()).putString(r.path())
-                        .putLong(r.size()).putString(r.sha256()).putLong(r.received()).putBytes(r.hashState());
+                return putByte(RECEIVING)
+                        .putString(r.label())
+                        .putLong(r.uploadId())
+                        .putString(r.path())
+                        .putLong(r.size())
+                        .putString(r.sha256())
+                        .putLong(r.received())
+                        .putBytes(r.hashState());
             }
             if (t instanceof Transfer.Sending s) {
-                return putByte(SENDING).putString(s.label()).putLong(s.position()).putLong(s.remaining());
+                return putByte(SENDING)
+                        .putString(s.label())
+                        .putLong(s.position())
+                        .putLong(s.remaining());
             }
             return putByte(NO_TRANSFER);
         }

@@ -18,42 +18,36 @@ public sealed interface ControlMessage {
     long SLOW_COMMAND_MILLIS = 1000;
 
     /** A worker started and is ready to serve. */
-    record Hello(int pid) implements ControlMessage {
-    }
+    record Hello(int pid) implements ControlMessage {}
 
     /**
      * Serve this session; its connection's descriptor comes attached to the message, followed by the file of a
      * {@link Transfer.Sending} it is in the middle of. {@code mayLinger}: whether the worker may wait for the client
      * (up to the linger) when it has nothing to do; false when other sessions already wait for a worker.
      */
-    record Serve(long sessionId, SessionState state, boolean mayLinger) implements ControlMessage {
-    }
+    record Serve(long sessionId, SessionState state, boolean mayLinger) implements ControlMessage {}
 
     /**
      * Another session needs a worker: hand this one back as soon as its client has nothing for you, without waiting
      * (ignored when it comes after the session has gone back already).
      */
-    record Release(long sessionId) implements ControlMessage {
-    }
+    record Release(long sessionId) implements ControlMessage {}
 
     /** Leave: finish, close the socketpair and exit. */
-    record Stop() implements ControlMessage {
-    }
+    record Stop() implements ControlMessage {}
 
     /**
      * A busy worker's report: what it did since the last one, and the long command it is running ("" if none).
      * {@code waiting}: it has started to wait for its client (lingering), and can be asked to {@link Release} it.
      */
     record Progress(long sessionId, Counters counters, String running, long runningBytes, boolean waiting)
-            implements ControlMessage {
-    }
+            implements ControlMessage {}
 
     /**
      * The session comes back to the master, still open, with its state: its client had nothing more for now, or
      * another session needed the worker. The file of a {@link Transfer.Sending} in its state comes attached.
      */
-    record Park(long sessionId, Counters counters, SessionState state) implements ControlMessage {
-    }
+    record Park(long sessionId, Counters counters, SessionState state) implements ControlMessage {}
 
     /** The session is over, for {@code end}; {@code detail} says more for the log, or is "". */
     record Close(long sessionId, Counters counters, SessionEnd end, String detail) implements ControlMessage {
@@ -113,8 +107,7 @@ public sealed interface ControlMessage {
      * @param bytesIn     bytes read from the client since this hand-off began (a running total, not a delta)
      * @param bytesOut    bytes written to the client since this hand-off began
      */
-    record Counters(int commands, int slow, String lastCommand, long bytesIn, long bytesOut) {
-    }
+    record Counters(int commands, int slow, String lastCommand, long bytesIn, long bytesOut) {}
 
     /** This message as one datagram. */
     default byte[] encode() {

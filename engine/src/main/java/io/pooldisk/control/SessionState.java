@@ -24,8 +24,14 @@ import java.util.Map;
  * @param unsent     reply bytes owed to the client
  * @param transfer   the transfer to go on with before the next command, or null
  */
-public record SessionState(String client, String user, String cwd, byte[] pending, Map<String, String> exchanges,
-                           byte[] unsent, Transfer transfer) {
+public record SessionState(
+        String client,
+        String user,
+        String cwd,
+        byte[] pending,
+        Map<String, String> exchanges,
+        byte[] unsent,
+        Transfer transfer) {
 
     /** The client's address as the master formats it: "[" IPv6 "]:" port at most. Nothing a client sends grows it. */
     static final int MAX_CLIENT_BYTES = 64;

@@ -25,8 +25,9 @@ public sealed interface Transfer {
      * @param hashState the SHA-256 state over those bytes, so the next worker need not read them again; empty when
      *                  it could not be saved (the next worker then hashes the part from its start)
      */
-    record Receiving(String label, long uploadId, String path, long size, String sha256, long received,
-                     byte[] hashState) implements Transfer {
+    record Receiving(
+            String label, long uploadId, String path, long size, String sha256, long received, byte[] hashState)
+            implements Transfer {
         @Override
         public boolean waitsToSend() {
             return false;

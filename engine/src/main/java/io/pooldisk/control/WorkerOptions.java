@@ -18,16 +18,29 @@ import java.util.List;
  *                          written on the command line: {@code own}, {@code all} or {@code off}
  *                          ({@code InstantUploadPolicy.option()}; the worker parses it when it starts)
  */
-public record WorkerOptions(int masterPid, Path dataDir, Duration linger, int loginMaxFailures,
-                            Duration loginWindow, Duration loginBan, String instantUploads) {
+public record WorkerOptions(
+        int masterPid,
+        Path dataDir,
+        Duration linger,
+        int loginMaxFailures,
+        Duration loginWindow,
+        Duration loginBan,
+        String instantUploads) {
 
     public List<String> toArgs() {
-        List<String> args = new ArrayList<>(List.of("--master-pid", Integer.toString(masterPid),
-                "--linger-ms", Long.toString(linger.toMillis()),
-                "--login-max-failures", Integer.toString(loginMaxFailures),
-                "--login-window-ms", Long.toString(loginWindow.toMillis()),
-                "--login-ban-ms", Long.toString(loginBan.toMillis()),
-                "--instant-upload", instantUploads));
+        List<String> args = new ArrayList<>(List.of(
+                "--master-pid",
+                Integer.toString(masterPid),
+                "--linger-ms",
+                Long.toString(linger.toMillis()),
+                "--login-max-failures",
+                Integer.toString(loginMaxFailures),
+                "--login-window-ms",
+                Long.toString(loginWindow.toMillis()),
+                "--login-ban-ms",
+                Long.toString(loginBan.toMillis()),
+                "--instant-upload",
+                instantUploads));
         if (dataDir != null) {
             args.addAll(List.of("--data", dataDir.toString()));
         }

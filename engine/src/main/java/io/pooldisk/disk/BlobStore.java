@@ -70,8 +70,10 @@ final class BlobStore {
             return hashes;
         }
         try (Stream<Path> files = Files.walk(root, 2)) {
-            files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(name -> name.matches("[0-9a-f]{64}")).forEach(hashes::add);
+            files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> name.matches("[0-9a-f]{64}"))
+                    .forEach(hashes::add);
         }
         return hashes;
     }

@@ -1,11 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.ReplyCode;
-
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +11,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The metadata database, {@code pooldisk.db}, shared by every worker process: SQLite in WAL mode, so readers never
@@ -218,7 +216,8 @@ public final class Database implements AutoCloseable {
         }
 
         public <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
-            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(sql, args);
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
             }
         }
@@ -228,7 +227,8 @@ public final class Database implements AutoCloseable {
          * result of any size takes the same memory.
          */
         public void forEach(String sql, RowAction action, Object... args) throws SQLException {
-            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(sql, args);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     action.accept(rs);
                 }
@@ -236,7 +236,8 @@ public final class Database implements AutoCloseable {
         }
 
         public <T> List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
-            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(sql, args);
+                    ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(row.map(rs));

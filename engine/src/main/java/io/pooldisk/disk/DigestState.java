@@ -22,8 +22,7 @@ final class DigestState {
     private static final sun.misc.Unsafe UNSAFE = unsafe();
     private static final Layout LAYOUT = Layout.find();
 
-    private DigestState() {
-    }
+    private DigestState() {}
 
     /** The field offsets of this JDK's SHA-256, or null where they could not be found or failed the self-test. */
     private record Layout(long spi, long buffer, long bufOfs, long bytesProcessed, long state) {
@@ -34,8 +33,12 @@ final class DigestState {
                 Class<?> delegate = Class.forName("java.security.MessageDigest$Delegate");
                 Class<?> base = Class.forName("sun.security.provider.DigestBase");
                 Class<?> sha2 = Class.forName("sun.security.provider.SHA2");
-                Layout layout = new Layout(offset(delegate, "digestSpi"), offset(base, "buffer"),
-                        offset(base, "bufOfs"), offset(base, "bytesProcessed"), offset(sha2, "state"));
+                Layout layout = new Layout(
+                        offset(delegate, "digestSpi"),
+                        offset(base, "buffer"),
+                        offset(base, "bufOfs"),
+                        offset(base, "bytesProcessed"),
+                        offset(sha2, "state"));
                 return layout.selfTest() ? layout : null;
             } catch (ReflectiveOperationException | NoSuchAlgorithmException | RuntimeException | LinkageError e) {
                 return null;
@@ -50,7 +53,8 @@ final class DigestState {
 
         /** Hashes a text in two parts, carrying the state across, and checks the result against one pass. */
         private boolean selfTest() throws NoSuchAlgorithmException {
-            byte[] text = "PoolDisk carries a SHA-256 state between worker processes".repeat(3)
+            byte[] text = "PoolDisk carries a SHA-256 state between worker processes"
+                    .repeat(3)
                     .getBytes(StandardCharsets.UTF_8);
             MessageDigest first = MessageDigest.getInstance("SHA-256");
             first.update(text, 0, 100);
@@ -60,7 +64,8 @@ final class DigestState {
                 return false;
             }
             second.update(text, 100, text.length - 100);
-            return Arrays.equals(second.digest(), MessageDigest.getInstance("SHA-256").digest(text));
+            return Arrays.equals(
+                    second.digest(), MessageDigest.getInstance("SHA-256").digest(text));
         }
     }
 
@@ -106,7 +111,10 @@ final class DigestState {
             int bufOfs = in.getInt();
             int[] words = (int[]) UNSAFE.getObject(spi, l.state());
             byte[] block = (byte[]) UNSAFE.getObject(spi, l.buffer());
-            if (bytes != expectedBytes || bufOfs < 0 || bufOfs >= block.length || bufOfs != bytes % block.length
+            if (bytes != expectedBytes
+                    || bufOfs < 0
+                    || bufOfs >= block.length
+                    || bufOfs != bytes % block.length
                     || in.remaining() != 4 * words.length + bufOfs) {
                 return null;
             }

@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.ReplyCode;
-
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
@@ -15,8 +14,7 @@ final class DiskPaths {
     static final int MAX_NAME_BYTES = 255;
     static final int MAX_PATH_BYTES = 4096;
 
-    private DiskPaths() {
-    }
+    private DiskPaths() {}
 
     /**
      * The normalised absolute path that {@code input} names, read relative to {@code cwd} unless it starts with '/'.
@@ -90,7 +88,8 @@ final class DiskPaths {
                 throw bad(String.format("control character U+%04X in path", (int) c));
             }
             if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                boolean paired = Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
                         && Character.isLowSurrogate(text.charAt(i + 1));
                 if (!paired) {
                     throw bad("path is not valid Unicode");

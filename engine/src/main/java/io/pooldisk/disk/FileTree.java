@@ -93,8 +93,7 @@ public final class FileTree {
         try {
             list(dirPath, new ListingSink() {
                 @Override
-                public void begin(long count) {
-                }
+                public void begin(long count) {}
 
                 @Override
                 public void entry(Entry e) {
@@ -180,8 +179,9 @@ public final class FileTree {
             } catch (NativeException failure) {
                 Entry now = stat(path);
                 if (failure.errno() != Native.ENOENT || Objects.equals(now.sha256(), e.sha256())) {
-                    throw new DiskException(ReplyCode.SERVER_ERROR, "the content of " + e.path()
-                            + " cannot be read: " + failure.getMessage());
+                    throw new DiskException(
+                            ReplyCode.SERVER_ERROR,
+                            "the content of " + e.path() + " cannot be read: " + failure.getMessage());
                 }
                 e = now; // replaced meanwhile: send what it holds now
             }

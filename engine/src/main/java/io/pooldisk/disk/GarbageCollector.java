@@ -55,8 +55,11 @@ final class GarbageCollector {
                 long id = row.getKey();
                 Path file = files.get(id);
                 if (row.getValue() < cutoff && (file == null || modified(file) < cutoff)) {
-                    parts.add(deleteUnlessWritten(file, () -> db.write(tx -> tx.update(
-                            "DELETE FROM uploads WHERE id = ? AND touched < ?", id, cutoff)) == 1));
+                    parts.add(deleteUnlessWritten(
+                            file,
+                            () -> db.write(tx ->
+                                            tx.update("DELETE FROM uploads WHERE id = ? AND touched < ?", id, cutoff))
+                                    == 1));
                 }
             }
             for (Map.Entry<Long, Path> file : files.entrySet()) {
@@ -64,8 +67,8 @@ final class GarbageCollector {
                     parts.add(deleteUnlessWritten(file.getValue(), () -> true));
                 }
             }
-            Set<String> referenced = new HashSet<>(db.read(tx -> tx.list(
-                    "SELECT DISTINCT sha256 FROM entries WHERE is_dir = 0", rs -> rs.getString(1))));
+            Set<String> referenced = new HashSet<>(db.read(
+                    tx -> tx.list("SELECT DISTINCT sha256 FROM entries WHERE is_dir = 0", rs -> rs.getString(1))));
             for (String hash : blobs.all()) {
                 if (!referenced.contains(hash)) {
                     gone.add(db.write(tx -> released.deleteIfUnreferenced(tx, hash)));

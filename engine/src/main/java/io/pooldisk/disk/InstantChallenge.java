@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.PossessionProof;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.function.LongConsumer;

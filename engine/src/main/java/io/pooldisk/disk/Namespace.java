@@ -2,7 +2,6 @@ package io.pooldisk.disk;
 
 import io.pooldisk.disk.Database.Tx;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -30,20 +29,20 @@ final class Namespace {
         if (path.equals(DiskPaths.ROOT)) {
             return Optional.of(new Entry(DiskPaths.ROOT, DiskPaths.ROOT, Entry.Kind.DIR, 0, created(tx), ""));
         }
-        return tx.one("SELECT " + COLUMNS + " FROM entries WHERE owner = ? AND path = ?", Namespace::entry, owner,
-                path);
+        return tx.one(
+                "SELECT " + COLUMNS + " FROM entries WHERE owner = ? AND path = ?", Namespace::entry, owner, path);
     }
 
     Entry require(Tx tx, String path) throws SQLException, DiskException {
-        return find(tx, path).orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND,
-                "no such file or directory: " + path));
+        return find(tx, path)
+                .orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND, "no such file or directory: " + path));
     }
 
     /** The directory that would hold {@code path}: it must exist and be a directory. */
     void requireParentDirectory(Tx tx, String path) throws SQLException, DiskException {
         String parent = DiskPaths.parent(path);
-        Entry dir = find(tx, parent).orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND,
-                "no such directory: " + parent));
+        Entry dir = find(tx, parent)
+                .orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND, "no such directory: " + parent));
         if (!dir.isDirectory()) {
             throw new DiskException(ReplyCode.CONFLICT, "not a directory: " + parent);
         }
@@ -66,9 +65,12 @@ final class Namespace {
      * sorted or held; the full paths (up to 4 KiB each) are not even read.
      */
     void eachChild(Tx tx, String dir, EntryAction action) throws SQLException {
-        tx.forEach("SELECT name, is_dir, size, modified, sha256 FROM entries WHERE owner = ? AND parent = ? "
-                + "ORDER BY name", rs -> action.accept(entry(rs, DiskPaths.child(dir, rs.getString("name")))),
-                owner, dir);
+        tx.forEach(
+                "SELECT name, is_dir, size, modified, sha256 FROM entries WHERE owner = ? AND parent = ? "
+                        + "ORDER BY name",
+                rs -> action.accept(entry(rs, DiskPaths.child(dir, rs.getString("name")))),
+                owner,
+                dir);
     }
 
     boolean hasChildren(Tx tx, String dir) throws SQLException {
@@ -77,8 +79,13 @@ final class Namespace {
     }
 
     void insertDirectory(Tx tx, String path, Instant now) throws SQLException {
-        tx.update("INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
-                + "VALUES (?, ?, ?, ?, 1, 0, ?, '')", owner, path, DiskPaths.parent(path), DiskPaths.name(path),
+        tx.update(
+                "INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
+                        + "VALUES (?, ?, ?, ?, 1, 0, ?, '')",
+                owner,
+                path,
+                DiskPaths.parent(path),
+                DiskPaths.name(path),
                 now.toEpochMilli());
     }
 
@@ -89,10 +96,17 @@ final class Namespace {
      */
     Entry putFile(Tx tx, String path, long size, String sha256, Instant now) throws SQLException, DiskException {
         Optional<Entry> replaced = checkFileMayGoAt(tx, path, size, sha256);
-        tx.update("INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
-                + "VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (owner, path) DO UPDATE "
-                + "SET size = excluded.size, modified = excluded.modified, sha256 = excluded.sha256",
-                owner, path, DiskPaths.parent(path), DiskPaths.name(path), size, now.toEpochMilli(), sha256);
+        tx.update(
+                "INSERT INTO entries (owner, path, parent, name, is_dir, size, modified, sha256) "
+                        + "VALUES (?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (owner, path) DO UPDATE "
+                        + "SET size = excluded.size, modified = excluded.modified, sha256 = excluded.sha256",
+                owner,
+                path,
+                DiskPaths.parent(path),
+                DiskPaths.name(path),
+                size,
+                now.toEpochMilli(),
+                sha256);
         if (replaced.isPresent() && !replaced.get().sha256().equals(sha256)) {
             ReleasedBlobs.note(tx, replaced.get().sha256());
         }
@@ -106,8 +120,7 @@ final class Namespace {
      * same path, size and hash): parts are on the server's disk too, and an upload that fitted when it began still
      * fits when it completes.
      */
-    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size, String sha256) throws SQLException,
-            DiskException {
+    Optional<Entry> checkFileMayGoAt(Tx tx, String path, long size, String sha256) throws SQLException, DiskException {
         long quota = quota(tx);
         Optional<Entry> existing = find(tx, path);
         if (existing.isPresent() && existing.get().isDirectory()) {
@@ -118,13 +131,21 @@ final class Namespace {
             return existing;
         }
         long used = used(tx) - existing.map(Entry::size).orElse(0L);
-        long unfinished = tx.one("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? "
-                + "AND NOT (path = ? AND size = ? AND sha256 = ?)", rs -> rs.getLong(1), owner, path, size, sha256)
+        long unfinished = tx.one(
+                        "SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? "
+                                + "AND NOT (path = ? AND size = ? AND sha256 = ?)",
+                        rs -> rs.getLong(1),
+                        owner,
+                        path,
+                        size,
+                        sha256)
                 .orElse(0L);
         if (used + unfinished + size > quota) {
-            throw new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "quota exceeded: " + size + " bytes needed, "
-                    + Math.max(0, quota - used - unfinished) + " of " + quota + " free"
-                    + (unfinished > 0 ? " (" + unfinished + " held by unfinished uploads)" : ""));
+            throw new DiskException(
+                    ReplyCode.INSUFFICIENT_STORAGE,
+                    "quota exceeded: " + size + " bytes needed, "
+                            + Math.max(0, quota - used - unfinished) + " of " + quota + " free"
+                            + (unfinished > 0 ? " (" + unfinished + " held by unfinished uploads)" : ""));
         }
         return existing;
     }
@@ -134,26 +155,46 @@ final class Namespace {
      * '/' in the byte order SQLite compares text in. The content of the files deleted is noted as released.
      */
     void delete(Tx tx, String path) throws SQLException {
-        tx.update("INSERT OR IGNORE INTO released_blobs (sha256) SELECT DISTINCT sha256 FROM entries "
-                + "WHERE owner = ? AND is_dir = 0 AND (path = ? OR (path >= ? AND path < ?))", owner, path,
-                path + "/", path + "0");
+        tx.update(
+                "INSERT OR IGNORE INTO released_blobs (sha256) SELECT DISTINCT sha256 FROM entries "
+                        + "WHERE owner = ? AND is_dir = 0 AND (path = ? OR (path >= ? AND path < ?))",
+                owner,
+                path,
+                path + "/",
+                path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path >= ? AND path < ?", owner, path + "/", path + "0");
         tx.update("DELETE FROM entries WHERE owner = ? AND path = ?", owner, path);
     }
 
     /** Renames a row and, for a directory, everything below it. */
     void rename(Tx tx, String from, String to) throws SQLException {
-        tx.update("UPDATE entries SET path = ?, parent = ?, name = ? WHERE owner = ? AND path = ?", to,
-                DiskPaths.parent(to), DiskPaths.name(to), owner, from);
+        tx.update(
+                "UPDATE entries SET path = ?, parent = ?, name = ? WHERE owner = ? AND path = ?",
+                to,
+                DiskPaths.parent(to),
+                DiskPaths.name(to),
+                owner,
+                from);
         // SQLite's substr counts characters (code points), not bytes
         int rest = from.codePointCount(0, from.length()) + 1;
-        tx.update("UPDATE entries SET path = ? || substr(path, ?), parent = ? || substr(parent, ?) "
-                + "WHERE owner = ? AND path >= ? AND path < ?", to, rest, to, rest, owner, from + "/", from + "0");
+        tx.update(
+                "UPDATE entries SET path = ? || substr(path, ?), parent = ? || substr(parent, ?) "
+                        + "WHERE owner = ? AND path >= ? AND path < ?",
+                to,
+                rest,
+                to,
+                rest,
+                owner,
+                from + "/",
+                from + "0");
     }
 
     long used(Tx tx) throws SQLException {
-        return tx.one("SELECT COALESCE(SUM(size), 0) FROM entries WHERE owner = ? AND is_dir = 0",
-                rs -> rs.getLong(1), owner).orElse(0L);
+        return tx.one(
+                        "SELECT COALESCE(SUM(size), 0) FROM entries WHERE owner = ? AND is_dir = 0",
+                        rs -> rs.getLong(1),
+                        owner)
+                .orElse(0L);
     }
 
     /** The user's quota (0: unlimited); 401 when the user no longer exists. */
@@ -173,7 +214,12 @@ final class Namespace {
 
     private static Entry entry(ResultSet rs, String path) throws SQLException {
         boolean dir = rs.getInt("is_dir") != 0;
-        return new Entry(path, rs.getString("name"), dir ? Entry.Kind.DIR : Entry.Kind.FILE,
-                rs.getLong("size"), Instant.ofEpochMilli(rs.getLong("modified")), rs.getString("sha256"));
+        return new Entry(
+                path,
+                rs.getString("name"),
+                dir ? Entry.Kind.DIR : Entry.Kind.FILE,
+                rs.getLong("size"),
+                Instant.ofEpochMilli(rs.getLong("modified")),
+                rs.getString("sha256"));
     }
 }

@@ -20,8 +20,7 @@ public final class OwnerOnly {
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
-    private OwnerOnly() {
-    }
+    private OwnerOnly() {}
 
     /** For files opened with CREATE: 0600 (FileChannel.open takes it). */
     public static FileAttribute<Set<PosixFilePermission>> fileMode() {

@@ -19,6 +19,7 @@ final class PartHasher {
     private final Object lock = new Object();
     /** Touched only by the hashing thread. */
     private long hashedTo;
+
     private long writtenTo;
     private boolean writerDone;
     private boolean stopped;

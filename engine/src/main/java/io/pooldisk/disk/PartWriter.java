@@ -4,7 +4,6 @@ import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,9 +32,11 @@ public final class PartWriter implements AutoCloseable {
     private long position;
     /** The part opened again for splice, or -1; and whether its filesystem refused splice. */
     private int spliceFd = -1;
+
     private boolean spliceRefused;
     /** Where the last background flush began, and that flush while it runs. */
     private long flushedTo;
+
     private Future<?> flushing;
     private boolean closed;
 
@@ -44,14 +45,14 @@ public final class PartWriter implements AutoCloseable {
      * so writing to disk overlaps receiving instead of following it.
      */
     private static final long FLUSH_EVERY = 64L << 20;
+
     private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pooldisk-part-flusher");
         t.setDaemon(true);
         return t;
     });
 
-    private PartWriter(Uploads.Ticket ticket, FileChannel channel, FileLock lock, MessageDigest digest,
-            long position) {
+    private PartWriter(Uploads.Ticket ticket, FileChannel channel, FileLock lock, MessageDigest digest, long position) {
         this.ticket = ticket;
         this.channel = channel;
         this.lock = lock;
@@ -72,17 +73,21 @@ public final class PartWriter implements AutoCloseable {
     static PartWriter open(Uploads.Ticket ticket, long expectedSize, byte[] hashState) throws DiskException {
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(ticket.partFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), OwnerOnly.fileMode());
+            ch = FileChannel.open(
+                    ticket.partFile(),
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    OwnerOnly.fileMode());
             FileLock lock = lockSoon(ch);
             if (lock == null) {
-                throw new DiskException(ReplyCode.CONFLICT, "another session is uploading " + ticket.path()
-                        + " right now");
+                throw new DiskException(
+                        ReplyCode.CONFLICT, "another session is uploading " + ticket.path() + " right now");
             }
             long held = ch.size();
             if (expectedSize >= 0 && held != expectedSize) {
-                throw new DiskException(ReplyCode.CONFLICT, "the upload of " + ticket.path() + " changed while "
-                        + "it waited: it holds " + held + " bytes, not " + expectedSize);
+                throw new DiskException(
+                        ReplyCode.CONFLICT,
+                        "the upload of " + ticket.path() + " changed while " + "it waited: it holds " + held
+                                + " bytes, not " + expectedSize);
             }
             if (held > ticket.size()) {
                 ch.truncate(0); // not a prefix of this upload: start over
@@ -191,8 +196,8 @@ public final class PartWriter implements AutoCloseable {
 
     private void checkRoomFor(long count) throws DiskException {
         if (count > ticket.size() - position) {
-            throw new DiskException(ReplyCode.BAD_REQUEST, "more bytes than the " + ticket.size()
-                    + " announced for " + ticket.path());
+            throw new DiskException(
+                    ReplyCode.BAD_REQUEST, "more bytes than the " + ticket.size() + " announced for " + ticket.path());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.disk.Database.Tx;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +27,19 @@ final class ProofFailures {
     /** Counts a new challenge as failed and returns true; or returns false when the user has no challenges left. */
     boolean tryCount(Tx tx, String owner, String sha256) throws SQLException {
         long now = clock.millis();
-        Optional<Integer> failures = tx.one("SELECT failures FROM proof_failures WHERE owner = ? AND sha256 = ? "
-                + "AND since > ?", rs -> rs.getInt(1), owner, sha256, now - WINDOW.toMillis());
+        Optional<Integer> failures = tx.one(
+                "SELECT failures FROM proof_failures WHERE owner = ? AND sha256 = ? " + "AND since > ?",
+                rs -> rs.getInt(1),
+                owner,
+                sha256,
+                now - WINDOW.toMillis());
         if (failures.isEmpty()) {
-            tx.update("INSERT INTO proof_failures (owner, sha256, failures, since) VALUES (?, ?, 1, ?) "
-                    + "ON CONFLICT (owner, sha256) DO UPDATE SET failures = 1, since = excluded.since",
-                    owner, sha256, now);
+            tx.update(
+                    "INSERT INTO proof_failures (owner, sha256, failures, since) VALUES (?, ?, 1, ?) "
+                            + "ON CONFLICT (owner, sha256) DO UPDATE SET failures = 1, since = excluded.since",
+                    owner,
+                    sha256,
+                    now);
             return true;
         }
         if (failures.get() >= MAX_FAILURES) {

@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.disk.Database.Tx;
-
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -36,14 +35,15 @@ final class ReleasedBlobs {
     /** Deletes the noted blobs that nothing references; returns how many and the bytes freed. */
     Tally deleteUnreferenced() throws DiskException {
         Tally freed = new Tally();
-        if (db.read(tx -> tx.one("SELECT 1 FROM released_blobs LIMIT 1", rs -> true)).isEmpty()) {
+        if (db.read(tx -> tx.one("SELECT 1 FROM released_blobs LIMIT 1", rs -> true))
+                .isEmpty()) {
             return freed; // the common case costs no write lock
         }
         int batch;
         do {
             batch = db.write(tx -> {
-                List<String> hashes = tx.list("SELECT sha256 FROM released_blobs LIMIT " + BATCH,
-                        rs -> rs.getString(1));
+                List<String> hashes =
+                        tx.list("SELECT sha256 FROM released_blobs LIMIT " + BATCH, rs -> rs.getString(1));
                 for (String hash : hashes) {
                     freed.add(deleteIfUnreferenced(tx, hash));
                     tx.update("DELETE FROM released_blobs WHERE sha256 = ?", hash);
@@ -68,7 +68,8 @@ final class ReleasedBlobs {
      * it is kept.
      */
     long deleteIfUnreferenced(Tx tx, String sha256) throws SQLException, DiskException {
-        if (tx.one("SELECT 1 FROM entries WHERE sha256 = ? AND is_dir = 0 LIMIT 1", rs -> true, sha256).isPresent()) {
+        if (tx.one("SELECT 1 FROM entries WHERE sha256 = ? AND is_dir = 0 LIMIT 1", rs -> true, sha256)
+                .isPresent()) {
             return -1;
         }
         try {

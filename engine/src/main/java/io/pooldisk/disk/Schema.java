@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.ReplyCode;
-
 import java.security.SecureRandom;
 import java.util.List;
 
@@ -13,7 +12,8 @@ final class Schema {
 
     static final int VERSION = 2;
 
-    private static final List<String> V1 = List.of("""
+    private static final List<String> V1 = List.of(
+            """
             CREATE TABLE users (
               name TEXT PRIMARY KEY,
               salt BLOB NOT NULL,
@@ -21,7 +21,8 @@ final class Schema {
               stored_key BLOB NOT NULL,
               server_key BLOB NOT NULL,
               quota INTEGER NOT NULL,
-              created INTEGER NOT NULL)""", """
+              created INTEGER NOT NULL)""",
+            """
             CREATE TABLE entries (
               owner TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
               path TEXT NOT NULL,
@@ -33,7 +34,8 @@ final class Schema {
               sha256 TEXT NOT NULL,
               PRIMARY KEY (owner, path))""",
             "CREATE INDEX entries_by_parent ON entries(owner, parent, name)",
-            "CREATE INDEX entries_by_blob ON entries(sha256)", """
+            "CREATE INDEX entries_by_blob ON entries(sha256)",
+            """
             CREATE TABLE uploads (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
               owner TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
@@ -43,12 +45,14 @@ final class Schema {
               touched INTEGER NOT NULL,
               challenge_offset INTEGER,
               challenge_length INTEGER,
-              UNIQUE (owner, path, size, sha256))""", """
+              UNIQUE (owner, path, size, sha256))""",
+            """
             CREATE TABLE login_failures (
               address TEXT PRIMARY KEY,
               failures INTEGER NOT NULL,
               since INTEGER NOT NULL,
-              banned_until INTEGER NOT NULL)""", """
+              banned_until INTEGER NOT NULL)""",
+            """
             CREATE TABLE secrets (
               name TEXT PRIMARY KEY,
               value BLOB NOT NULL)""");
@@ -57,27 +61,30 @@ final class Schema {
      * Instant uploads prove possession of the whole content (with a nonce kept in the session instead of a range kept
      * with the upload), and failed proofs are counted; blobs whose last reference went wait here to be freed.
      */
-    private static final List<String> V2 = List.of("""
+    private static final List<String> V2 = List.of(
+            """
             CREATE TABLE proof_failures (
               owner TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
               sha256 TEXT NOT NULL,
               failures INTEGER NOT NULL,
               since INTEGER NOT NULL,
-              PRIMARY KEY (owner, sha256))""", """
+              PRIMARY KEY (owner, sha256))""",
+            """
             CREATE TABLE released_blobs (
               sha256 TEXT PRIMARY KEY)""",
             "ALTER TABLE uploads DROP COLUMN challenge_offset",
             "ALTER TABLE uploads DROP COLUMN challenge_length");
 
-    private Schema() {
-    }
+    private Schema() {}
 
     static void migrate(Database db) throws DiskException {
         db.write(tx -> {
             int version = tx.one("PRAGMA user_version", rs -> rs.getInt(1)).orElse(0);
             if (version > VERSION) {
-                throw new DiskException(ReplyCode.SERVER_ERROR, "the data directory was made by a newer "
-                        + "PoolDisk (schema " + version + ", this one knows " + VERSION + ")");
+                throw new DiskException(
+                        ReplyCode.SERVER_ERROR,
+                        "the data directory was made by a newer " + "PoolDisk (schema " + version + ", this one knows "
+                                + VERSION + ")");
             }
             if (version < 1) {
                 for (String ddl : V1) {

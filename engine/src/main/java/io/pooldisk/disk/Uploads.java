@@ -3,7 +3,6 @@ package io.pooldisk.disk;
 import io.pooldisk.protocol.PossessionProof;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,14 @@ public final class Uploads {
     private final ProofFailures proofFailures;
     private final ReleasedBlobs released;
 
-    Uploads(Database db, BlobStore blobs, Path partsDir, String user, SecureRandom random,
-            InstantUploadPolicy instantUploads, ProofFailures proofFailures) {
+    Uploads(
+            Database db,
+            BlobStore blobs,
+            Path partsDir,
+            String user,
+            SecureRandom random,
+            InstantUploadPolicy instantUploads,
+            ProofFailures proofFailures) {
         this.db = db;
         this.blobs = blobs;
         this.partsDir = partsDir;
@@ -51,8 +56,7 @@ public final class Uploads {
     }
 
     /** An upload begun or resumed. {@code offset}: bytes the part file already holds, where the client resumes. */
-    public record Ticket(long id, String path, long size, String sha256, long offset, Path partFile) {
-    }
+    public record Ticket(long id, String path, long size, String sha256, long offset, Path partFile) {}
 
     /**
      * Begins an upload of {@code size} bytes with that SHA-256 to {@code path}, or resumes the one that the same
@@ -67,14 +71,24 @@ public final class Uploads {
         long now = Instant.now().toEpochMilli();
         long id = db.write(tx -> {
             ns.checkFileMayGoAt(tx, p, size, hash);
-            Optional<Long> resumed = tx.one("SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? "
-                    + "AND sha256 = ?", rs -> rs.getLong(1), ns.owner(), p, size, hash);
+            Optional<Long> resumed = tx.one(
+                    "SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? " + "AND sha256 = ?",
+                    rs -> rs.getLong(1),
+                    ns.owner(),
+                    p,
+                    size,
+                    hash);
             if (resumed.isPresent()) {
                 tx.update("UPDATE uploads SET touched = ? WHERE id = ?", now, resumed.get());
                 return resumed.get();
             }
-            return tx.insert("INSERT INTO uploads (owner, path, size, sha256, touched) VALUES (?, ?, ?, ?, ?)",
-                    ns.owner(), p, size, hash, now);
+            return tx.insert(
+                    "INSERT INTO uploads (owner, path, size, sha256, touched) VALUES (?, ?, ?, ?, ?)",
+                    ns.owner(),
+                    p,
+                    size,
+                    hash,
+                    now);
         });
         Path part = partFile(partsDir, id);
         long offset = preparePart(part, size);
@@ -84,8 +98,8 @@ public final class Uploads {
 
     /** Creates the part if needed and marks it used, so garbage collection leaves a resumed upload alone. */
     private static long preparePart(Path part, long size) throws DiskException {
-        try (FileChannel ch = FileChannel.open(part, java.util.Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE), OwnerOnly.fileMode())) {
+        try (FileChannel ch = FileChannel.open(
+                part, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OwnerOnly.fileMode())) {
             if (ch.size() > size) {
                 ch.truncate(0); // not a prefix of this upload: start over
             }
@@ -100,8 +114,9 @@ public final class Uploads {
         try {
             long free = Files.getFileStore(partsDir).getUsableSpace();
             if (needed > free) {
-                throw new DiskException(ReplyCode.INSUFFICIENT_STORAGE, "disk full: " + needed
-                        + " bytes needed, " + free + " free on the server");
+                throw new DiskException(
+                        ReplyCode.INSUFFICIENT_STORAGE,
+                        "disk full: " + needed + " bytes needed, " + free + " free on the server");
             }
         } catch (IOException e) {
             throw storageFailure("cannot see the free space", e);
@@ -123,8 +138,8 @@ public final class Uploads {
      * (409 when another session wrote to it); {@code hashState} saves hashing them again (see
      * {@link PartWriter#suspend}).
      */
-    public PartWriter resumePart(long uploadId, String path, long size, String sha256, long received,
-            byte[] hashState) throws DiskException {
+    public PartWriter resumePart(long uploadId, String path, long size, String sha256, long received, byte[] hashState)
+            throws DiskException {
         Ticket t = new Ticket(uploadId, path, size, sha256, received, partFile(partsDir, uploadId));
         requireUpload(t);
         return PartWriter.open(t, received, hashState);
@@ -160,7 +175,8 @@ public final class Uploads {
                 closeQuietly(blob);
             }
         }
-        return offered ? Optional.of(new InstantChallenge(p, size, hash, PossessionProof.newNonce(random), blob))
+        return offered
+                ? Optional.of(new InstantChallenge(p, size, hash, PossessionProof.newNonce(random), blob))
                 : Optional.empty();
     }
 
@@ -206,10 +222,12 @@ public final class Uploads {
             throws DiskException {
         String p = DiskPaths.canonical(path);
         String hash = parseSha256(sha256);
-        if (!MessageDigest.isEqual(expectedProof.getBytes(StandardCharsets.US_ASCII),
-                proof.getBytes(StandardCharsets.US_ASCII))) {
-            throw new DiskException(ReplyCode.PRECONDITION_FAILED, "proof of possession failed: that is not "
-                    + "the HMAC-SHA256 of the whole content keyed by the nonce");
+        if (!MessageDigest.isEqual(
+                expectedProof.getBytes(StandardCharsets.US_ASCII), proof.getBytes(StandardCharsets.US_ASCII))) {
+            throw new DiskException(
+                    ReplyCode.PRECONDITION_FAILED,
+                    "proof of possession failed: that is not "
+                            + "the HMAC-SHA256 of the whole content keyed by the nonce");
         }
         db.write(tx -> {
             proofFailures.clear(tx, ns.owner(), hash); // proved, whatever happens to the commit
@@ -217,12 +235,17 @@ public final class Uploads {
         });
         Entry entry = db.write(tx -> {
             if (!blobs.holds(hash, size)) { // deleted meanwhile: its last reference went
-                throw new DiskException(ReplyCode.CONFLICT, "the server no longer holds that content: PUT "
-                        + "again and send it");
+                throw new DiskException(
+                        ReplyCode.CONFLICT, "the server no longer holds that content: PUT " + "again and send it");
             }
             Entry e = ns.putFile(tx, p, size, hash, Instant.now());
-            Optional<Long> unfinished = tx.one("SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? "
-                    + "AND sha256 = ?", rs -> rs.getLong(1), ns.owner(), p, size, hash);
+            Optional<Long> unfinished = tx.one(
+                    "SELECT id FROM uploads WHERE owner = ? AND path = ? AND size = ? " + "AND sha256 = ?",
+                    rs -> rs.getLong(1),
+                    ns.owner(),
+                    p,
+                    size,
+                    hash);
             if (unfinished.isPresent()) {
                 tx.update("DELETE FROM uploads WHERE id = ?", unfinished.get());
                 deleteQuietly(partFile(partsDir, unfinished.get()));
@@ -248,8 +271,10 @@ public final class Uploads {
         Ticket t = part.ticket();
         try (part) {
             if (part.position() != t.size()) {
-                throw new DiskException(ReplyCode.CONFLICT, "the upload of " + t.path() + " is incomplete: "
-                        + part.position() + " of " + t.size() + " bytes received");
+                throw new DiskException(
+                        ReplyCode.CONFLICT,
+                        "the upload of " + t.path() + " is incomplete: " + part.position() + " of " + t.size()
+                                + " bytes received");
             }
             String actual;
             try {
@@ -259,8 +284,10 @@ public final class Uploads {
             }
             if (!actual.equals(t.sha256())) {
                 discard(t);
-                throw new DiskException(ReplyCode.PRECONDITION_FAILED, "SHA-256 mismatch: the bytes received "
-                        + "for " + t.path() + " hash to " + actual + "; the upload was discarded, send it again");
+                throw new DiskException(
+                        ReplyCode.PRECONDITION_FAILED,
+                        "SHA-256 mismatch: the bytes received " + "for " + t.path() + " hash to " + actual
+                                + "; the upload was discarded, send it again");
             }
             Entry entry = db.write(tx -> {
                 requireUpload(tx, t);
@@ -300,7 +327,8 @@ public final class Uploads {
     }
 
     private void requireUpload(Database.Tx tx, Ticket t) throws java.sql.SQLException, DiskException {
-        if (tx.one("SELECT 1 FROM uploads WHERE id = ? AND owner = ?", rs -> true, t.id(), ns.owner()).isEmpty()) {
+        if (tx.one("SELECT 1 FROM uploads WHERE id = ? AND owner = ?", rs -> true, t.id(), ns.owner())
+                .isEmpty()) {
             throw noSuchUpload(t);
         }
     }
@@ -321,8 +349,10 @@ public final class Uploads {
     }
 
     private static DiskException noSuchUpload(Ticket t) {
-        return new DiskException(ReplyCode.NOT_FOUND, "no upload of " + t.path() + " is in progress (it was "
-                + "committed, aborted or expired): begin it again");
+        return new DiskException(
+                ReplyCode.NOT_FOUND,
+                "no upload of " + t.path() + " is in progress (it was "
+                        + "committed, aborted or expired): begin it again");
     }
 
     static Path partFile(Path partsDir, long id) {

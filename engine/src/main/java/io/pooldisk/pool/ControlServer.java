@@ -2,10 +2,6 @@ package io.pooldisk.pool;
 
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
-
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
@@ -24,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The control socket in the data directory ({@code control.sock}, mode 0600), one request line and one answer per
@@ -51,6 +49,7 @@ final class ControlServer implements AutoCloseable {
     });
     /** One per client being served: the accepting thread takes one before it accepts. */
     private final Semaphore slots = new Semaphore(MAX_CLIENTS);
+
     private ServerSocketChannel channel;
     private Thread thread;
 
@@ -98,15 +97,20 @@ final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        try (client; Selector selector = Selector.open()) {
+        try (client;
+                Selector selector = Selector.open()) {
             client.configureBlocking(false);
             SelectionKey key = client.register(selector, SelectionKey.OP_READ);
             String request = readRequest(client, key, System.nanoTime() + REQUEST_TIMEOUT.toNanos());
             String reply = request == null
-                    ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "no control request within "
-                            + REQUEST_TIMEOUT.toSeconds() + " s")
+                    ? Reply.err(
+                            ReplyCode.REQUEST_TIMEOUT,
+                            "no control request within " + REQUEST_TIMEOUT.toSeconds() + " s")
                     : answer(client, request);
-            writeAll(client, key, ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)),
+            writeAll(
+                    client,
+                    key,
+                    ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)),
                     System.nanoTime() + ANSWER_TIMEOUT.toNanos());
         } catch (IOException e) {
             if (channel.isOpen()) {
@@ -132,8 +136,9 @@ final class ControlServer implements AutoCloseable {
             workers = Integer.parseInt(count);
             server.resize(workers);
         } catch (IllegalArgumentException e) { // not a number, or out of range
-            return Reply.err(ReplyCode.BAD_REQUEST, "RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS
-                    + ", not '" + count + "'");
+            return Reply.err(
+                    ReplyCode.BAD_REQUEST,
+                    "RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS + ", not '" + count + "'");
         }
         return Reply.ok("the pool is being resized to " + workers + (workers == 1 ? " worker" : " workers"));
     }

@@ -1,7 +1,6 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.disk.OwnerOnly;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -55,8 +54,8 @@ final class DataDirLock {
                         + (holder.isEmpty() ? "" : " (pid " + holder + ")"));
             }
             channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+            channel.write(
+                    java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
             return new DataDirLock(channel, lock, looser);
         } catch (IOException e) {
             if (channel != null) {

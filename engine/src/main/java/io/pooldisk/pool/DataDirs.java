@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** Where a server keeps its data when no --data is given: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk. */
 public final class DataDirs {
 
-    private DataDirs() {
-    }
+    private DataDirs() {}
 
     public static Path defaultDataDir() {
         String xdg = System.getenv("XDG_DATA_HOME");

@@ -2,7 +2,6 @@ package io.pooldisk.pool;
 
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ final class DescriptorReserve implements AutoCloseable {
      * (a download's file, a memfd of replies) arriving with a hand-back, the control socket's clients, the log.
      */
     private static final int SPARE_PER_WORKER = 2;
+
     private static final int SPARE = 64;
 
     private int fd = -1;
@@ -69,7 +69,8 @@ final class DescriptorReserve implements AutoCloseable {
     /** RLIMIT_NOFILE's soft limit, as /proc/self/limits shows it (the JVM raises it to the hard one at start). */
     static long openFileLimit() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/limits"))) {
-            return lines.filter(l -> l.startsWith("Max open files")).findFirst()
+            return lines.filter(l -> l.startsWith("Max open files"))
+                    .findFirst()
                     .map(l -> l.substring("Max open files".length()).trim().split("\\s+")[0])
                     .map(soft -> soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft))
                     .orElse(Long.MAX_VALUE);

@@ -1,7 +1,6 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.control.ControlMessage.SessionEnd;
-
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -101,7 +100,9 @@ final class Dispatcher {
         while (unserved > 0) {
             Worker longest = null;
             for (Worker w : slots) {
-                if (w.state == WorkerState.LINGERING && !w.releaseAsked && w.session != null
+                if (w.state == WorkerState.LINGERING
+                        && !w.releaseAsked
+                        && w.session != null
                         && (longest == null || w.lingeringSince < longest.lingeringSince)) {
                     longest = w;
                 }

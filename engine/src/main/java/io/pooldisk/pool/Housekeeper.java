@@ -3,7 +3,6 @@ package io.pooldisk.pool;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.disk.GcReport;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -33,8 +32,10 @@ final class Housekeeper implements AutoCloseable {
         try (DiskStore store = DiskStore.open(dataDir)) {
             GcReport r = store.collectGarbage(uploadTtl);
             if (r.partsDeleted() + r.blobsDeleted() > 0) {
-                log.accept(event(PoolEvent.Level.INFO, "storage: removed " + r.partsDeleted() + " stale uploads and "
-                        + r.blobsDeleted() + " unused blobs, " + r.bytesFreed() + " bytes freed"));
+                log.accept(event(
+                        PoolEvent.Level.INFO,
+                        "storage: removed " + r.partsDeleted() + " stale uploads and " + r.blobsDeleted()
+                                + " unused blobs, " + r.bytesFreed() + " bytes freed"));
             }
         } catch (DiskException | RuntimeException e) {
             log.accept(event(PoolEvent.Level.WARN, "storage clean-up failed: " + e.getMessage()));

@@ -8,7 +8,7 @@ import io.pooldisk.control.ControlMessage.Park;
 import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
-import io.pooldisk.control.ControlMessage.Stop;
+import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.Transfer;
 import io.pooldisk.pool.PoolEvent.Kind;
@@ -20,19 +20,7 @@ import io.pooldisk.unix.Epoll;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import io.pooldisk.control.ControlMessage;
-import io.pooldisk.control.ControlMessage.Close;
-import io.pooldisk.control.ControlMessage.Counters;
-import io.pooldisk.control.ControlMessage.Hello;
-import io.pooldisk.control.ControlMessage.Park;
-import io.pooldisk.control.ControlMessage.Progress;
-import io.pooldisk.control.ControlMessage.Release;
-import io.pooldisk.control.ControlMessage.Serve;
-import io.pooldisk.control.ControlMessage.SessionEnd;
-import io.pooldisk.control.SessionState;
-import io.pooldisk.control.Transfer;
 import io.pooldisk.unix.SockaddrBuffer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -57,6 +45,7 @@ final class Master implements Runnable {
     private static final long WARNING_INTERVAL_MILLIS = 10_000;
     /** What a parked session waits for: its client's input, or room to send what it owes. */
     private static final int AWAIT_INPUT = Epoll.IN | Epoll.RDHUP | Epoll.ONESHOT;
+
     private static final int AWAIT_ROOM = Epoll.OUT | Epoll.ONESHOT;
     /** The most a parked session may hold of a request line: the longest line and its CRLF. */
     private static final int LINE_LIMIT = RequestLine.MAX_BYTES + 2;
@@ -75,11 +64,13 @@ final class Master implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
+
     private final SockaddrBuffer sockaddr = Native.allocateSockaddr();
     private final DescriptorReserve reserve = new DescriptorReserve();
     /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
-    private final String outOfDescriptorsReply = Reply.err(ReplyCode.BUSY,
-            "the server is out of file descriptors; try again later");
+    private final String outOfDescriptorsReply =
+            Reply.err(ReplyCode.BUSY, "the server is out of file descriptors; try again later");
+
     private final RepeatedWarning acceptFailures = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
     private final RepeatedWarning refusals = new RepeatedWarning(WARNING_INTERVAL_MILLIS);
     /** The most sessions open at once: --max-sessions, or fewer when the descriptor limit would not hold them. */
@@ -92,18 +83,25 @@ final class Master implements Runnable {
     private final java.util.function.LongSupplier clock;
     /** Client hosts refused until a time, set from the console. */
     private final Bans bans = new Bans(this::now);
+
     private long lastTick;
     private long lastIdleScan;
     private long lastMemoryScan;
     private boolean listening = true;
     /** Set once a stop begins: the time after which live workers are killed. */
     private long stopDeadline = -1;
+
     private String fatalError;
     private final long startedAt;
 
     /** {@code clock}: monotonic milliseconds ({@link #systemClock}, or a test's). */
-    Master(PoolConfig config, ServerSocketChannel listener, PoolNotifier notifier, PoolServer.Lifecycle lifecycle,
-            java.util.function.LongSupplier clock) throws NativeException {
+    Master(
+            PoolConfig config,
+            ServerSocketChannel listener,
+            PoolNotifier notifier,
+            PoolServer.Lifecycle lifecycle,
+            java.util.function.LongSupplier clock)
+            throws NativeException {
         this.clock = clock;
         this.startedAt = clock.getAsLong();
         this.config = config;
@@ -120,11 +118,15 @@ final class Master implements Runnable {
 
     /** Keeps sessions within what the descriptor limit holds, with room for the workers and their hand-backs. */
     private void limitSessions() {
-        int capacity = DescriptorReserve.sessionCapacity(Math.max(supervisor.wanted(), supervisor.slots().size()));
+        int capacity = DescriptorReserve.sessionCapacity(
+                Math.max(supervisor.wanted(), supervisor.slots().size()));
         int limit = Math.min(config.maxSessions(), capacity);
         if (limit < config.maxSessions() && limit != sessionLimit) {
-            emit(Level.WARN, Kind.SERVER, "at most " + limit + " sessions at once, not " + config.maxSessions()
-                    + ": the open files limit is " + DescriptorReserve.openFileLimit() + " (raise it with ulimit -n)");
+            emit(
+                    Level.WARN,
+                    Kind.SERVER,
+                    "at most " + limit + " sessions at once, not " + config.maxSessions() + ": the open files limit is "
+                            + DescriptorReserve.openFileLimit() + " (raise it with ulimit -n)");
         }
         sessionLimit = limit;
     }
@@ -232,8 +234,8 @@ final class Master implements Runnable {
             if (e.outOfDescriptors()) {
                 refuseForWantOfDescriptors(e);
             } else {
-                acceptFailures.occurred(now(), "accept failed: " + e.getMessage(),
-                        m -> emit(Level.WARN, Kind.SERVER, m));
+                acceptFailures.occurred(
+                        now(), "accept failed: " + e.getMessage(), m -> emit(Level.WARN, Kind.SERVER, m));
             }
             return;
         }
@@ -250,8 +252,10 @@ final class Master implements Runnable {
      */
     private void refuseForWantOfDescriptors(NativeException e) {
         long now = now();
-        acceptFailures.occurred(now, "out of file descriptors (" + e.getMessage() + "): new connections get ERR 503"
-                + " until some close", m -> emit(Level.ERROR, Kind.SERVER, m));
+        acceptFailures.occurred(
+                now,
+                "out of file descriptors (" + e.getMessage() + "): new connections get ERR 503" + " until some close",
+                m -> emit(Level.ERROR, Kind.SERVER, m));
         reserve.release();
         try {
             Native.Accepted connection = Native.accept(listenerFd, sockaddr);
@@ -299,7 +303,9 @@ final class Master implements Runnable {
         if (sessions.size() >= sessionLimit) {
             scoreboard.refused();
             sayAndClose(fd, Reply.err(ReplyCode.BUSY, "too many connections (" + sessionLimit + ")"));
-            refusals.occurred(now(), "refused " + client + ": " + sessionLimit + " sessions open",
+            refusals.occurred(
+                    now(),
+                    "refused " + client + ": " + sessionLimit + " sessions open",
                     m -> emit(Level.WARN, Kind.QUEUE, m));
             return;
         }
@@ -394,8 +400,10 @@ final class Master implements Runnable {
             session.lineSince = 0;
             dispatch(session);
         } else if (more.length > RequestLine.MAX_BYTES + 1) {
-            closeSession(session, SessionEnd.LINE_TOO_LONG, Reply.err(ReplyCode.LINE_TOO_LONG,
-                    "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
+            closeSession(
+                    session,
+                    SessionEnd.LINE_TOO_LONG,
+                    Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
         } else {
             if (session.lineSince == 0) {
                 session.lineSince = now();
@@ -438,8 +446,8 @@ final class Master implements Runnable {
             try {
                 worker.socket.send(new Release(worker.session.id).encode(), -1);
             } catch (NativeException e) {
-                supervisor.kill(worker, KillCause.UNREACHABLE, "could not ask it to release its session: "
-                        + e.getMessage());
+                supervisor.kill(
+                        worker, KillCause.UNREACHABLE, "could not ask it to release its session: " + e.getMessage());
             }
         }
 
@@ -458,8 +466,8 @@ final class Master implements Runnable {
      */
     private void handOff(Session session, Worker worker, boolean mayLinger) {
         try {
-            worker.socket.send(new Serve(session.id, session.state, mayLinger).encode(), session.fd,
-                    session.transferFd);
+            worker.socket.send(
+                    new Serve(session.id, session.state, mayLinger).encode(), session.fd, session.transferFd);
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
             supervisor.gone(worker, "hand-off failed");
@@ -488,16 +496,22 @@ final class Master implements Runnable {
                 continue;
             }
             if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
-                emit(Level.INFO, Kind.SESSION, s + " sent a partial request line for " + (now - s.lineSince) / 1000
-                        + " s: closed");
-                closeSession(s, SessionEnd.REQUEST_LINE_TOO_SLOW, Reply.err(ReplyCode.REQUEST_TIMEOUT,
-                        "request line not completed within " + requestLimit / 1000 + " s; closing"));
+                emit(
+                        Level.INFO,
+                        Kind.SESSION,
+                        s + " sent a partial request line for " + (now - s.lineSince) / 1000 + " s: closed");
+                closeSession(
+                        s,
+                        SessionEnd.REQUEST_LINE_TOO_SLOW,
+                        Reply.err(
+                                ReplyCode.REQUEST_TIMEOUT,
+                                "request line not completed within " + requestLimit / 1000 + " s; closing"));
             } else if (requestLimit > 0 && s.midTransfer() && now - s.transferMovedAt >= requestLimit) {
                 closeStalledTransfer(s, now - s.transferMovedAt);
             } else if (idleLimit > 0 && now - s.lastActive >= idleLimit) {
                 emit(Level.INFO, Kind.SESSION, s + " idle for " + (now - s.lastActive) / 1000 + " s: closed");
-                closeSession(s, SessionEnd.IDLE_TIMEOUT, Reply.err(ReplyCode.REQUEST_TIMEOUT,
-                        "idle for too long; closing"));
+                closeSession(
+                        s, SessionEnd.IDLE_TIMEOUT, Reply.err(ReplyCode.REQUEST_TIMEOUT, "idle for too long; closing"));
             }
         }
     }
@@ -511,9 +525,14 @@ final class Master implements Runnable {
         Transfer t = s.state.transfer();
         String what = t != null ? t.label() : "sending replies";
         emit(Level.INFO, Kind.SESSION, s + ": " + what + " moved nothing for " + stalledMillis / 1000 + " s: closed");
-        String farewell = t instanceof Transfer.Receiving r ? Reply.err(ReplyCode.REQUEST_TIMEOUT, "upload stalled: no "
-                + "bytes for " + stalledMillis / 1000 + " s; the " + r.received() + " bytes received are kept, PUT "
-                + "again to resume") : null;
+        String farewell = t instanceof Transfer.Receiving r
+                ? Reply.err(
+                        ReplyCode.REQUEST_TIMEOUT,
+                        "upload stalled: no "
+                                + "bytes for " + stalledMillis / 1000 + " s; the " + r.received()
+                                + " bytes received are kept, PUT "
+                                + "again to resume")
+                : null;
         closeSession(s, SessionEnd.TRANSFER_STALLED, farewell);
     }
 
@@ -675,8 +694,8 @@ final class Master implements Runnable {
     /** A worker said hello: it serves from now on (a worker retired while it started leaves on the STOP it has). */
     private void workerReady(Worker w, long now) {
         if (supervisor.ready(w, now)) {
-            lifecycle.workerReady(supervisor.count(x -> x.state == WorkerState.IDLE) + occupiedCount()
-                    >= supervisor.wanted());
+            lifecycle.workerReady(
+                    supervisor.count(x -> x.state == WorkerState.IDLE) + occupiedCount() >= supervisor.wanted());
             dispatcher.dispatchQueued();
         }
     }
@@ -698,8 +717,9 @@ final class Master implements Runnable {
             scoreboard.bytesMoved(w.session.bytesIn - inBefore, w.session.bytesOut - outBefore);
             if (done > 0) {
                 w.session.lastActive = now();
-                debug(Kind.COMMAND, () -> w + " served " + done + " command(s) for " + w.session + ", last "
-                        + w.lastCommand);
+                debug(
+                        Kind.COMMAND,
+                        () -> w + " served " + done + " command(s) for " + w.session + ", last " + w.lastCommand);
             }
         }
     }
@@ -801,7 +821,9 @@ final class Master implements Runnable {
         stopListening();
         for (Session s : sessions.snapshot()) {
             if (s.worker == null) {
-                closeSession(s, SessionEnd.SERVER_STOPPING,
+                closeSession(
+                        s,
+                        SessionEnd.SERVER_STOPPING,
                         s.queued ? Reply.err(ReplyCode.BUSY, "server shutting down") : null);
             }
         }
@@ -859,8 +881,13 @@ final class Master implements Runnable {
     }
 
     PoolSnapshot snapshot() {
-        return scoreboard.snapshot(instant(startedAt), describe(lifecycle.address()), dispatcher.queued(), supervisor.slots(),
-                sessions.all(), this::instant);
+        return scoreboard.snapshot(
+                instant(startedAt),
+                describe(lifecycle.address()),
+                dispatcher.queued(),
+                supervisor.slots(),
+                sessions.all(),
+                this::instant);
     }
 
     // ---------------------------------------------------------------- small helpers

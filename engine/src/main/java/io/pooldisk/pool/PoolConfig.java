@@ -2,7 +2,6 @@ package io.pooldisk.pool;
 
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.InstantUploadPolicy;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +33,25 @@ import java.util.Objects;
  *                          their own (the default), anyone's, or none
  * @param launcher          how to start a worker process
  */
-public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int maxPending, Duration queueTimeout,
-                         Duration requestTimeout, int maxRequests, int maxRequestsJitter, Duration grace,
-                         Duration idleTimeout, Duration linger, int maxSessions, Duration uploadTtl,
-                         int loginMaxFailures, Duration loginWindow, Duration loginBan,
-                         InstantUploadPolicy instantUploads, WorkerLauncher launcher) {
+public record PoolConfig(
+        InetSocketAddress bind,
+        int workers,
+        Path dataDir,
+        int maxPending,
+        Duration queueTimeout,
+        Duration requestTimeout,
+        int maxRequests,
+        int maxRequestsJitter,
+        Duration grace,
+        Duration idleTimeout,
+        Duration linger,
+        int maxSessions,
+        Duration uploadTtl,
+        int loginMaxFailures,
+        Duration loginWindow,
+        Duration loginBan,
+        InstantUploadPolicy instantUploads,
+        WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
 
@@ -53,8 +66,9 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         requireRange("maxRequestsJitter", maxRequestsJitter, 0, Integer.MAX_VALUE);
         requireRange("maxSessions", maxSessions, 1, 1_000_000);
         requireRange("loginMaxFailures", loginMaxFailures, 1, 1_000_000);
-        for (Duration d : new Duration[] {queueTimeout, requestTimeout, grace, idleTimeout, linger, uploadTtl,
-                loginWindow, loginBan}) {
+        for (Duration d : new Duration[] {
+            queueTimeout, requestTimeout, grace, idleTimeout, linger, uploadTtl, loginWindow, loginBan
+        }) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException("durations must be zero or positive");
             }
@@ -96,8 +110,8 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
 
     /** What each worker process is told on its command line. */
     public WorkerOptions workerOptions(int masterPid) {
-        return new WorkerOptions(masterPid, dataDir, linger, loginMaxFailures, loginWindow, loginBan,
-                instantUploads.option());
+        return new WorkerOptions(
+                masterPid, dataDir, linger, loginMaxFailures, loginWindow, loginBan, instantUploads.option());
     }
 
     /** Defaults match {@code pooldisk serve --help}. */
@@ -121,29 +135,116 @@ public record PoolConfig(InetSocketAddress bind, int workers, Path dataDir, int 
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
-        public Builder bind(InetSocketAddress v) { bind = v; return this; }
-        public Builder workers(int v) { workers = v; return this; }
-        public Builder dataDir(Path v) { dataDir = v; return this; }
-        public Builder maxPending(int v) { maxPending = v; return this; }
-        public Builder queueTimeout(Duration v) { queueTimeout = v; return this; }
-        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
-        public Builder maxRequests(int v) { maxRequests = v; return this; }
-        public Builder maxRequestsJitter(int v) { maxRequestsJitter = v; return this; }
-        public Builder grace(Duration v) { grace = v; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder linger(Duration v) { linger = v; return this; }
-        public Builder maxSessions(int v) { maxSessions = v; return this; }
-        public Builder uploadTtl(Duration v) { uploadTtl = v; return this; }
-        public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
-        public Builder loginWindow(Duration v) { loginWindow = v; return this; }
-        public Builder loginBan(Duration v) { loginBan = v; return this; }
-        public Builder instantUploads(InstantUploadPolicy v) { instantUploads = v; return this; }
-        public Builder launcher(WorkerLauncher v) { launcher = v; return this; }
+        public Builder bind(InetSocketAddress v) {
+            bind = v;
+            return this;
+        }
+
+        public Builder workers(int v) {
+            workers = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder maxPending(int v) {
+            maxPending = v;
+            return this;
+        }
+
+        public Builder queueTimeout(Duration v) {
+            queueTimeout = v;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        public Builder maxRequests(int v) {
+            maxRequests = v;
+            return this;
+        }
+
+        public Builder maxRequestsJitter(int v) {
+            maxRequestsJitter = v;
+            return this;
+        }
+
+        public Builder grace(Duration v) {
+            grace = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder linger(Duration v) {
+            linger = v;
+            return this;
+        }
+
+        public Builder maxSessions(int v) {
+            maxSessions = v;
+            return this;
+        }
+
+        public Builder uploadTtl(Duration v) {
+            uploadTtl = v;
+            return this;
+        }
+
+        public Builder loginMaxFailures(int v) {
+            loginMaxFailures = v;
+            return this;
+        }
+
+        public Builder loginWindow(Duration v) {
+            loginWindow = v;
+            return this;
+        }
+
+        public Builder loginBan(Duration v) {
+            loginBan = v;
+            return this;
+        }
+
+        public Builder instantUploads(InstantUploadPolicy v) {
+            instantUploads = v;
+            return this;
+        }
+
+        public Builder launcher(WorkerLauncher v) {
+            launcher = v;
+            return this;
+        }
 
         public PoolConfig build() {
-            return new PoolConfig(bind, workers, dataDir, maxPending, queueTimeout, requestTimeout, maxRequests,
-                    maxRequestsJitter, grace, idleTimeout, linger, maxSessions, uploadTtl, loginMaxFailures,
-                    loginWindow, loginBan, instantUploads, launcher);
+            return new PoolConfig(
+                    bind,
+                    workers,
+                    dataDir,
+                    maxPending,
+                    queueTimeout,
+                    requestTimeout,
+                    maxRequests,
+                    maxRequestsJitter,
+                    grace,
+                    idleTimeout,
+                    linger,
+                    maxSessions,
+                    uploadTtl,
+                    loginMaxFailures,
+                    loginWindow,
+                    loginBan,
+                    instantUploads,
+                    launcher);
         }
     }
 }

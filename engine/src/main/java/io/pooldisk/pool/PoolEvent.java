@@ -5,9 +5,21 @@ import java.time.Instant;
 /** A line of the pool's log: hand-offs, commands, worker births and deaths, errors. */
 public record PoolEvent(Instant time, Level level, Kind kind, String message) {
 
-    public enum Level { DEBUG, INFO, WARN, ERROR }
+    public enum Level {
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR
+    }
 
-    public enum Kind { SERVER, WORKER, HANDOFF, SESSION, COMMAND, QUEUE }
+    public enum Kind {
+        SERVER,
+        WORKER,
+        HANDOFF,
+        SESSION,
+        COMMAND,
+        QUEUE
+    }
 
     @Override
     public String toString() {

@@ -6,11 +6,9 @@ package io.pooldisk.pool;
  */
 public interface PoolListener {
 
-    default void onSnapshot(PoolSnapshot snapshot) {
-    }
+    default void onSnapshot(PoolSnapshot snapshot) {}
 
-    default void onEvent(PoolEvent event) {
-    }
+    default void onEvent(PoolEvent event) {}
 
     /**
      * Whether this listener wants DEBUG events: every hand-off, session and batch of commands. They are only built

@@ -30,6 +30,7 @@ final class PoolNotifier {
     private volatile boolean wantsSnapshots;
     /** Set by the master when something changed, and by a new listener, which wants a fresh snapshot at once. */
     private volatile boolean dirty = true;
+
     private long lastPublished;
 
     PoolNotifier(List<PoolListener> initial) {
@@ -123,7 +124,10 @@ final class PoolNotifier {
             }
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
-                PoolEvent note = new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER,
+                PoolEvent note = new PoolEvent(
+                        java.time.Instant.now(),
+                        PoolEvent.Level.WARN,
+                        PoolEvent.Kind.SERVER,
                         lost + " log events dropped: listeners too slow");
                 forEach(l -> l.onEvent(note));
             }

@@ -44,9 +44,12 @@ public final class PoolServer implements AutoCloseable {
         all.add(new ServerLogFile(DataDirs.logFile(config.dataDir())));
         this.notifier = new PoolNotifier(all);
         if (lock.looserMode() != null) {
-            notifier.event(new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER,
+            notifier.event(new PoolEvent(
+                    java.time.Instant.now(),
+                    PoolEvent.Level.WARN,
+                    PoolEvent.Kind.SERVER,
                     "data directory " + config.dataDir() + " was " + lock.looserMode() + ": made rwx------, as it "
-                    + "holds every user's files"));
+                            + "holds every user's files"));
         }
         this.master = new Master(config, listener, notifier, new Lifecycle(), Master::systemClock);
         this.loop = new Thread(master, "pooldisk-master");
@@ -117,7 +120,8 @@ public final class PoolServer implements AutoCloseable {
             return channel;
         } catch (BindException e) {
             closeQuietly(channel);
-            String why = e.getMessage() != null && e.getMessage().contains("in use") ? "address already in use"
+            String why = e.getMessage() != null && e.getMessage().contains("in use")
+                    ? "address already in use"
                     : e.getMessage();
             throw new PoolStartException("cannot listen on " + where + ": " + why);
         } catch (IOException e) {
@@ -247,7 +251,8 @@ public final class PoolServer implements AutoCloseable {
             notifier.close();
             lock.release();
             terminated.countDown();
-            ready.completeExceptionally(new PoolStartException(error != null ? error : "server stopped while starting"));
+            ready.completeExceptionally(
+                    new PoolStartException(error != null ? error : "server stopped while starting"));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.control.ControlMessage;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -24,9 +23,21 @@ import java.util.List;
  * @param workers         one entry per worker slot
  * @param sessions        every open session
  */
-public record PoolSnapshot(Instant startedAt, String listenAddress, long accepted, int queuedNow, int maxQueued,
-                           int maxBusy, long allBusyCount, long requestsServed, long rejected, long slowCommands,
-                           long bytesIn, long bytesOut, List<WorkerInfo> workers, List<SessionInfo> sessions) {
+public record PoolSnapshot(
+        Instant startedAt,
+        String listenAddress,
+        long accepted,
+        int queuedNow,
+        int maxQueued,
+        int maxBusy,
+        long allBusyCount,
+        long requestsServed,
+        long rejected,
+        long slowCommands,
+        long bytesIn,
+        long bytesOut,
+        List<WorkerInfo> workers,
+        List<SessionInfo> sessions) {
 
     public int idle() {
         return count(WorkerState.IDLE);

@@ -9,8 +9,7 @@ final class ProcessMemory {
 
     private static final long PAGE = 4096;
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Bytes of the process's resident set, or 0 when it cannot be read. */
     static long residentBytes(int pid) {
@@ -18,7 +17,9 @@ final class ProcessMemory {
             return 0;
         }
         try {
-            String[] statm = Files.readString(Path.of("/proc", Integer.toString(pid), "statm")).trim().split(" ");
+            String[] statm = Files.readString(Path.of("/proc", Integer.toString(pid), "statm"))
+                    .trim()
+                    .split(" ");
             return Long.parseLong(statm[1]) * PAGE;
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -23,8 +23,10 @@ final class RepeatedWarning {
             unsaid++;
             return;
         }
-        say.accept(unsaid == 0 ? message
-                : message + " (and " + unsaid + " more like it in the last " + (now - saidAt) / 1000 + " s)");
+        say.accept(
+                unsaid == 0
+                        ? message
+                        : message + " (and " + unsaid + " more like it in the last " + (now - saidAt) / 1000 + " s)");
         saidAt = now;
         unsaid = 0;
     }

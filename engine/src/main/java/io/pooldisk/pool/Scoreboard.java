@@ -57,23 +57,54 @@ final class Scoreboard {
     }
 
     /** {@code instant}: the master's monotonic milliseconds to wall-clock time. */
-    PoolSnapshot snapshot(Instant startedAt, String address, int queued, List<Worker> slots,
-            Collection<Session> sessions, LongFunction<Instant> instant) {
+    PoolSnapshot snapshot(
+            Instant startedAt,
+            String address,
+            int queued,
+            List<Worker> slots,
+            Collection<Session> sessions,
+            LongFunction<Instant> instant) {
         List<WorkerInfo> workers = new ArrayList<>(slots.size());
         for (Worker w : slots) {
             Session s = w.session;
-            workers.add(new WorkerInfo(w.slot, w.alive() ? w.pid : 0, w.state,
+            workers.add(new WorkerInfo(
+                    w.slot,
+                    w.alive() ? w.pid : 0,
+                    w.state,
                     w.command.isEmpty() && w.state == WorkerState.LINGERING ? "(waiting)" : w.command,
-                    s == null ? "" : s.client(), s == null ? "" : s.state.user(), s == null ? 0 : s.id,
-                    w.commandBytes, w.requests, instant.apply(w.spawnedAt), w.rssBytes));
+                    s == null ? "" : s.client(),
+                    s == null ? "" : s.state.user(),
+                    s == null ? 0 : s.id,
+                    w.commandBytes,
+                    w.requests,
+                    instant.apply(w.spawnedAt),
+                    w.rssBytes));
         }
         List<SessionInfo> list = new ArrayList<>(sessions.size());
         for (Session s : sessions) {
-            list.add(new SessionInfo(s.id, s.client(), s.state.user(),
-                    s.worker != null ? s.worker.pid : s.queued ? -1 : 0, instant.apply(s.acceptedAt), s.bytesIn,
+            list.add(new SessionInfo(
+                    s.id,
+                    s.client(),
+                    s.state.user(),
+                    s.worker != null ? s.worker.pid : s.queued ? -1 : 0,
+                    instant.apply(s.acceptedAt),
+                    s.bytesIn,
                     s.bytesOut));
         }
-        return new PoolSnapshot(startedAt, address, accepted, queued, maxQueued, maxBusy, allBusy, commands, refused,
-                slowCommands, bytesIn, bytesOut, workers, list);
+        return new PoolSnapshot(
+                startedAt,
+                address,
+                accepted,
+                queued,
+                maxQueued,
+                maxBusy,
+                allBusy,
+                commands,
+                refused,
+                slowCommands,
+                bytesIn,
+                bytesOut,
+                workers,
+                list);
     }
 }

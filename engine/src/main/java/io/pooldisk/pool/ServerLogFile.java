@@ -1,7 +1,6 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.disk.OwnerOnly;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

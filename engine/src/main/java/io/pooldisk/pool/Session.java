@@ -21,6 +21,7 @@ final class Session {
     long bytesOut;
     /** The totals when the current hand-off began: a worker counts from zero for each hand-off. */
     private long handOffIn;
+
     private long handOffOut;
     boolean closed;
     /** Whether the descriptor is in the master's epoll set yet (only once it was first parked). */

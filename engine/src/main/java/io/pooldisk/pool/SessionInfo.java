@@ -13,5 +13,5 @@ import java.time.Instant;
  * @param bytesIn    bytes received from the client so far
  * @param bytesOut   bytes sent to the client so far
  */
-public record SessionInfo(long id, String client, String user, int workerPid, Instant since, long bytesIn, long bytesOut) {
-}
+public record SessionInfo(
+        long id, String client, String user, int workerPid, Instant since, long bytesIn, long bytesOut) {}

@@ -3,7 +3,6 @@ package io.pooldisk.pool;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +14,9 @@ final class SpawnedProcesses implements Supervisor.Processes {
 
     SpawnedProcesses(PoolConfig config) {
         this.config = config;
-        this.environment = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        this.environment = System.getenv().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
     }
 
     @Override

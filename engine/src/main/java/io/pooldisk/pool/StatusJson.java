@@ -3,7 +3,6 @@ package io.pooldisk.pool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Locale;
 
 /**
@@ -14,8 +13,7 @@ public final class StatusJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StatusJson() {
-    }
+    private StatusJson() {}
 
     public static String write(PoolSnapshot s) {
         ObjectNode root = JSON.createObjectNode();

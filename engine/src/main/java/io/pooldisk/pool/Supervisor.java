@@ -6,7 +6,6 @@ import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +38,7 @@ final class Supervisor {
         /** The process's wait status once it ended, or -1 while it runs. */
         int reap(int pid);
 
-        record Started(int pid, MessageSocket socket) {
-        }
+        record Started(int pid, MessageSocket socket) {}
     }
 
     /** What the master does when a worker comes and goes. */
@@ -66,8 +64,7 @@ final class Supervisor {
     }
 
     /** {@code booting}: it ended before saying hello, so its exit status tells whether it can start at all. */
-    private record Exited(String reason, long killAt, boolean booting) {
-    }
+    private record Exited(String reason, long killAt, boolean booting) {}
 
     private final PoolConfig config;
     private final Processes processes;
@@ -76,11 +73,15 @@ final class Supervisor {
     private final List<Worker> slots = new ArrayList<>();
     /** Processes that left their slot but are not reaped yet, with why they were ended (null: they left). */
     private final Map<Integer, Exited> unreaped = new HashMap<>();
+
     private int wanted;
     /** Workers that failed to start, in a row, for any reason: how long spawning backs off. */
     private int bootFailures;
-    /** Of those, the ones that retrying cannot fix (the worker's runtime or options are wrong): they stop the server. */
+    /**
+     * Of those, the ones that retrying cannot fix (the worker's runtime or options are wrong): they stop the server.
+     */
     private int bootErrors;
+
     private long nextSpawnAt;
     private boolean stopping;
 
@@ -172,8 +173,14 @@ final class Supervisor {
             return;
         }
         long now = now();
-        w.started(started.pid(), started.socket(), now, now + BOOT_TIMEOUT_MILLIS, config.maxRequests() == 0 ? 0
-                : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1));
+        w.started(
+                started.pid(),
+                started.socket(),
+                now,
+                now + BOOT_TIMEOUT_MILLIS,
+                config.maxRequests() == 0
+                        ? 0
+                        : config.maxRequests() + ThreadLocalRandom.current().nextInt(config.maxRequestsJitter() + 1));
         try {
             hooks.watch(w);
         } catch (NativeException e) {
@@ -240,10 +247,15 @@ final class Supervisor {
             if (w.state == WorkerState.STARTING && now > w.helloDeadline) {
                 kill(w, KillCause.NO_HELLO, "none within " + BOOT_TIMEOUT_MILLIS / 1000 + " s");
             } else if (w.occupied() && requestLimit > 0 && silentFor > allowed) {
-                kill(w, KillCause.STUCK, "in " + (w.command.isEmpty() ? "its session" : w.command) + " for "
-                        + silentFor + " ms");
-            } else if (w.state == WorkerState.STOPPING && !stopping && now - w.lastProgress > requestLimit
-                    && w.session == null && requestLimit > 0) {
+                kill(
+                        w,
+                        KillCause.STUCK,
+                        "in " + (w.command.isEmpty() ? "its session" : w.command) + " for " + silentFor + " ms");
+            } else if (w.state == WorkerState.STOPPING
+                    && !stopping
+                    && now - w.lastProgress > requestLimit
+                    && w.session == null
+                    && requestLimit > 0) {
                 kill(w, KillCause.WOULD_NOT_EXIT, null);
             }
         }
@@ -267,14 +279,17 @@ final class Supervisor {
             }
             unreaped.remove(pid);
             String reason = e.getValue().reason();
-            hooks.event(reason == null ? Level.INFO : Level.WARN, Kind.WORKER, "worker pid " + pid + " exited ("
-                    + Native.describeStatus(status) + ")" + (reason == null ? "" : ": " + reason));
+            hooks.event(
+                    reason == null ? Level.INFO : Level.WARN,
+                    Kind.WORKER,
+                    "worker pid " + pid + " exited (" + Native.describeStatus(status) + ")"
+                            + (reason == null ? "" : ": " + reason));
             if (e.getValue().booting() && !stopping) {
                 // An exit status of its own before hello: its JVM or its options are wrong, and will be next time.
                 // A signal (an OOM killer, an administrator) or our own kill is a bad moment, not a bad setup.
                 boolean exitedByItself = (status & 0x7f) == 0 && (status & 0xff00) != 0 && reason == null;
-                startFailed("worker pid " + pid, Native.describeStatus(status) + " before saying hello",
-                        exitedByItself);
+                startFailed(
+                        "worker pid " + pid, Native.describeStatus(status) + " before saying hello", exitedByItself);
             }
         }
     }
@@ -377,8 +392,10 @@ final class Supervisor {
      */
     private void startFailed(String who, String why, boolean cannotStart) {
         if (!cannotStart) {
-            hooks.event(Level.ERROR, Kind.WORKER, who + " failed to start: " + why + "; trying again in "
-                    + Math.max(0, nextSpawnAt - now()) + " ms");
+            hooks.event(
+                    Level.ERROR,
+                    Kind.WORKER,
+                    who + " failed to start: " + why + "; trying again in " + Math.max(0, nextSpawnAt - now()) + " ms");
             return;
         }
         bootErrors++;

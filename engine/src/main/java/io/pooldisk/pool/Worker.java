@@ -24,6 +24,7 @@ final class Worker {
     boolean releaseAsked;
     /** Last sign of progress in the current command: its start, a PROGRESS or END. */
     long lastProgress;
+
     long rssBytes;
 
     Worker(int slot) {

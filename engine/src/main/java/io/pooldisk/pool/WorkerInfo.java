@@ -17,6 +17,15 @@ import java.time.Instant;
  * @param startedAt   when this process was spawned
  * @param rssBytes    resident memory of the process (0 when unknown)
  */
-public record WorkerInfo(int slot, int pid, WorkerState state, String command, String client, String user,
-                         long sessionId, long bytes, long requests, Instant startedAt, long rssBytes) {
-}
+public record WorkerInfo(
+        int slot,
+        int pid,
+        WorkerState state,
+        String command,
+        String client,
+        String user,
+        long sessionId,
+        long bytes,
+        long requests,
+        Instant startedAt,
+        long rssBytes) {}

@@ -26,9 +26,18 @@ public record WorkerLauncher(List<String> command) {
      * to hello, interpreted instead of C1-compiled) and hashing still gets C2's SHA-256 intrinsic.
      */
     public static final List<String> SMALL_JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC", "-Xms4m", "-Xmx32m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
-            "-Xss512k", "-XX:-TieredCompilation", "-XX:CICompilerCount=1",
-            "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=64m", "-XX:-UsePerfData", "-Xshare:auto",
+            "-XX:+UseSerialGC",
+            "-Xms4m",
+            "-Xmx32m",
+            "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30",
+            "-Xss512k",
+            "-XX:-TieredCompilation",
+            "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=24m",
+            "-XX:MaxMetaspaceSize=64m",
+            "-XX:-UsePerfData",
+            "-Xshare:auto",
             "-Djava.awt.headless=true");
 
     /**
@@ -37,8 +46,8 @@ public record WorkerLauncher(List<String> command) {
      * trim costs 0.2-1.3 ms on the trimmer's own thread. Backported to 17.0.9 as experimental, a product flag since
      * 17.0.11: {@link #supportsNativeHeapTrim} says which JVMs know it, since an unknown -XX flag stops the JVM.
      */
-    static final List<String> NATIVE_HEAP_TRIM = List.of(
-            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000");
+    static final List<String> NATIVE_HEAP_TRIM =
+            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000");
 
     public WorkerLauncher {
         command = List.copyOf(command);

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class Arguments {
 
-    private Arguments() {
-    }
+    private Arguments() {}
 
     /** The one path a command takes: the rest of the line, or one quoted argument. */
     public static String path(String argument) throws CommandException {
@@ -88,8 +87,10 @@ public final class Arguments {
                     if (c == '\\' && i < n) {
                         char escaped = argument.charAt(i++);
                         if (escaped != '"' && escaped != '\\') {
-                            throw new CommandException(ReplyCode.BAD_REQUEST, "in quotes a backslash escapes only '\"' "
-                                    + "and '\\'; write a backslash as '\\\\'");
+                            throw new CommandException(
+                                    ReplyCode.BAD_REQUEST,
+                                    "in quotes a backslash escapes only '\"' "
+                                            + "and '\\'; write a backslash as '\\\\'");
                         }
                         sb.append(escaped);
                     } else if (c == '"') {
@@ -103,8 +104,9 @@ public final class Arguments {
                     throw new CommandException(ReplyCode.BAD_REQUEST, "unterminated quote");
                 }
                 if (i < n && argument.charAt(i) != ' ') {
-                    throw new CommandException(ReplyCode.BAD_REQUEST, "a closing quote must be followed by a space or "
-                            + "the end of the line");
+                    throw new CommandException(
+                            ReplyCode.BAD_REQUEST,
+                            "a closing quote must be followed by a space or " + "the end of the line");
                 }
             } else {
                 while (i < n && argument.charAt(i) != ' ') {
@@ -126,8 +128,8 @@ public final class Arguments {
         } catch (NumberFormatException ignored) {
             // fall through to the error
         }
-        throw new CommandException(ReplyCode.BAD_REQUEST, what + " must be a number from 0 to " + Long.MAX_VALUE
-                + ", not '" + text + "'");
+        throw new CommandException(
+                ReplyCode.BAD_REQUEST, what + " must be a number from 0 to " + Long.MAX_VALUE + ", not '" + text + "'");
     }
 
     /** A SHA-256 in 64 lowercase hexadecimal digits (upper case accepted and lowered). */

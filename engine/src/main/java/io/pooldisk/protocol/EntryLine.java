@@ -26,8 +26,8 @@ public record EntryLine(boolean directory, long size, Instant modified, String s
             throw new CommandException(ReplyCode.BAD_REQUEST, "not an entry line: " + line);
         }
         try {
-            return new EntryLine(f[0].equals("D"), Long.parseLong(f[1]), Instant.parse(f[2]),
-                    f[3].equals("-") ? "" : f[3], f[4]);
+            return new EntryLine(
+                    f[0].equals("D"), Long.parseLong(f[1]), Instant.parse(f[2]), f[3].equals("-") ? "" : f[3], f[4]);
         } catch (RuntimeException e) {
             throw new CommandException(ReplyCode.BAD_REQUEST, "not an entry line: " + line);
         }

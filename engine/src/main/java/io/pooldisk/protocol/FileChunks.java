@@ -10,8 +10,7 @@ public final class FileChunks {
 
     private static final int CHUNK = 1 << 20;
 
-    private FileChunks() {
-    }
+    private FileChunks() {}
 
     /**
      * Hands {@code length} bytes of {@code file} from {@code offset} to {@code sink}, in order, a buffer at a time

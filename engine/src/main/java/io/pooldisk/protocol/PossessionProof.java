@@ -1,7 +1,5 @@
 package io.pooldisk.protocol;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.security.GeneralSecurityException;
@@ -9,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The proof of possession of an instant upload (docs/PROTOCOL.md, Upload): HMAC-SHA256 of the whole content, keyed
@@ -20,11 +20,11 @@ public final class PossessionProof {
 
     /** 256 bits of nonce, sent as 64 lowercase hex digits. */
     public static final int NONCE_BYTES = 32;
+
     private static final Pattern NONCE_HEX = Pattern.compile("[0-9a-f]{" + NONCE_BYTES * 2 + "}");
     private static final String HMAC = "HmacSHA256";
 
-    private PossessionProof() {
-    }
+    private PossessionProof() {}
 
     public static String newNonce(SecureRandom random) {
         byte[] nonce = new byte[NONCE_BYTES];

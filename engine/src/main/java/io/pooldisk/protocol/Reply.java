@@ -6,8 +6,7 @@ package io.pooldisk.protocol;
  */
 public final class Reply {
 
-    private Reply() {
-    }
+    private Reply() {}
 
     public static String ok(String text) {
         return text.isEmpty() ? "OK\n" : "OK " + text + "\n";

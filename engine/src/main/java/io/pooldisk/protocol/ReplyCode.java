@@ -7,7 +7,6 @@ import java.util.Optional;
  * the GUI client decide by. They follow HTTP's where one fits.
  */
 public enum ReplyCode {
-
     BAD_REQUEST(400, "a malformed request: unknown command, bad arguments or names, a step out of turn"),
     UNAUTHORIZED(401, "not logged in, or authentication failed"),
     FORBIDDEN(403, "not allowed: removing or moving the root, a banned address"),

@@ -21,10 +21,12 @@ public record RequestLine(String command, String argument) {
     public static RequestLine parse(ByteBuffer bytes) throws CommandException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
+                    .decode(bytes)
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new CommandException(ReplyCode.BAD_REQUEST, "request line is not valid UTF-8");
         }

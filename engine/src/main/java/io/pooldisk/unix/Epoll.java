@@ -23,6 +23,7 @@ public final class Epoll implements AutoCloseable {
 
     /** struct epoll_event is packed on x86_64 (12 bytes), naturally aligned elsewhere (16 bytes). */
     private static final int EVENT_SIZE = Native.X86_64 ? 12 : 16;
+
     private static final int DATA_OFFSET = Native.X86_64 ? 4 : 8;
 
     private final int epfd;
@@ -32,6 +33,7 @@ public final class Epoll implements AutoCloseable {
     private final Pointer ctlEvent = Native.allocate(16);
     /** The eventfd's counter: {@link #one} is only ever read (by wakers), {@link #drained} only by the owner. */
     private final Pointer one = Native.allocate(8);
+
     private final Pointer drained = Native.allocate(8);
 
     public Epoll(int capacity) throws NativeException {

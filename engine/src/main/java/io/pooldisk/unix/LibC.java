@@ -57,8 +57,13 @@ public interface LibC {
 
     int memfd_create(String name, int flags);
 
-    long splice(int fdIn, @In @Out LongLongByReference offIn, int fdOut, @In @Out LongLongByReference offOut,
-            long len, int flags);
+    long splice(
+            int fdIn,
+            @In @Out LongLongByReference offIn,
+            int fdOut,
+            @In @Out LongLongByReference offOut,
+            long len,
+            int flags);
 
     int shutdown(int fd, int how);
 

@@ -1,8 +1,7 @@
 package io.pooldisk.unix;
 
-import jnr.ffi.Pointer;
-
 import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
 
 /**
  * One end of a SOCK_SEQPACKET socketpair between the master and a worker. Each send is one whole message of at most
@@ -51,6 +50,7 @@ public final class MessageSocket implements AutoCloseable {
     private final Pointer control = Native.allocate(CMSG_SPACE_TWO_FDS);
     /** The message bytes, in a direct buffer: Java copies in and out of it without the JNI call of a Pointer's copy. */
     private final ByteBuffer data = ByteBuffer.allocateDirect(MAX_MESSAGE);
+
     private boolean closed;
 
     public MessageSocket(int fd) {
@@ -134,7 +134,8 @@ public final class MessageSocket implements AutoCloseable {
         int first = -1;
         int second = -1;
         long controlLength = msghdr.getLong(MSG_CONTROLLEN);
-        if (controlLength >= CMSG_HEADER + 4 && control.getInt(8) == Native.SOL_SOCKET
+        if (controlLength >= CMSG_HEADER + 4
+                && control.getInt(8) == Native.SOL_SOCKET
                 && control.getInt(12) == Native.SCM_RIGHTS) {
             long fds = (control.getLong(0) - CMSG_HEADER) / 4;
             first = control.getInt(16);

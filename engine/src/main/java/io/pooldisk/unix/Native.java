@@ -1,5 +1,10 @@
 package io.pooldisk.unix;
 
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Platform;
@@ -7,12 +12,6 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.LongLongByReference;
-
-import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * The one door to the C library. Results of -1 become {@link NativeException}s carrying errno, in one helper
@@ -58,8 +57,7 @@ public final class Native {
     static final Runtime RUNTIME = Runtime.getRuntime(C);
     static final boolean X86_64 = Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64;
 
-    private Native() {
-    }
+    private Native() {}
 
     /** Throws a {@link NativeException} with errno when a call returned -1; returns the result otherwise. */
     static long check(String call, long result) throws NativeException {
@@ -116,8 +114,7 @@ public final class Native {
     }
 
     /** A connection taken from a listening socket: its descriptor and the peer's address as "host:port". */
-    public record Accepted(int fd, String peer) {
-    }
+    public record Accepted(int fd, String peer) {}
 
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
@@ -132,8 +129,8 @@ public final class Native {
         Pointer sockaddr = scratch.memory;
         while (true) {
             sockaddr.putInt(SOCKADDR_BYTES, SOCKADDR_BYTES); // socklen_t in/out, kept just after the address
-            int fd = C.accept4(listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES,
-                    SOCK_CLOEXEC | SOCK_NONBLOCK);
+            int fd = C.accept4(
+                    listenFd, sockaddr.address(), sockaddr.address() + SOCKADDR_BYTES, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd >= 0) {
                 return new Accepted(fd, peerAddress(sockaddr));
             }
@@ -384,8 +381,8 @@ public final class Native {
     }
 
     /**
-     * Copies up to {@code count} bytes from {@code inFd} at {@code offset} to {@code outFd} in the kernel. One call moves
-     * at most 0x7ffff000 bytes; callers loop. Returns the bytes moved, 0 at the end of {@code inFd}, -1 when the
+     * Copies up to {@code count} bytes from {@code inFd} at {@code offset} to {@code outFd} in the kernel. One call
+     * moves at most 0x7ffff000 bytes; callers loop. Returns the bytes moved, 0 at the end of {@code inFd}, -1 when the
      * socket has no room now (EAGAIN).
      */
     public static long sendfile(int outFd, int inFd, long offset, long count) throws NativeException {
@@ -485,8 +482,8 @@ public final class Native {
     }
 
     /**
-     * Reaps a child without waiting. Returns its wait status, or -1 while it still runs. A pid that is not (or no longer)
-     * our child counts as gone: returns 0.
+     * Reaps a child without waiting. Returns its wait status, or -1 while it still runs. A pid that is not (or no
+     * longer) our child counts as gone: returns 0.
      */
     public static int reap(int pid) {
         IntByReference status = new IntByReference();
@@ -523,8 +520,8 @@ public final class Native {
     }
 
     /**
-     * Starts {@code argv} with {@code env}: the seed's socketpair + fork, in spawn form. {@code childEnd} becomes fd 3 of
-     * the child, stdin reads /dev/null, stdout and stderr are inherited, and every other descriptor is closed in the
+     * Starts {@code argv} with {@code env}: the seed's socketpair + fork, in spawn form. {@code childEnd} becomes fd 3
+     * of the child, stdin reads /dev/null, stdout and stderr are inherited, and every other descriptor is closed in the
      * child (glibc's closefrom file action), so a worker never holds the listening socket or a client connection.
      * The child gets a process group of its own: a Ctrl-C on the master's terminal reaches the master alone, which
      * then stops its workers gracefully.
@@ -545,7 +542,9 @@ public final class Native {
             spawnCheck("addopen", C.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0));
             spawnCheck("adddup2", C.posix_spawn_file_actions_adddup2(actions, childEnd, 3));
             spawnCheck("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions, 4));
-            spawnCheck("posix_spawnp " + argv.get(0), C.posix_spawnp(pid, argv.get(0), actions, attr, argvArray, envArray));
+            spawnCheck(
+                    "posix_spawnp " + argv.get(0),
+                    C.posix_spawnp(pid, argv.get(0), actions, attr, argvArray, envArray));
             return pid.intValue();
         } finally {
             C.posix_spawn_file_actions_destroy(actions);
@@ -561,7 +560,8 @@ public final class Native {
         }
     }
 
-    private static final ThreadLocal<java.util.ArrayList<Pointer>> KEEP = ThreadLocal.withInitial(java.util.ArrayList::new);
+    private static final ThreadLocal<java.util.ArrayList<Pointer>> KEEP =
+            ThreadLocal.withInitial(java.util.ArrayList::new);
 
     /** A NULL-terminated char*[] whose strings stay allocated until {@link #reachabilityFence}. */
     private static Pointer stringArray(List<String> strings) {
@@ -604,7 +604,9 @@ public final class Native {
             return (int) FD_VAL.invoke(channel);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(
-                    "cannot read the descriptor of a JDK channel: run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED", e);
+                    "cannot read the descriptor of a JDK channel: run with --add-exports "
+                            + "java.base/sun.nio.ch=ALL-UNNAMED",
+                    e);
         }
     }
 }

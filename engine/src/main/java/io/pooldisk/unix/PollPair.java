@@ -14,6 +14,7 @@ public final class PollPair {
     public static final short OUT = 0x4;
     /** What {@link #await} answers: bits for the descriptors that are ready (or failed, or hung up). */
     public static final int FIRST = 1;
+
     public static final int SECOND = 2;
 
     // struct pollfd { int fd; short events; short revents; }, two of them.

@@ -6,7 +6,6 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,7 @@ final class AccountCommands {
 
     private static final String SCRAM = "scram";
 
-    private AccountCommands() {
-    }
+    private AccountCommands() {}
 
     static void login(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         ctx.services.throttle().check(ctx.clientHost());
@@ -61,7 +59,10 @@ final class AccountCommands {
             throw new CommandException(ReplyCode.BAD_REQUEST, "expected a base64 SCRAM message");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString(); // reports errors
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString(); // reports errors
         } catch (CharacterCodingException e) {
             throw new CommandException(ReplyCode.BAD_REQUEST, "a SCRAM message is UTF-8");
         }

@@ -5,7 +5,6 @@ import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.unix.PollPair;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +27,7 @@ final class ClientConnection {
     private static final int BULK = 1024 * 1024;
     /** Uploads received with splice unless this is "false" (for operators, and tests of the plain path). */
     static final String SPLICE_PROPERTY = "pooldisk.splice";
+
     private static final boolean SPLICE = !"false".equals(System.getProperty(SPLICE_PROPERTY));
 
     /** Waits until the client's socket is ready, or says to stop and hand the session back. */
@@ -43,15 +43,19 @@ final class ClientConnection {
 
     /** Bytes read and not yet taken, between 0 and position (write mode). */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
+
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
     /** Reply bytes the socket had no room for yet, in order; sent before anything else. */
     private final ByteArrayOutputStream unsent = new ByteArrayOutputStream();
+
     private ByteBuffer bulk;
     /** This worker's pipe for splice, {read end, write end}, made at its first upload; null until then. */
     private int[] pipe;
+
     private Waiter waiter;
     /** Set when a splice loop stopped because the waiter said to: the plain read loop must not go on. */
     private boolean stopped;
+
     private int fd = -1;
     private int scanned;
     private long bytesIn;
@@ -94,7 +98,12 @@ final class ClientConnection {
      * What a {@link #fill} found. RESET: the client reset the connection, as many clients end one; it is answered
      * without an exception because under connection churn it happens for nearly every connection.
      */
-    enum Fill { DATA, END_OF_STREAM, EMPTY, RESET }
+    enum Fill {
+        DATA,
+        END_OF_STREAM,
+        EMPTY,
+        RESET
+    }
 
     /** Reads what the client has sent, without waiting. */
     Fill fill() throws BrokenConnectionException {
@@ -320,8 +329,8 @@ final class ClientConnection {
     }
 
     private static BrokenConnectionException closedAfter(long done, long count) {
-        return new BrokenConnectionException("the client closed the connection after " + done + " of " + count
-                + " bytes");
+        return new BrokenConnectionException(
+                "the client closed the connection after " + done + " of " + count + " bytes");
     }
 
     /** Where received bytes go. */

@@ -2,7 +2,6 @@ package io.pooldisk.worker;
 
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -14,7 +13,6 @@ import java.util.stream.Stream;
  * the login once, before a logged-in command runs; HELP's line is made from it.
  */
 enum Command {
-
     ECHO("ECHO <text>", Access.ANYONE, (ctx, arg) -> ctx.reply(Reply.echo(ctx.services.pid, arg))),
     LOGIN("LOGIN", Access.ANYONE, AccountCommands::login),
     PROOF("PROOF", Access.ANYONE, AccountCommands::proof),
@@ -35,7 +33,10 @@ enum Command {
     QUIT("QUIT", Access.ANYONE, (ctx, arg) -> ctx.reply(Reply.ok("bye")));
 
     /** Who may run a command: anyone, or only a logged-in session (ERR 401 "log in first" otherwise). */
-    enum Access { ANYONE, LOGGED_IN }
+    enum Access {
+        ANYONE,
+        LOGGED_IN
+    }
 
     /** What a command does with its session and the rest of its request line. */
     @FunctionalInterface
@@ -45,8 +46,8 @@ enum Command {
 
     private static final Map<String, Command> BY_NAME = new HashMap<>();
     /** HELP's text: "commands: " and every usage, separated by ", ". */
-    private static final String HELP_TEXT = Stream.of(values()).map(Command::usage)
-            .collect(Collectors.joining(", ", "commands: ", ""));
+    private static final String HELP_TEXT =
+            Stream.of(values()).map(Command::usage).collect(Collectors.joining(", ", "commands: ", ""));
 
     static {
         for (Command c : values()) {

@@ -13,7 +13,11 @@ class CommandHandler {
      * What the session does after a command: goes on, ends (QUIT), or ends because the command failed unexpectedly
      * after its reply had begun (docs/PROTOCOL.md, "A command cut short").
      */
-    enum Next { CONTINUE, END_SESSION, FAILED }
+    enum Next {
+        CONTINUE,
+        END_SESSION,
+        FAILED
+    }
 
     /**
      * Runs the command and answers it. Whatever the command throws costs at most this session, never the worker: an
@@ -50,8 +54,8 @@ class CommandHandler {
     Next run(RequestLine request, SessionContext ctx) throws CommandException, BrokenConnectionException {
         Command command = Command.named(request.command());
         if (command == null) {
-            throw new CommandException(ReplyCode.BAD_REQUEST, "unknown command '" + printable(request.command())
-                    + "'; try HELP");
+            throw new CommandException(
+                    ReplyCode.BAD_REQUEST, "unknown command '" + printable(request.command()) + "'; try HELP");
         }
         if (command.needsLogin()) {
             ctx.requireLogin();
@@ -72,7 +76,9 @@ class CommandHandler {
     /** A command word as it may be shown back or logged: at most 32 characters, control characters replaced. */
     static String printable(String word) {
         String shown = word.length() > 32 ? word.substring(0, 32) + "..." : word;
-        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return shown.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 }

@@ -8,15 +8,13 @@ import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
-
 import java.io.IOException;
 import java.util.List;
 
 /** The namespace commands: PWD, CD, LIST, STAT, MKDIR, RM, RMTREE, MV. */
 final class FileCommands {
 
-    private FileCommands() {
-    }
+    private FileCommands() {}
 
     static void pwd(SessionContext ctx) throws CommandException, BrokenConnectionException {
         ctx.reply(Reply.ok(ctx.state.cwd()));
@@ -58,8 +56,7 @@ final class FileCommands {
                 if (!reply.started()) {
                     throw e;
                 }
-                throw new BrokenConnectionException("LIST " + path + " failed after its first line: "
-                        + e.getMessage());
+                throw new BrokenConnectionException("LIST " + path + " failed after its first line: " + e.getMessage());
             }
             reply.finish();
         }
@@ -75,8 +72,8 @@ final class FileCommands {
         ctx.reply(Reply.ok(line(e, e.path())));
     }
 
-    static void remove(SessionContext ctx, String argument, boolean recursive) throws CommandException,
-            BrokenConnectionException {
+    static void remove(SessionContext ctx, String argument, boolean recursive)
+            throws CommandException, BrokenConnectionException {
         ctx.files().remove(ctx.resolve(Arguments.path(argument)), recursive);
         ctx.reply(Reply.ok("removed"));
     }

@@ -2,7 +2,6 @@ package io.pooldisk.worker;
 
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,11 @@ final class ReplyStream implements AutoCloseable {
     private ByteBuffer staging;
     /** The memfd holding the rest of the reply, or -1 while the socket has taken everything. */
     private int file = -1;
+
     private long inFile;
     /** Bytes of the reply written so far, to the socket or the memfd: the progress the master is told of. */
     private long written;
+
     private boolean started;
 
     /** {@code label}: the command, as the scoreboard shows it while the reply is sent ("LIST /docs"). */

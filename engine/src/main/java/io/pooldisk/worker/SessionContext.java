@@ -19,6 +19,7 @@ final class SessionContext {
      * stopped sending; it goes back to the master with the session. -1 when there is none.
      */
     int transferFd = -1;
+
     private int replies;
 
     SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {

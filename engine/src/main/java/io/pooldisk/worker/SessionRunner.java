@@ -16,7 +16,6 @@ import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -50,8 +49,11 @@ final class SessionRunner {
         this.master = master;
         this.commands = commands;
         this.services = services;
-        this.linger = new Linger(master, services.options.linger().toMillis(), waiting -> master.send(
-                new Progress(sessionId, counters(), running, runningBytes, waiting).encode(), -1));
+        this.linger = new Linger(
+                master,
+                services.options.linger().toMillis(),
+                waiting ->
+                        master.send(new Progress(sessionId, counters(), running, runningBytes, waiting).encode(), -1));
     }
 
     /**
@@ -81,8 +83,10 @@ final class SessionRunner {
                 parked = new Park(sessionId, counters, ctx.state).encode();
                 if (parked.length > MessageSocket.MAX_MESSAGE) {
                     // The bounds of SessionState keep this from happening; if one was missed, this session ends.
-                    ending = internalError("hand-off", new IllegalStateException("session state of "
-                            + parked.length + " bytes does not fit a message of " + MessageSocket.MAX_MESSAGE));
+                    ending = internalError(
+                            "hand-off",
+                            new IllegalStateException("session state of " + parked.length
+                                    + " bytes does not fit a message of " + MessageSocket.MAX_MESSAGE));
                     if (ctx.state.transfer() == null && ctx.state.unsent().length == 0) {
                         answerFailure(); // nothing is owed: the client is between replies
                     }
@@ -113,8 +117,7 @@ final class SessionRunner {
     }
 
     /** Why a session ends, and what the log says about it besides ("" for nothing). */
-    private record Ending(SessionEnd end, String detail) {
-    }
+    private record Ending(SessionEnd end, String detail) {}
 
     private static Ending failed(Exception e) {
         return new Ending(SessionEnd.CONNECTION_FAILED, String.valueOf(e.getMessage()));
@@ -162,8 +165,8 @@ final class SessionRunner {
             }
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
-                conn.write(Reply.err(ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES
-                        + " bytes"));
+                conn.write(Reply.err(
+                        ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
                 conn.flush();
                 return new Ending(SessionEnd.LINE_TOO_LONG, "");
             }
@@ -171,7 +174,8 @@ final class SessionRunner {
                 CommandHandler.Next next = execute(line, ctx);
                 if (next != CommandHandler.Next.CONTINUE) {
                     conn.flush();
-                    return next == CommandHandler.Next.END_SESSION ? new Ending(SessionEnd.QUIT, "")
+                    return next == CommandHandler.Next.END_SESSION
+                            ? new Ending(SessionEnd.QUIT, "")
                             : new Ending(SessionEnd.INTERNAL_ERROR, "in " + lastCommand);
                 }
                 if (ctx.state.transfer() != null) {

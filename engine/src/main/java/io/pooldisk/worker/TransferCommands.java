@@ -12,7 +12,6 @@ import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.unix.Native;
-
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +26,7 @@ final class TransferCommands {
     /** In place of the expected proof when the server could not read its own copy of the content. */
     private static final String UNREADABLE = "-";
 
-    private TransferCommands() {
-    }
+    private TransferCommands() {}
 
     static void put(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         // A challenge not answered before the next PUT is abandoned: it stays counted as a failed proof.
@@ -70,8 +68,8 @@ final class TransferCommands {
             } catch (DiskException e) {
                 expected = UNREADABLE; // the PROVE is sent: the HASH that answers it gets the error
             }
-            ctx.state = ctx.state.withExchange(PROVE, challenge.size() + " " + challenge.sha256() + " " + expected
-                    + " " + challenge.path());
+            ctx.state = ctx.state.withExchange(
+                    PROVE, challenge.size() + " " + challenge.sha256() + " " + expected + " " + challenge.path());
         }
     }
 
@@ -92,8 +90,10 @@ final class TransferCommands {
             }
             if (got < wanted) {
                 byte[] hashState = part.suspend();
-                ctx.suspend(new Transfer.Receiving(label, t.id(), t.path(), t.size(), t.sha256(), part.position(),
-                        hashState), -1);
+                ctx.suspend(
+                        new Transfer.Receiving(
+                                label, t.id(), t.path(), t.size(), t.sha256(), part.position(), hashState),
+                        -1);
                 return;
             }
             Entry stored = uploads.commit(part);
@@ -126,8 +126,7 @@ final class TransferCommands {
             Uploads uploads = ctx.uploads();
             PartWriter part;
             try {
-                part = uploads.resumePart(r.uploadId(), r.path(), r.size(), r.sha256(), r.received(),
-                        r.hashState());
+                part = uploads.resumePart(r.uploadId(), r.path(), r.size(), r.sha256(), r.received(), r.hashState());
             } catch (DiskException e) {
                 throw abandoned(ctx, r.path(), e);
             }
@@ -148,8 +147,9 @@ final class TransferCommands {
         String path = upload[3];
         try {
             if (expected.equals(UNREADABLE)) {
-                throw new DiskException(ReplyCode.SERVER_ERROR, "the server could not read its copy of that "
-                        + "content: PUT again and send it");
+                throw new DiskException(
+                        ReplyCode.SERVER_ERROR,
+                        "the server could not read its copy of that " + "content: PUT again and send it");
             }
             Entry stored = ctx.uploads().commitInstant(path, size, sha256, expected, proof);
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
@@ -169,8 +169,9 @@ final class TransferCommands {
         long count = e.size() - offset;
         try {
             if (count < 0) {
-                throw new CommandException(ReplyCode.BAD_REQUEST, "offset " + offset + " is past the end of "
-                        + e.path() + " (" + e.size() + " bytes)");
+                throw new CommandException(
+                        ReplyCode.BAD_REQUEST,
+                        "offset " + offset + " is past the end of " + e.path() + " (" + e.size() + " bytes)");
             }
             ctx.reply(Reply.ok("DATA " + count + " " + e.size() + " " + e.sha256()));
         } catch (CommandException | BrokenConnectionException | RuntimeException ex) {

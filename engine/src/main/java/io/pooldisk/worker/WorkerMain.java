@@ -21,8 +21,7 @@ public final class WorkerMain {
 
     static final int MASTER_FD = 3;
 
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     public static void main(String[] args) {
         WorkerOptions options = WorkerOptions.parse(args);

@@ -47,8 +47,8 @@ final class WorkerServices {
 
     LoginThrottle throttle() throws DiskException {
         if (throttle == null) {
-            throttle = Accounts.of(store()).throttle(options.loginMaxFailures(), options.loginWindow(),
-                    options.loginBan());
+            throttle = Accounts.of(store())
+                    .throttle(options.loginMaxFailures(), options.loginWindow(), options.loginBan());
         }
         return throttle;
     }

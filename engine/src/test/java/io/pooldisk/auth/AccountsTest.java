@@ -1,21 +1,20 @@
 package io.pooldisk.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccountsTest {
 
@@ -43,8 +42,10 @@ class AccountsTest {
         accounts.add("alice", "pw".toCharArray(), 2_000_000_000L);
         store.files("alice").mkdir("/d");
 
-        assertThat(accounts.list()).extracting(Accounts.UserInfo::name, Accounts.UserInfo::quotaBytes)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", 2_000_000_000L),
+        assertThat(accounts.list())
+                .extracting(Accounts.UserInfo::name, Accounts.UserInfo::quotaBytes)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("alice", 2_000_000_000L),
                         org.assertj.core.groups.Tuple.tuple("bob", 0L));
         assertThat(accounts.list().get(0).created()).isAfter(before);
         accounts.setQuota("bob", 42);
@@ -77,12 +78,13 @@ class AccountsTest {
         store.close();
         byte[] db = Files.readAllBytes(data.resolve("pooldisk.db"));
         byte[] wal = Files.exists(data.resolve("pooldisk.db-wal"))
-                ? Files.readAllBytes(data.resolve("pooldisk.db-wal")) : new byte[0];
+                ? Files.readAllBytes(data.resolve("pooldisk.db-wal"))
+                : new byte[0];
         String everything = new String(db, StandardCharsets.ISO_8859_1) + new String(wal, StandardCharsets.ISO_8859_1);
         assertThat(everything).doesNotContain("correct horse");
         store = DiskStore.open(data);
-        Accounts.Verifier v = Accounts.of(store).verifier("bob", new Credentials(new byte[1], 1, new byte[1],
-                new byte[1]));
+        Accounts.Verifier v =
+                Accounts.of(store).verifier("bob", new Credentials(new byte[1], 1, new byte[1], new byte[1]));
         assertThat(v.known()).isTrue();
         Credentials c = v.credentials();
         assertThat(c.iterations()).isGreaterThanOrEqualTo(4096);
@@ -113,7 +115,10 @@ class AccountsTest {
     }
 
     static void assertCode(int code, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOf(DiskException.class)
-                .satisfies(e -> assertThat(((DiskException) e).code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOf(DiskException.class)
+                .satisfies(e -> assertThat(((DiskException) e).code())
+                        .as(e.getMessage())
+                        .isEqualTo(code));
     }
 }

@@ -1,18 +1,17 @@
 package io.pooldisk.auth;
 
+import static io.pooldisk.auth.AccountsTest.assertCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.testing.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static io.pooldisk.auth.AccountsTest.assertCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoginThrottleTest {
 

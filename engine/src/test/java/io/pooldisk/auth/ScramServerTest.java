@@ -1,22 +1,21 @@
 package io.pooldisk.auth;
 
+import static io.pooldisk.auth.AccountsTest.assertCode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.exception.ScramInvalidServerSignatureException;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.pooldisk.auth.AccountsTest.assertCode;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server against com.ongres.scram's client, as a real client would run it. */
 class ScramServerTest {
@@ -42,8 +41,11 @@ class ScramServerTest {
     }
 
     private static ScramClient client(String user, String password) {
-        return ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username(user)
-                .password(password.toCharArray()).build();
+        return ScramClient.builder()
+                .advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                .username(user)
+                .password(password.toCharArray())
+                .build();
     }
 
     @Test
@@ -53,8 +55,8 @@ class ScramServerTest {
         client.serverFirstMessage(first.serverFirstMessage());
         // the second step in another worker process, with only the state carried over
         try (DiskStore other = DiskStore.open(data)) {
-            ScramServer.Success ok = new ScramServer(Accounts.of(other)).last(first.state(),
-                    client.clientFinalMessage().toString());
+            ScramServer.Success ok = new ScramServer(Accounts.of(other))
+                    .last(first.state(), client.clientFinalMessage().toString());
             assertThat(ok.user()).isEqualTo("alice");
             client.serverFinalMessage(ok.serverFinalMessage()); // throws unless the signature is right
         }
@@ -62,12 +64,14 @@ class ScramServerTest {
 
     @Test
     void aWrongPasswordAndAnUnknownUserFailAlike() throws Exception {
-        assertThatThrownBy(() -> login("alice", "wrong")).isInstanceOf(DiskException.class)
-                .hasMessage("authentication failed").satisfies(e -> assertThat(((DiskException) e).code())
-                        .isEqualTo(401));
-        assertThatThrownBy(() -> login("mallory", "anything")).isInstanceOf(DiskException.class)
-                .hasMessage("authentication failed").satisfies(e -> assertThat(((DiskException) e).code())
-                        .isEqualTo(401));
+        assertThatThrownBy(() -> login("alice", "wrong"))
+                .isInstanceOf(DiskException.class)
+                .hasMessage("authentication failed")
+                .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(401));
+        assertThatThrownBy(() -> login("mallory", "anything"))
+                .isInstanceOf(DiskException.class)
+                .hasMessage("authentication failed")
+                .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(401));
     }
 
     @Test
@@ -111,12 +115,14 @@ class ScramServerTest {
     void namesThatSaslPrepEmptiesOrRefusesAre400NotACrash() {
         // U+00AD (soft hyphen) maps to nothing: the SCRAM library's own parser throws ArrayIndexOutOfBoundsException
         for (String name : new String[] {"\u00ad", "\u00ad\u200b\u00ad", "\u034f"}) {
-            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc")).isInstanceOf(DiskException.class)
+            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc"))
+                    .isInstanceOf(DiskException.class)
                     .hasMessage("the user name is empty after SASLprep");
         }
         assertCode(400, () -> server.first("n,,n=,r=abc"));
         for (String name : new String[] {"a\u0000b", "a\u0007", "\u05d0a" /* bidi: RandALCat with L */}) {
-            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc")).isInstanceOf(DiskException.class)
+            assertThatThrownBy(() -> server.first("n,,n=" + name + ",r=abc"))
+                    .isInstanceOf(DiskException.class)
                     .hasMessageContaining("SASLprep refuses");
         }
         assertCode(400, () -> server.first("n,,n=a=2Cb,r=abc")); // no user name has ',' or '='
@@ -152,13 +158,20 @@ class ScramServerTest {
     void aYFlagLogsInWithItsOwnChannelBindingAttribute() throws Exception {
         String bare = "n=alice,r=abc";
         ScramServer.First first = server.first("y,," + bare);
-        String withoutProof = "c=eSws,r=" + first.serverFirstMessage().split(",")[0].substring(2);
-        assertThat(server.last(first.state(), withoutProof + ",p=" + proof("s3cret pässword", bare, first,
-                withoutProof)).user()).isEqualTo("alice");
+        String withoutProof =
+                "c=eSws,r=" + first.serverFirstMessage().split(",")[0].substring(2);
+        assertThat(server.last(
+                                first.state(),
+                                withoutProof + ",p=" + proof("s3cret pässword", bare, first, withoutProof))
+                        .user())
+                .isEqualTo("alice");
         ScramServer.First again = server.first("y,," + bare);
-        String wrongBinding = "c=biws,r=" + again.serverFirstMessage().split(",")[0].substring(2);
-        assertCode(401, () -> server.last(again.state(), wrongBinding + ",p=" + proof("s3cret pässword", bare,
-                again, wrongBinding)));
+        String wrongBinding =
+                "c=biws,r=" + again.serverFirstMessage().split(",")[0].substring(2);
+        assertCode(
+                401,
+                () -> server.last(
+                        again.state(), wrongBinding + ",p=" + proof("s3cret pässword", bare, again, wrongBinding)));
     }
 
     @Test
@@ -175,7 +188,8 @@ class ScramServerTest {
         ScramClient client = client(user, password);
         ScramServer.First first = server.first(client.clientFirstMessage().toString());
         client.serverFirstMessage(first.serverFirstMessage());
-        ScramServer.Success ok = server.last(first.state(), client.clientFinalMessage().toString());
+        ScramServer.Success ok =
+                server.last(first.state(), client.clientFinalMessage().toString());
         client.serverFinalMessage(ok.serverFinalMessage());
         return ok.user();
     }
@@ -187,19 +201,24 @@ class ScramServerTest {
     /** The client's proof, computed as RFC 5802 says (the library's client only sends "n,,"). */
     private static String proof(String password, String bare, ScramServer.First first, String withoutProof) {
         String[] attrs = first.serverFirstMessage().split(",");
-        byte[] salted = com.ongres.scram.common.ScramFunctions.saltedPassword(Credentials.MECHANISM,
-                com.ongres.scram.common.StringPreparation.SASL_PREPARATION, password.toCharArray(),
-                java.util.Base64.getDecoder().decode(attrs[1].substring(2)), Integer.parseInt(attrs[2].substring(2)));
+        byte[] salted = com.ongres.scram.common.ScramFunctions.saltedPassword(
+                Credentials.MECHANISM,
+                com.ongres.scram.common.StringPreparation.SASL_PREPARATION,
+                password.toCharArray(),
+                java.util.Base64.getDecoder().decode(attrs[1].substring(2)),
+                Integer.parseInt(attrs[2].substring(2)));
         byte[] clientKey = com.ongres.scram.common.ScramFunctions.clientKey(Credentials.MECHANISM, salted);
-        byte[] signature = com.ongres.scram.common.ScramFunctions.clientSignature(Credentials.MECHANISM,
+        byte[] signature = com.ongres.scram.common.ScramFunctions.clientSignature(
+                Credentials.MECHANISM,
                 com.ongres.scram.common.ScramFunctions.storedKey(Credentials.MECHANISM, clientKey),
                 bare + "," + first.serverFirstMessage() + "," + withoutProof);
-        return java.util.Base64.getEncoder().encodeToString(com.ongres.scram.common.ScramFunctions.clientProof(
-                clientKey, signature));
+        return java.util.Base64.getEncoder()
+                .encodeToString(com.ongres.scram.common.ScramFunctions.clientProof(clientKey, signature));
     }
 
     private Matcher serverFirst(String user) throws DiskException {
-        String message = server.first(client(user, "x").clientFirstMessage().toString()).serverFirstMessage();
+        String message =
+                server.first(client(user, "x").clientFirstMessage().toString()).serverFirstMessage();
         Matcher m = SERVER_FIRST.matcher(message);
         assertThat(m.matches()).as(message).isTrue();
         return m;

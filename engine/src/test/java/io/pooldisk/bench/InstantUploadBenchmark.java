@@ -10,7 +10,6 @@ import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.Procfs;
 import io.pooldisk.testing.TestServers;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -61,11 +60,12 @@ public final class InstantUploadBenchmark {
         }
         Path data = TestServers.dataWithUsers(dir, users);
         try (PoolServer server = PoolServer.start(TestServers.config(data, 2)
-                .instantUploads(InstantUploadPolicy.ALL).build())) {
+                .instantUploads(InstantUploadPolicy.ALL)
+                .build())) {
             int port = server.address().getPort();
             upload(port, "u0", file, "/stored.bin");
-            System.out.printf("file %d MiB, %d rounds after one untimed; milliseconds, wall (cpu)%n", size >> 20,
-                    rounds);
+            System.out.printf(
+                    "file %d MiB, %d rounds after one untimed; milliseconds, wall (cpu)%n", size >> 20, rounds);
             Cost[][] figures = new Cost[5][rounds];
             for (int r = -1; r < rounds; r++) {
                 String user = "u" + (r + 2);
@@ -84,24 +84,30 @@ public final class InstantUploadBenchmark {
                 for (int f = 0; f < round.length; f++) {
                     figures[f][r] = round[f];
                 }
-                System.out.printf("round %d: client sha256 %s  client proof %s  server proof %s  instant upload %s"
-                        + "  upload sending the bytes %s%n", r + 1, sha, proof, serverProof, instant, sent);
+                System.out.printf(
+                        "round %d: client sha256 %s  client proof %s  server proof %s  instant upload %s"
+                                + "  upload sending the bytes %s%n",
+                        r + 1, sha, proof, serverProof, instant, sent);
             }
-            System.out.printf("median: client sha256 %s  client proof %s  server proof %s  instant upload %s  upload "
-                    + "sending the bytes %s (cpu: this client's thread)%n", median(figures[0]), median(figures[1]),
-                    median(figures[2]), median(figures[3]), median(figures[4]));
-            System.out.printf("at the median wall times: client proof %.2f GB/s, server proof %.2f GB/s%n",
-                    size / median(figures[1]).wall() / 1e6, size / median(figures[2]).wall() / 1e6);
+            System.out.printf(
+                    "median: client sha256 %s  client proof %s  server proof %s  instant upload %s  upload "
+                            + "sending the bytes %s (cpu: this client's thread)%n",
+                    median(figures[0]), median(figures[1]), median(figures[2]), median(figures[3]), median(figures[4]));
+            System.out.printf(
+                    "at the median wall times: client proof %.2f GB/s, server proof %.2f GB/s%n",
+                    size / median(figures[1]).wall() / 1e6,
+                    size / median(figures[2]).wall() / 1e6);
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     private static String clientProof(Path file, long size) throws IOException {
         try (FileChannel in = FileChannel.open(file)) {
-            return PossessionProof.of(PossessionProof.newNonce(new SecureRandom()), in, size, bytes -> { });
+            return PossessionProof.of(PossessionProof.newNonce(new SecureRandom()), in, size, bytes -> {});
         }
     }
 
@@ -151,7 +157,8 @@ public final class InstantUploadBenchmark {
     }
 
     private static Cost median(Cost[] costs) {
-        return new Cost(median(Arrays.stream(costs).mapToDouble(Cost::wall).toArray()),
+        return new Cost(
+                median(Arrays.stream(costs).mapToDouble(Cost::wall).toArray()),
                 median(Arrays.stream(costs).mapToDouble(Cost::cpu).toArray()));
     }
 
@@ -162,6 +169,5 @@ public final class InstantUploadBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private InstantUploadBenchmark() {
-    }
+    private InstantUploadBenchmark() {}
 }

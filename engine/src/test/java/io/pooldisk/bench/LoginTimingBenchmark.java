@@ -8,7 +8,6 @@ import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.testing.LineClient;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,8 +60,12 @@ public final class LoginTimingBenchmark {
             }
         }
         // Every PROOF here fails: the throttle must count them without ever banning the benchmark's address.
-        PoolServer server = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .workers(workers).dataDir(data).loginMaxFailures(1_000_000).build());
+        PoolServer server = PoolServer.start(PoolConfig.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .workers(workers)
+                .dataDir(data)
+                .loginMaxFailures(1_000_000)
+                .build());
         try (LineClient client = new LineClient(server.address())) {
             LoginTimingBenchmark bench = new LoginTimingBenchmark();
             bench.run(client, known, unknown, WARM_UP_PAIRS);
@@ -73,7 +76,8 @@ public final class LoginTimingBenchmark {
         } finally {
             server.close();
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -81,8 +85,15 @@ public final class LoginTimingBenchmark {
     private static void report(String command, long[] known, long[] unknown) {
         double k = percentile(known, 50);
         double u = percentile(unknown, 50);
-        System.out.printf("%s  known %.1f (%.1f-%.1f)  unknown %.1f (%.1f-%.1f)  unknown/known %.3f%n", command, k,
-                percentile(known, 25), percentile(known, 75), u, percentile(unknown, 25), percentile(unknown, 75),
+        System.out.printf(
+                "%s  known %.1f (%.1f-%.1f)  unknown %.1f (%.1f-%.1f)  unknown/known %.3f%n",
+                command,
+                k,
+                percentile(known, 25),
+                percentile(known, 75),
+                u,
+                percentile(unknown, 25),
+                percentile(unknown, 75),
                 u / k);
     }
 
@@ -115,14 +126,20 @@ public final class LoginTimingBenchmark {
         String serverFirst = new String(Base64.getDecoder().decode(challenge.substring(13)), StandardCharsets.UTF_8);
         String[] attrs = serverFirst.split(",");
         String withoutProof = "c=biws," + attrs[0];
-        byte[] salted = saltedBySalt.computeIfAbsent(attrs[1], salt -> ScramFunctions.saltedPassword(SHA_256,
-                StringPreparation.SASL_PREPARATION, "not the password".toCharArray(),
-                Base64.getDecoder().decode(salt.substring(2)), Integer.parseInt(attrs[2].substring(2))));
+        byte[] salted = saltedBySalt.computeIfAbsent(
+                attrs[1],
+                salt -> ScramFunctions.saltedPassword(
+                        SHA_256,
+                        StringPreparation.SASL_PREPARATION,
+                        "not the password".toCharArray(),
+                        Base64.getDecoder().decode(salt.substring(2)),
+                        Integer.parseInt(attrs[2].substring(2))));
         byte[] clientKey = ScramFunctions.clientKey(SHA_256, salted);
-        byte[] signature = ScramFunctions.clientSignature(SHA_256, ScramFunctions.storedKey(SHA_256, clientKey),
-                bare + "," + serverFirst + "," + withoutProof);
-        String proofLine = "PROOF " + base64(withoutProof + ",p="
-                + Base64.getEncoder().encodeToString(ScramFunctions.clientProof(clientKey, signature)));
+        byte[] signature = ScramFunctions.clientSignature(
+                SHA_256, ScramFunctions.storedKey(SHA_256, clientKey), bare + "," + serverFirst + "," + withoutProof);
+        String proofLine = "PROOF "
+                + base64(withoutProof + ",p="
+                        + Base64.getEncoder().encodeToString(ScramFunctions.clientProof(clientKey, signature)));
         start = System.nanoTime();
         String answer = client.request(proofLine);
         long proof = System.nanoTime() - start;

@@ -10,7 +10,6 @@ import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.TestServers;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -57,8 +56,11 @@ public final class TransferBenchmark {
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add("bench", "bench".toCharArray(), 0);
         }
-        PoolServer server = PoolServer.start(PoolConfig.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .workers(2).dataDir(data).build());
+        PoolServer server = PoolServer.start(PoolConfig.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .workers(2)
+                .dataDir(data)
+                .build());
         try {
             int port = server.address().getPort();
             System.out.printf("file %d MiB, %d rounds; GB/s, then ratios within each round%n", size >> 20, rounds);
@@ -77,24 +79,44 @@ public final class TransferBenchmark {
                 double verified = rate(size, () -> clientDownload(port, name, back));
                 Round round = new Round(sha, sendfile, ceilings[0], ceilings[1], upload, download, verified);
                 all.add(round);
-                System.out.printf("round %d: sha256 %.2f  sendfile %.2f  page_cache_fill %.2f  disk %.2f  upload %.2f"
-                        + "  download %.2f  download_verified %.2f  |  upload/sha256 %.2f  upload/page_cache_fill"
-                        + " %.2f  upload/disk %.2f  download/sendfile %.2f%n", r + 1, sha, sendfile, ceilings[0],
-                        ceilings[1], upload, download, verified, round.uploadToSha(), round.uploadToPageCache(),
-                        round.uploadToDisk(), round.downloadToSendfile());
+                System.out.printf(
+                        "round %d: sha256 %.2f  sendfile %.2f  page_cache_fill %.2f  disk %.2f  upload %.2f"
+                                + "  download %.2f  download_verified %.2f  |  upload/sha256 %.2f"
+                                + "  upload/page_cache_fill %.2f  upload/disk %.2f  download/sendfile %.2f%n",
+                        r + 1,
+                        sha,
+                        sendfile,
+                        ceilings[0],
+                        ceilings[1],
+                        upload,
+                        download,
+                        verified,
+                        round.uploadToSha(),
+                        round.uploadToPageCache(),
+                        round.uploadToDisk(),
+                        round.downloadToSendfile());
             }
-            System.out.printf("median of %d rounds: upload/sha256 %.2f  upload/page_cache_fill %.2f  upload/disk %.2f"
-                    + "  download/sendfile %.2f%n", rounds, median(all, Round::uploadToSha),
-                    median(all, Round::uploadToPageCache), median(all, Round::uploadToDisk),
+            System.out.printf(
+                    "median of %d rounds: upload/sha256 %.2f  upload/page_cache_fill %.2f  upload/disk %.2f"
+                            + "  download/sendfile %.2f%n",
+                    rounds,
+                    median(all, Round::uploadToSha),
+                    median(all, Round::uploadToPageCache),
+                    median(all, Round::uploadToDisk),
                     median(all, Round::downloadToSendfile));
-            System.out.printf("best of %d rounds: sha256 %.2f  sendfile %.2f  upload %.2f  download %.2f GB/s%n",
-                    rounds, best(all, Round::sha), best(all, Round::sendfile), best(all, Round::upload),
+            System.out.printf(
+                    "best of %d rounds: sha256 %.2f  sendfile %.2f  upload %.2f  download %.2f GB/s%n",
+                    rounds,
+                    best(all, Round::sha),
+                    best(all, Round::sendfile),
+                    best(all, Round::upload),
                     best(all, Round::download));
             resumeCost(data, file, size);
         } finally {
             server.close();
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -105,7 +127,8 @@ public final class TransferBenchmark {
      * what a worker would do without the saved state (MessageDigest state does not cross processes by itself).
      */
     private static void resumeCost(Path data, Path file, long size) throws Exception {
-        try (DiskStore store = DiskStore.open(data); FileChannel in = FileChannel.open(file)) {
+        try (DiskStore store = DiskStore.open(data);
+                FileChannel in = FileChannel.open(file)) {
             Uploads uploads = store.uploads("bench");
             stamp(file, -1);
             long part = size - 1; // all but the last byte arrived
@@ -122,9 +145,10 @@ public final class TransferBenchmark {
             }
             long restored = resumeNanos(uploads, t, part, state);
             long rehashed = resumeNanos(uploads, t, part, new byte[0]);
-            System.out.printf("parked upload of %d MiB goes on in another worker: %.3f ms with its saved SHA-256 state "
-                    + "(%d bytes), %.0f ms hashing its part again (%.2f GB/s)%n", part >> 20, restored / 1e6,
-                    state.length, rehashed / 1e6, part / (rehashed / 1e9) / 1e9);
+            System.out.printf(
+                    "parked upload of %d MiB goes on in another worker: %.3f ms with its saved SHA-256 state "
+                            + "(%d bytes), %.0f ms hashing its part again (%.2f GB/s)%n",
+                    part >> 20, restored / 1e6, state.length, rehashed / 1e6, part / (rehashed / 1e9) / 1e9);
             uploads.abort(t);
         }
     }
@@ -148,8 +172,14 @@ public final class TransferBenchmark {
     }
 
     /** One round's figures in GB/s, and the ratios that are judged, each against a ceiling of the same round. */
-    private record Round(double sha, double sendfile, double pageCacheFill, double disk, double upload,
-            double download, double downloadVerified) {
+    private record Round(
+            double sha,
+            double sendfile,
+            double pageCacheFill,
+            double disk,
+            double upload,
+            double download,
+            double downloadVerified) {
         double uploadToSha() {
             return upload / sha;
         }
@@ -216,7 +246,8 @@ public final class TransferBenchmark {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             Thread reader = new Thread(() -> discard((InetSocketAddress) localAddress(listener)));
             reader.start();
-            try (SocketChannel out = listener.accept(); FileChannel in = FileChannel.open(file)) {
+            try (SocketChannel out = listener.accept();
+                    FileChannel in = FileChannel.open(file)) {
                 long size = in.size();
                 for (long pos = 0; pos < size; ) {
                     pos += in.transferTo(pos, size - pos, out); // sendfile(2) on Linux
@@ -232,8 +263,8 @@ public final class TransferBenchmark {
      * starts writing back while it receives, so an upload can come close to the slower of the two but not pass it.
      */
     private static double[] pageCacheAndDisk(Path file, Path copy) throws Exception {
-        try (FileChannel in = FileChannel.open(file); FileChannel out = FileChannel.open(copy,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel in = FileChannel.open(file);
+                FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long size = in.size();
             double fill = rate(size, () -> {
                 for (long pos = 0; pos < size; ) {
@@ -289,10 +320,13 @@ public final class TransferBenchmark {
     }
 
     private static void login(LineIo io) throws Exception {
-        TestServers.login(line -> {
-            io.send(line);
-            return io.line();
-        }, "bench", "bench");
+        TestServers.login(
+                line -> {
+                    io.send(line);
+                    return io.line();
+                },
+                "bench",
+                "bench");
     }
 
     private static void expect(String line, String prefix) throws IOException {

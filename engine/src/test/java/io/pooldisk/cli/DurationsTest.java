@@ -1,12 +1,11 @@
 package io.pooldisk.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine.TypeConversionException;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
 
 class DurationsTest {
 
@@ -24,7 +23,8 @@ class DurationsTest {
     @Test
     void refusesAnythingElse() {
         assertThatThrownBy(() -> durations.convert("-1s")).isInstanceOf(TypeConversionException.class);
-        assertThatThrownBy(() -> durations.convert("soon")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> durations.convert("soon"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("examples: 500ms, 10s, 5m, 1h");
     }
 }

@@ -1,18 +1,17 @@
 package io.pooldisk.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.PoolDiskProcess;
 import io.pooldisk.testing.Procfs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code pooldisk serve} and {@code pooldisk status} as real processes: signals, exit codes, messages. */
 class ServeCommandTest {
@@ -24,8 +23,20 @@ class ServeCommandTest {
 
     private PoolDiskProcess serve(String... extra) throws Exception {
         String[] args = new String[extra.length + 7];
-        System.arraycopy(new String[] {"serve", "--port", "0", "--workers", "2", "--data", tmp.resolve("data")
-                .toString()}, 0, args, 0, 7);
+        System.arraycopy(
+                new String[] {
+                    "serve",
+                    "--port",
+                    "0",
+                    "--workers",
+                    "2",
+                    "--data",
+                    tmp.resolve("data").toString()
+                },
+                0,
+                args,
+                0,
+                7);
         System.arraycopy(extra, 0, args, 7, extra.length);
         return PoolDiskProcess.start(tmp.resolve("logs"), args);
     }
@@ -62,19 +73,24 @@ class ServeCommandTest {
             String data = tmp.resolve("data").toString();
             try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--data", data)) {
                 assertThat(status.waitFor(PATIENCE)).isZero();
-                assertThat(status.stdout()).contains("workers 2: idle 2, busy 0, lingering 0, starting 0;")
+                assertThat(status.stdout())
+                        .contains("workers 2: idle 2, busy 0, lingering 0, starting 0;")
                         .contains(Long.toString(up.workerPids().get(0)));
             }
-            try (PoolDiskProcess json = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--json", "--data", data)) {
+            try (PoolDiskProcess json =
+                    PoolDiskProcess.start(tmp.resolve("logs"), "status", "--json", "--data", data)) {
                 assertThat(json.waitFor(PATIENCE)).isZero();
-                assertThat(json.stdout()).startsWith("{").contains("\"idle\":2").contains("\"lingering\":0")
+                assertThat(json.stdout())
+                        .startsWith("{")
+                        .contains("\"idle\":2")
+                        .contains("\"lingering\":0")
                         .contains("\"workers\":[");
             }
             server.process().destroy();
             server.waitFor(PATIENCE);
         }
-        try (PoolDiskProcess status = PoolDiskProcess.start(tmp.resolve("logs"), "status", "--data",
-                tmp.resolve("data").toString())) {
+        try (PoolDiskProcess status = PoolDiskProcess.start(
+                tmp.resolve("logs"), "status", "--data", tmp.resolve("data").toString())) {
             assertThat(status.waitFor(PATIENCE)).isEqualTo(1);
             assertThat(status.stderr()).startsWith("pooldisk status: no server is running on data directory");
         }
@@ -99,8 +115,9 @@ class ServeCommandTest {
 
             try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "0", "--data", data)) {
                 assertThat(resize.waitFor(PATIENCE)).isEqualTo(2);
-                assertThat(resize.stderr().strip()).isEqualTo(
-                        "pooldisk resize: N must be between 1 and 256, not 0 (see 'pooldisk resize --help')");
+                assertThat(resize.stderr().strip())
+                        .isEqualTo(
+                                "pooldisk resize: N must be between 1 and 256, not 0 (see 'pooldisk resize --help')");
             }
             server.process().destroy();
             server.waitFor(PATIENCE);
@@ -122,8 +139,13 @@ class ServeCommandTest {
     void aBadOptionGetsOneLineAndExitCodeTwo() throws Exception {
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--wrokers", "3")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
-            assertThat(p.stderr().lines()).hasSize(1).first().asString()
-                    .contains("Unknown option").contains("'--wrokers'").contains("pooldisk serve --help");
+            assertThat(p.stderr().lines())
+                    .hasSize(1)
+                    .first()
+                    .asString()
+                    .contains("Unknown option")
+                    .contains("'--wrokers'")
+                    .contains("pooldisk serve --help");
         }
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--workers", "zero")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
@@ -139,8 +161,9 @@ class ServeCommandTest {
     void anUnresolvableHostGetsExitCodeTwo() throws Exception {
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--host", "no-such-host.invalid")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(2);
-            assertThat(p.stderr().strip()).isEqualTo("pooldisk serve: cannot resolve host 'no-such-host.invalid' "
-                    + "(see 'pooldisk serve --help')");
+            assertThat(p.stderr().strip())
+                    .isEqualTo("pooldisk serve: cannot resolve host 'no-such-host.invalid' "
+                            + "(see 'pooldisk serve --help')");
         }
     }
 
@@ -148,12 +171,17 @@ class ServeCommandTest {
     void aPortInUseGetsExitCodeOneAndLeavesNoWorker() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--port", Integer.toString(port),
-                    "--data", tmp.resolve("data").toString())) {
+            try (PoolDiskProcess p = PoolDiskProcess.start(
+                    tmp,
+                    "serve",
+                    "--port",
+                    Integer.toString(port),
+                    "--data",
+                    tmp.resolve("data").toString())) {
                 long master = p.process().pid();
                 assertThat(p.waitFor(PATIENCE)).isEqualTo(1);
-                assertThat(p.stderr().strip()).isEqualTo("pooldisk serve: cannot listen on 127.0.0.1:" + port
-                        + ": address already in use");
+                assertThat(p.stderr().strip())
+                        .isEqualTo("pooldisk serve: cannot listen on 127.0.0.1:" + port + ": address already in use");
                 assertThat(Procfs.pidsWithArgument("--master-pid " + master)).isEmpty();
             }
         }
@@ -167,8 +195,17 @@ class ServeCommandTest {
                 assertThat(client.request("ECHO by name")).endsWith("BY NAME");
             }
         }
-        try (PoolDiskProcess p = PoolDiskProcess.start(tmp.resolve("v6"), "serve", "--host", "::1", "--port", "0",
-                "--workers", "1", "--data", tmp.resolve("data6").toString())) {
+        try (PoolDiskProcess p = PoolDiskProcess.start(
+                tmp.resolve("v6"),
+                "serve",
+                "--host",
+                "::1",
+                "--port",
+                "0",
+                "--workers",
+                "1",
+                "--data",
+                tmp.resolve("data6").toString())) {
             PoolDiskProcess.Listening up = p.awaitListening(PATIENCE);
             try (LineClient client = new LineClient(new InetSocketAddress("::1", up.port()))) {
                 assertThat(client.request("ECHO over ipv6")).endsWith("OVER IPV6");
@@ -181,11 +218,27 @@ class ServeCommandTest {
     void helpDocumentsEveryOption() throws Exception {
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--help")) {
             assertThat(p.waitFor(PATIENCE)).isZero();
-            assertThat(p.stdout()).contains("--host", "--port", "--workers", "--data", "--max-pending",
-                    "--queue-timeout", "--request-timeout", "--max-requests", "--grace", "--idle-timeout", "--linger",
-                    "--instant-upload=own|all|off", "Exit codes:");
-            assertThat(p.stdout().replaceAll("\\s+", " ")).contains("own: content the same user stores already",
-                    "all: content any user stores", "off: every upload sends its bytes", "Default: own.");
+            assertThat(p.stdout())
+                    .contains(
+                            "--host",
+                            "--port",
+                            "--workers",
+                            "--data",
+                            "--max-pending",
+                            "--queue-timeout",
+                            "--request-timeout",
+                            "--max-requests",
+                            "--grace",
+                            "--idle-timeout",
+                            "--linger",
+                            "--instant-upload=own|all|off",
+                            "Exit codes:");
+            assertThat(p.stdout().replaceAll("\\s+", " "))
+                    .contains(
+                            "own: content the same user stores already",
+                            "all: content any user stores",
+                            "off: every upload sends its bytes",
+                            "Default: own.");
         }
         try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--instant-upload", "everyone")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(2);

@@ -1,19 +1,18 @@
 package io.pooldisk.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pooldisk.pool.PoolSnapshot;
 import io.pooldisk.pool.StatusJson;
 import io.pooldisk.pool.WorkerInfo;
 import io.pooldisk.pool.WorkerState;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code pooldisk status} as text, from a made-up scoreboard (ServeCommandTest reads a real server's). */
 class StatusCommandTest {
@@ -26,7 +25,8 @@ class StatusCommandTest {
         String text = print(StatusJson.write(snapshot()));
 
         assertThat(text).contains("workers 3: idle 1, busy 1, lingering 1, starting 0; most serving at once 2;");
-        assertThat(text.lines()).anyMatch(line -> line.matches("1 +12 +busy +5 .* GET +127\\.0\\.0\\.1:5000"))
+        assertThat(text.lines())
+                .anyMatch(line -> line.matches("1 +12 +busy +5 .* GET +127\\.0\\.0\\.1:5000"))
                 .anyMatch(line -> line.matches("2 +13 +lingering +9 .* 127\\.0\\.0\\.1:5001"));
     }
 

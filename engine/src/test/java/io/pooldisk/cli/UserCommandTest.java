@@ -1,13 +1,12 @@
 package io.pooldisk.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ongres.scram.client.ScramClient;
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.auth.ScramServer;
 import io.pooldisk.disk.DiskStore;
-import com.ongres.scram.client.ScramClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.TypeConversionException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code pooldisk user} as a real process: passwords on standard input, exit codes, one-line messages. */
 class UserCommandTest {
@@ -26,16 +25,22 @@ class UserCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private Run user(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.pooldisk.cli.PoolDiskCommand", "user"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.pooldisk.cli.PoolDiskCommand",
+                "user"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -57,15 +62,20 @@ class UserCommandTest {
         assertThat(add.out()).contains("added user alice, quota 2.0 GiB");
 
         try (DiskStore store = DiskStore.open(tmp.resolve("data"))) {
-            assertThat(Accounts.of(store).list()).extracting(Accounts.UserInfo::quotaBytes).containsExactly(2L << 30);
+            assertThat(Accounts.of(store).list())
+                    .extracting(Accounts.UserInfo::quotaBytes)
+                    .containsExactly(2L << 30);
             assertThat(logIn(store, "alice", "pa55 word")).isTrue();
         }
     }
 
     @Test
     void changesPasswordsListsAndDeletes() throws Exception {
-        assertThat(user("one\n", "add", "bob", "--password-stdin", "--data", data()).exit()).isZero();
-        assertThat(user("x\n", "add", "carol", "--quota", "500M", "--password-stdin", "--data", data()).exit())
+        assertThat(user("one\n", "add", "bob", "--password-stdin", "--data", data())
+                        .exit())
+                .isZero();
+        assertThat(user("x\n", "add", "carol", "--quota", "500M", "--password-stdin", "--data", data())
+                        .exit())
                 .isZero();
         Run passwd = user("two\r\n", "passwd", "bob", "--password-stdin", "--data", data());
         assertThat(passwd.exit()).as(passwd.err()).isZero();
@@ -102,8 +112,8 @@ class UserCommandTest {
 
         Run noTerminal = user("", "add", "dave", "--data", data());
         assertThat(noTerminal.exit()).isEqualTo(1);
-        assertThat(noTerminal.err()).isEqualTo("pooldisk user add: no terminal to ask for the password on: "
-                + "use --password-stdin\n");
+        assertThat(noTerminal.err())
+                .isEqualTo("pooldisk user add: no terminal to ask for the password on: " + "use --password-stdin\n");
 
         Run emptyStdin = user("", "passwd", "alice", "--password-stdin", "--data", data());
         assertThat(emptyStdin.exit()).isEqualTo(1);
@@ -114,7 +124,11 @@ class UserCommandTest {
     void aBadCommandLineIsOneLineAndExitTwo() throws Exception {
         Run badSize = user("pw\n", "add", "erin", "--quota", "lots", "--password-stdin", "--data", data());
         assertThat(badSize.exit()).isEqualTo(2);
-        assertThat(badSize.err().lines()).hasSize(1).first().asString().contains("'lots' is not a size")
+        assertThat(badSize.err().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .contains("'lots' is not a size")
                 .contains("pooldisk user add --help");
 
         Run unknown = user("", "list", "--dta", data());
@@ -138,15 +152,19 @@ class UserCommandTest {
         assertThat(sizes.convert("0")).isZero();
         assertThat(sizes.convert("512B")).isEqualTo(512);
         assertThatThrownBy(() -> sizes.convert("-1G")).isInstanceOf(TypeConversionException.class);
-        assertThatThrownBy(() -> sizes.convert("9999999P")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> sizes.convert("9999999P"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("too large");
         assertThat(io.pooldisk.client.ByteSizes.human(1536)).isEqualTo("1.5 KiB");
         assertThat(UserCommand.Sizes.quota(0)).isEqualTo("unlimited");
     }
 
     private static boolean logIn(DiskStore store, String user, String password) throws Exception {
-        ScramClient client = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username(user)
-                .password(password.toCharArray()).build();
+        ScramClient client = ScramClient.builder()
+                .advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                .username(user)
+                .password(password.toCharArray())
+                .build();
         ScramServer server = new ScramServer(Accounts.of(store));
         ScramServer.First first = server.first(client.clientFirstMessage().toString());
         client.serverFirstMessage(first.serverFirstMessage());

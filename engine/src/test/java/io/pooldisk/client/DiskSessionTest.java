@@ -1,20 +1,19 @@
 package io.pooldisk.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The network disk end to end: a real pool, real workers, real SQLite, the client library. */
 class DiskSessionTest {
@@ -76,8 +75,10 @@ class DiskSessionTest {
             assertThatThrownBy(() -> c.remove("/my docs", false)).hasMessageContaining("not empty");
             c.remove("/my docs", true);
             assertThat(c.list("/")).extracting(RemoteEntry::name).containsExactly("renamed.txt");
-            assertThatThrownBy(() -> c.cd("../x")).isInstanceOf(DiskClientException.class)
-                    .extracting(e -> ((DiskClientException) e).code()).isEqualTo(400);
+            assertThatThrownBy(() -> c.cd("../x"))
+                    .isInstanceOf(DiskClientException.class)
+                    .extracting(e -> ((DiskClientException) e).code())
+                    .isEqualTo(400);
         }
     }
 
@@ -86,10 +87,10 @@ class DiskSessionTest {
         DiskClientException wrong;
         DiskClientException unknown;
         try (DiskClient c = DiskClient.connect("127.0.0.1", server.address().getPort())) {
-            wrong = (DiskClientException) org.assertj.core.api.Assertions.catchThrowable(
-                    () -> c.login("ann", "wrong".toCharArray()));
-            unknown = (DiskClientException) org.assertj.core.api.Assertions.catchThrowable(
-                    () -> c.login("nobody", "wrong".toCharArray()));
+            wrong = (DiskClientException)
+                    org.assertj.core.api.Assertions.catchThrowable(() -> c.login("ann", "wrong".toCharArray()));
+            unknown = (DiskClientException)
+                    org.assertj.core.api.Assertions.catchThrowable(() -> c.login("nobody", "wrong".toCharArray()));
             assertThatThrownBy(c::whoami).hasMessage("log in first");
         }
         assertThat(wrong.code()).isEqualTo(401);
@@ -111,7 +112,8 @@ class DiskSessionTest {
             c.upload(file("small", 6000), "small", TransferListener.NONE);
             assertThatThrownBy(() -> c.upload(file("big", 6000), "big", TransferListener.NONE))
                     .isInstanceOf(DiskClientException.class)
-                    .extracting(e -> ((DiskClientException) e).code()).isEqualTo(507);
+                    .extracting(e -> ((DiskClientException) e).code())
+                    .isEqualTo(507);
             assertThat(c.list("/")).extracting(RemoteEntry::name).containsExactly("small");
         }
     }
@@ -124,7 +126,7 @@ class DiskSessionTest {
         }
         String sha = Sha256.of(local, 0, Files.size(local));
         try (LineClient raw = new LineClient(server.address());
-             DiskClient bob = loggedIn("bob", "s3cret")) {
+                DiskClient bob = loggedIn("bob", "s3cret")) {
             // bob knows only the hash: he is asked for a proof, fails it, and must send the bytes after all.
             TestServers.login(raw, "ann", "correct horse");
             String prove = raw.request("PUT 300000 " + sha + " copy");

@@ -1,24 +1,23 @@
 package io.pooldisk.client;
 
-import io.pooldisk.pool.PoolServer;
-import io.pooldisk.testing.LineClient;
-import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.stream.Stream;
-
 import static io.pooldisk.testing.TestServers.loggedIn;
 import static io.pooldisk.testing.TestServers.randomBytes;
 import static io.pooldisk.testing.TestServers.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
+
+import io.pooldisk.pool.PoolServer;
+import io.pooldisk.testing.LineClient;
+import io.pooldisk.testing.TestServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Space on a real server (issue 12, items 8 and 9): content whose last reference goes is freed at once, so its space
@@ -37,10 +36,12 @@ class DiskSpaceTest {
     void removedFilesFreeTheirSpaceOnTheDiskAtOnce() throws Exception {
         Path disk = Files.createDirectories(tmp.resolve("small-disk"));
         assumeThat(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", disk.toString()))
-                .as("mounting a 64 MiB tmpfs (needs root)").isZero();
+                .as("mounting a 64 MiB tmpfs (needs root)")
+                .isZero();
         try {
             Path data = TestServers.dataWithUsers(disk, "ann", "a", 0);
-            try (PoolServer server = PoolServer.start(TestServers.config(data, 2).build());
+            try (PoolServer server =
+                            PoolServer.start(TestServers.config(data, 2).build());
                     LineClient ann = loggedIn(server.address(), "ann", "a")) {
                 byte[] one = randomBytes(24 * MIB, 1);
                 byte[] two = randomBytes(24 * MIB, 2);
@@ -71,7 +72,8 @@ class DiskSpaceTest {
                 first.sendRaw(Arrays.copyOf(a, MIB));
             } // gone mid-way: 6 MiB stay counted for bob until the upload completes or expires
             try (LineClient bob = loggedIn(server.address(), "bob", "b")) {
-                assertThat(bob.request(put("/b", b))).startsWith("ERR 507 quota exceeded")
+                assertThat(bob.request(put("/b", b)))
+                        .startsWith("ERR 507 quota exceeded")
                         .contains("held by unfinished uploads");
                 String resume = bob.request(put("/a", a)); // the same upload: not counted twice
                 assertThat(resume).startsWith("OK SEND ");
@@ -105,7 +107,9 @@ class DiskSpaceTest {
     /** The hashes of the blobs in the data directory's blob store. */
     private static java.util.List<String> blobs(Path data) throws IOException {
         try (Stream<Path> files = Files.walk(data.resolve("blobs"))) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         }
     }
 

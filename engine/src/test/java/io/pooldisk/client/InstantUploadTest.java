@@ -1,13 +1,16 @@
 package io.pooldisk.client;
 
+import static io.pooldisk.testing.TestServers.loggedIn;
+import static io.pooldisk.testing.TestServers.possessionProof;
+import static io.pooldisk.testing.TestServers.randomBytes;
+import static io.pooldisk.testing.TestServers.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pooldisk.disk.InstantUploadPolicy;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.PoolDiskProcess;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static io.pooldisk.testing.TestServers.loggedIn;
-import static io.pooldisk.testing.TestServers.possessionProof;
-import static io.pooldisk.testing.TestServers.randomBytes;
-import static io.pooldisk.testing.TestServers.sha256;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Instant upload (秒传) against real servers: only a client that holds every byte of the content completes one,
@@ -41,8 +40,10 @@ class InstantUploadTest {
     void aClientHoldingPartOfTheContentFailsEveryTryFromEverySession() throws Exception {
         Path data = TestServers.dataWithUsers(tmp, "ann", "a", 0, "bob", "b", 0, "carol", "c", 0, "dave", "d", 0);
         try (PoolServer server = PoolServer.start(TestServers.config(data, 2)
-                .instantUploads(InstantUploadPolicy.ALL).build())) {
-            try (DiskClient ann = DiskClient.connect("127.0.0.1", server.address().getPort())) {
+                .instantUploads(InstantUploadPolicy.ALL)
+                .build())) {
+            try (DiskClient ann =
+                    DiskClient.connect("127.0.0.1", server.address().getPort())) {
                 ann.login("ann", "a".toCharArray());
                 ann.upload(Files.write(tmp.resolve("ann.bin"), content), "/private.bin", TransferListener.NONE);
             }
@@ -56,7 +57,8 @@ class InstantUploadTest {
             // dave has the whole file: his upload is instant (no byte sent) and his copy is whole
             Path whole = Files.write(tmp.resolve("dave.bin"), content);
             List<Long> progress = new ArrayList<>();
-            try (DiskClient dave = DiskClient.connect("127.0.0.1", server.address().getPort())) {
+            try (DiskClient dave =
+                    DiskClient.connect("127.0.0.1", server.address().getPort())) {
                 dave.login("dave", "d".toCharArray());
                 RemoteEntry e = dave.upload(whole, "/mine.bin", (done, total) -> progress.add(done));
                 assertThat(e.sha256()).isEqualTo(sha);
@@ -83,7 +85,8 @@ class InstantUploadTest {
             assertThat(second.request("HASH " + possessionProof(nonce, known)))
                     .startsWith("ERR 412 proof of possession failed");
             assertThat(third.request(put)).startsWith("OK PROVE ");
-            assertThat(third.request(put)).as("the third challenge, abandoned, counts: no more")
+            assertThat(third.request(put))
+                    .as("the third challenge, abandoned, counts: no more")
                     .isEqualTo("OK SEND 0");
             third.sendRaw(known);
             assertThat(third.readLine()).startsWith("ERR 412 SHA-256 mismatch");
@@ -106,22 +109,35 @@ class InstantUploadTest {
         Path file = Files.write(tmp.resolve("f.bin"), content);
         String put = "PUT " + SIZE + " " + sha + " /copy.bin";
         try (PoolServer server = PoolServer.start(TestServers.config(data, 2).build())) {
-            try (DiskClient ann = DiskClient.connect("127.0.0.1", server.address().getPort())) {
+            try (DiskClient ann =
+                    DiskClient.connect("127.0.0.1", server.address().getPort())) {
                 ann.login("ann", "a".toCharArray());
                 ann.upload(file, "/f.bin", TransferListener.NONE);
             }
             try (LineClient bob = loggedIn(server.address(), "bob", "b");
                     LineClient ann = loggedIn(server.address(), "ann", "a")) {
-                assertThat(bob.request(put)).as("whether someone holds it is not told").isEqualTo("OK SEND 0");
+                assertThat(bob.request(put))
+                        .as("whether someone holds it is not told")
+                        .isEqualTo("OK SEND 0");
                 String nonce = ann.request(put).substring("OK PROVE ".length());
                 assertThat(ann.request("HASH " + possessionProof(nonce, content)))
                         .startsWith("OK STORED F " + SIZE + " ");
             }
         }
         for (String policy : new String[] {"all", "off"}) {
-            try (PoolDiskProcess serve = PoolDiskProcess.start(tmp.resolve("logs-" + policy), "serve", "--port", "0",
-                    "--workers", "1", "--data", data.toString(), "--instant-upload", policy)) {
-                InetSocketAddress address = new InetSocketAddress("127.0.0.1",
+            try (PoolDiskProcess serve = PoolDiskProcess.start(
+                    tmp.resolve("logs-" + policy),
+                    "serve",
+                    "--port",
+                    "0",
+                    "--workers",
+                    "1",
+                    "--data",
+                    data.toString(),
+                    "--instant-upload",
+                    policy)) {
+                InetSocketAddress address = new InetSocketAddress(
+                        "127.0.0.1",
                         serve.awaitListening(Duration.ofSeconds(60)).port());
                 try (LineClient bob = loggedIn(address, "bob", "b");
                         LineClient ann = loggedIn(address, "ann", "a")) {

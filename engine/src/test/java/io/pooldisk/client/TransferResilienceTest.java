@@ -1,16 +1,14 @@
 package io.pooldisk.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
 import io.pooldisk.pool.WorkerLauncher;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +21,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Uploads and downloads that are interrupted, raced, hostile or huge. */
 class TransferResilienceTest {
@@ -41,7 +40,8 @@ class TransferResilienceTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = PoolServer.start(TestServers.config(TestServers.dataWithUsers(tmp, USER, PASSWORD, 0), 2).build());
+        server = PoolServer.start(TestServers.config(TestServers.dataWithUsers(tmp, USER, PASSWORD, 0), 2)
+                .build());
     }
 
     @AfterEach
@@ -134,11 +134,13 @@ class TransferResilienceTest {
                 }
                 return null;
             });
-            await().atMost(PATIENCE).until(() -> uploadingWorker() != null
-                    && uploadingWorker().bytes() >= 4_000_000);
+            await().atMost(PATIENCE)
+                    .until(() -> uploadingWorker() != null && uploadingWorker().bytes() >= 4_000_000);
             pid = uploadingWorker().pid();
             server.killWorker(pid);
-            assertThat(lineOrReset(raw)).as("no line in answer to bytes the client may still be sending").isNull();
+            assertThat(lineOrReset(raw))
+                    .as("no line in answer to bytes the client may still be sending")
+                    .isNull();
             trickle.cancel(true);
         } finally {
             sender.shutdownNow();
@@ -156,7 +158,8 @@ class TransferResilienceTest {
     void bytesSentWithThePutLineCountAndAStalledSenderKeepsEveryByteThatArrived() throws Exception {
         server.close();
         server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
-                .requestTimeout(Duration.ofSeconds(2)).build()); // the stall limit
+                .requestTimeout(Duration.ofSeconds(2))
+                .build()); // the stall limit
         Path file = randomFile("stalled.bin", 3_000_000, 6);
         byte[] bytes = Files.readAllBytes(file);
         byte[] put = ("PUT " + bytes.length + " " + Sha256.of(file, 0, bytes.length) + " stalled.bin\n")
@@ -167,7 +170,8 @@ class TransferResilienceTest {
             raw.sendRaw(lineThenBytes);
             assertThat(raw.readLine()).isEqualTo("OK SEND 0");
             raw.sendRaw(java.util.Arrays.copyOfRange(bytes, 10_001, 1_500_003));
-            assertThat(raw.readLine()).as("the server gives up on a silent sender, and says so")
+            assertThat(raw.readLine())
+                    .as("the server gives up on a silent sender, and says so")
                     .isEqualTo("ERR 408 upload stalled: no bytes for 2 s; the 1500003 bytes received are kept, PUT "
                             + "again to resume");
             assertThat(raw.readLine()).isNull();
@@ -186,15 +190,21 @@ class TransferResilienceTest {
         List<String> command = new ArrayList<>(WorkerLauncher.currentJvm().command());
         command.add(1, "-Dpooldisk.splice=false");
         server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
-                .launcher(new WorkerLauncher(command)).build());
+                .launcher(new WorkerLauncher(command))
+                .build());
         Path file = randomFile("plain.bin", 3_000_000, 7);
         interruptedUpload(file, "plain.bin", 1_234_567);
         await().atMost(PATIENCE).until(() -> heldOf(file, "plain.bin") == 1_234_567);
-        await().atMost(PATIENCE).ignoreExceptions().until(() -> { // 409 until the asking PUT lets go of the part
-            try (DiskClient c = client()) {
-                return c.upload(file, "plain.bin", TransferListener.NONE).size() == 3_000_000;
-            }
-        });
+        await().atMost(PATIENCE)
+                .ignoreExceptions()
+                .until(
+                        () -> { // 409 until the asking PUT lets go of the part
+                            try (DiskClient c = client()) {
+                                return c.upload(file, "plain.bin", TransferListener.NONE)
+                                                .size()
+                                        == 3_000_000;
+                            }
+                        });
         try (DiskClient c = client()) {
             Path back = c.download("plain.bin", tmp.resolve("back.bin"), TransferListener.NONE);
             assertThat(Files.mismatch(file, back)).isEqualTo(-1);
@@ -209,7 +219,9 @@ class TransferResilienceTest {
     @Test
     void aDownloadWhoseWorkerIsKilledAgainAndAgainResumesToExactlyTheFile() throws Exception {
         server.close();
-        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2).linger(Duration.ofSeconds(30)).build());
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2)
+                .linger(Duration.ofSeconds(30))
+                .build());
         Path file = randomFile("loop.bin", 64_000_000, 12); // more than nine kills and nine socket buffers take
         byte[] expected = Files.readAllBytes(file);
         try (DiskClient c = client()) {
@@ -254,7 +266,9 @@ class TransferResilienceTest {
     }
 
     private WorkerInfo sendingWorker() {
-        return server.snapshot().workers().stream().filter(w -> w.command().startsWith("GET ")).findFirst()
+        return server.snapshot().workers().stream()
+                .filter(w -> w.command().startsWith("GET "))
+                .findFirst()
                 .orElse(null);
     }
 
@@ -278,7 +292,9 @@ class TransferResilienceTest {
     }
 
     private WorkerInfo uploadingWorker() {
-        return server.snapshot().workers().stream().filter(w -> w.command().startsWith("PUT ")).findFirst()
+        return server.snapshot().workers().stream()
+                .filter(w -> w.command().startsWith("PUT "))
+                .findFirst()
                 .orElse(null);
     }
 
@@ -304,7 +320,8 @@ class TransferResilienceTest {
         }
         try (DiskClient c = client()) {
             Path back = c.download("same.bin", tmp.resolve("same.bin"), TransferListener.NONE);
-            assertThat(Files.mismatch(back, a) == -1 || Files.mismatch(back, b) == -1).isTrue();
+            assertThat(Files.mismatch(back, a) == -1 || Files.mismatch(back, b) == -1)
+                    .isTrue();
             assertThat(c.list("/")).extracting(RemoteEntry::name).containsExactly("same.bin");
         }
     }
@@ -312,8 +329,16 @@ class TransferResilienceTest {
     @Test
     void badNamesAreRefusedWithAClearError() throws Exception {
         try (LineClient raw = rawLoggedIn()) {
-            for (String bad : List.of("..", "a/../b", "a//b", "./a", "nul\0byte", "bell\u0007", "tab\tname",
-                    "x".repeat(256), "/" + "deep/".repeat(1000))) {
+            for (String bad : List.of(
+                    "..",
+                    "a/../b",
+                    "a//b",
+                    "./a",
+                    "nul\0byte",
+                    "bell\u0007",
+                    "tab\tname",
+                    "x".repeat(256),
+                    "/" + "deep/".repeat(1000))) {
                 assertThat(raw.request("MKDIR " + bad)).as(bad).startsWith("ERR 400 ");
             }
             assertThat(raw.request("LIST")).isEqualTo("OK 0 entries");

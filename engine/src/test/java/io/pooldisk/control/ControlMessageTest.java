@@ -1,5 +1,8 @@
 package io.pooldisk.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.control.ControlMessage.Close;
 import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Hello;
@@ -9,27 +12,32 @@ import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.ControlMessage.Stop;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ControlMessageTest {
 
-    private static final SessionState STATE = new SessionState("[::1]:5", "张三", "/a b/\\c\nd\re 😀",
-            new byte[] {'E', 'C', (byte) 0xff}, Map.of("scram", "r=abc,s=x", "proof", ""));
+    private static final SessionState STATE = new SessionState(
+            "[::1]:5",
+            "张三",
+            "/a b/\\c\nd\re 😀",
+            new byte[] {'E', 'C', (byte) 0xff},
+            Map.of("scram", "r=abc,s=x", "proof", ""));
     private static final Counters COUNTERS = new Counters(3, 1, "PUT", 5L << 32, 7);
 
     @Test
     void everyMessageSurvivesTheRoundTrip() {
-        for (ControlMessage m : new ControlMessage[] {new Hello(4242), new Stop(), new Release(1L << 33),
-                new Progress(9, COUNTERS, "GET", 1L << 40, false), new Progress(9, COUNTERS, "", 0, true),
-                new Close(9, COUNTERS, SessionEnd.CLIENT_CLOSED, ""),
-                new Close(9, COUNTERS, SessionEnd.CONNECTION_FAILED, "read: Connection reset by peer"),
-                new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "")}) {
+        for (ControlMessage m : new ControlMessage[] {
+            new Hello(4242),
+            new Stop(),
+            new Release(1L << 33),
+            new Progress(9, COUNTERS, "GET", 1L << 40, false),
+            new Progress(9, COUNTERS, "", 0, true),
+            new Close(9, COUNTERS, SessionEnd.CLIENT_CLOSED, ""),
+            new Close(9, COUNTERS, SessionEnd.CONNECTION_FAILED, "read: Connection reset by peer"),
+            new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "")
+        }) {
             assertThat(ControlMessage.decode(m.encode())).isEqualTo(m);
         }
     }
@@ -47,15 +55,16 @@ class ControlMessageTest {
         }
         assertThat(serve.sessionId()).isEqualTo(42);
         assertThat(serve.mayLinger()).isTrue();
-        assertThat(((Serve) ControlMessage.decode(new Serve(42, STATE, false).encode())).mayLinger()).isFalse();
+        assertThat(((Serve) ControlMessage.decode(new Serve(42, STATE, false).encode())).mayLinger())
+                .isFalse();
         assertThat(park.counters()).isEqualTo(COUNTERS);
         assertThat(park.state().withExchange("scram", null).exchanges()).containsOnlyKeys("proof");
     }
 
     @Test
     void whatASessionOwesTravelsWithIt() {
-        Transfer.Receiving upload = new Transfer.Receiving("PUT /a b.txt", 7, "/a b.txt", 1L << 35, "ab".repeat(32),
-                123_456, new byte[] {1, 2, 3});
+        Transfer.Receiving upload = new Transfer.Receiving(
+                "PUT /a b.txt", 7, "/a b.txt", 1L << 35, "ab".repeat(32), 123_456, new byte[] {1, 2, 3});
         SessionState owing = STATE.withOwed("OK SEND 0\n".getBytes(), upload);
         SessionState back = ((Park) ControlMessage.decode(new Park(1, COUNTERS, owing).encode())).state();
         assertThat(back.unsent()).asString().isEqualTo("OK SEND 0\n");
@@ -76,30 +85,37 @@ class ControlMessageTest {
     void garbageIsRefused() {
         byte[] whole = new Serve(1, STATE, true).encode();
         assertThatThrownBy(() -> ControlMessage.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ControlMessage.decode(new byte[] {99})).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ControlMessage.decode(new byte[] {99}))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown");
         for (int cut = 1; cut < whole.length; cut += 7) {
             byte[] truncated = Arrays.copyOf(whole, cut);
             assertThatThrownBy(() -> ControlMessage.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
         }
         byte[] longer = Arrays.copyOf(whole, whole.length + 1);
-        assertThatThrownBy(() -> ControlMessage.decode(longer)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ControlMessage.decode(longer))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("stray");
         byte[] close = new Close(1, COUNTERS, SessionEnd.QUIT, "x").encode();
         close[close.length - 6] = (byte) 0x7f; // the reason now claims 2 GB: refused before anything is allocated
-        assertThatThrownBy(() -> ControlMessage.decode(close)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ControlMessage.decode(close))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a field of 2130706433 bytes");
     }
 
     @Test
     void aCloseSaysWhetherTheConnectionIsGoneByItsEnd() {
-        assertThat(new Close(1, COUNTERS, SessionEnd.CLIENT_CLOSED, "").connectionBroken()).isTrue();
-        assertThat(new Close(1, COUNTERS, SessionEnd.CONNECTION_FAILED, "x").connectionBroken()).isTrue();
-        assertThat(new Close(1, COUNTERS, SessionEnd.QUIT, "").connectionBroken()).isFalse();
+        assertThat(new Close(1, COUNTERS, SessionEnd.CLIENT_CLOSED, "").connectionBroken())
+                .isTrue();
+        assertThat(new Close(1, COUNTERS, SessionEnd.CONNECTION_FAILED, "x").connectionBroken())
+                .isTrue();
+        assertThat(new Close(1, COUNTERS, SessionEnd.QUIT, "").connectionBroken())
+                .isFalse();
         assertThat(SessionEnd.CONNECTION_FAILED.describe("x")).isEqualTo("connection failed: x");
         byte[] close = new Close(1, COUNTERS, SessionEnd.QUIT, "").encode();
         close[close.length - 1] = (byte) SessionEnd.values().length;
-        assertThatThrownBy(() -> ControlMessage.decode(close)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ControlMessage.decode(close))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown session end");
     }
 }

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** A second process for cross-process tests: commits one content to one path, again and again. */
 public final class CommitLoop {
 
-    private CommitLoop() {
-    }
+    private CommitLoop() {}
 
     /** Arguments: data directory, user, path, content size, content seed, rounds. */
     public static void main(String[] args) throws Exception {

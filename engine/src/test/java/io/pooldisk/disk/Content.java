@@ -1,7 +1,6 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.Sha256;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -11,8 +10,7 @@ import java.util.Random;
 /** Test content: reproducible bytes, their SHA-256, and uploads done the way a worker does them. */
 final class Content {
 
-    private Content() {
-    }
+    private Content() {}
 
     static byte[] bytes(int size, long seed) {
         byte[] b = new byte[size];

@@ -1,11 +1,11 @@
 package io.pooldisk.disk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DiskPathsTest {
 
@@ -58,7 +58,10 @@ class DiskPathsTest {
     }
 
     private static void assertRefused(String input, String why) {
-        assertThatThrownBy(() -> DiskPaths.resolve("/", input)).isInstanceOf(DiskException.class)
-                .hasMessageContaining(why).extracting(e -> ((DiskException) e).code()).isEqualTo(400);
+        assertThatThrownBy(() -> DiskPaths.resolve("/", input))
+                .isInstanceOf(DiskException.class)
+                .hasMessageContaining(why)
+                .extracting(e -> ((DiskException) e).code())
+                .isEqualTo(400);
     }
 }

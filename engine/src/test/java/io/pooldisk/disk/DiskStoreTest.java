@@ -1,10 +1,10 @@
 package io.pooldisk.disk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.unix.Native;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,9 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DiskStoreTest {
 
@@ -55,9 +54,11 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(data)) {
             assertThat(Accounts.of(store).list()).hasSize(workers);
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("pooldisk.db"));
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
             assertThat(rs.getString(1)).isEqualTo("wal");
         }
     }
@@ -69,10 +70,11 @@ class DiskStoreTest {
         int before = Native.umask(0);
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add("ann", "pw".toCharArray(), 0); // a write: SQLite makes -wal and -shm
-            for (String name : new String[] {"", "pooldisk.db", "pooldisk.db-wal", "pooldisk.db-shm", "blobs",
-                    "parts"}) {
+            for (String name :
+                    new String[] {"", "pooldisk.db", "pooldisk.db-wal", "pooldisk.db-shm", "blobs", "parts"}) {
                 Path p = data.resolve(name);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(name)
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                        .as(name)
                         .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
             }
         } finally {
@@ -88,14 +90,16 @@ class DiskStoreTest {
                 Statement s = c.createStatement()) {
             s.execute("PRAGMA user_version = 99");
         }
-        assertThatThrownBy(() -> DiskStore.open(data)).isInstanceOf(DiskException.class)
+        assertThatThrownBy(() -> DiskStore.open(data))
+                .isInstanceOf(DiskException.class)
                 .hasMessageContaining("made by a newer PoolDisk");
     }
 
     @Test
     void aDataDirectoryThatCannotBeMadeIsAStorageFailure() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        assertThatThrownBy(() -> DiskStore.open(file.resolve("data"))).isInstanceOf(DiskException.class)
+        assertThatThrownBy(() -> DiskStore.open(file.resolve("data")))
+                .isInstanceOf(DiskException.class)
                 .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(500))
                 .hasMessageContaining("cannot use data directory");
     }

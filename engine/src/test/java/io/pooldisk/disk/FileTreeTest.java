@@ -1,21 +1,19 @@
 package io.pooldisk.disk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.auth.Accounts;
-
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileTreeTest {
 
@@ -49,7 +47,8 @@ class FileTreeTest {
     @Test
     void directoriesAndFilesRoundTrip() throws DiskException {
         Entry docs = files.mkdir("/docs");
-        assertThat(docs).extracting(Entry::path, Entry::name, Entry::kind, Entry::size, Entry::sha256)
+        assertThat(docs)
+                .extracting(Entry::path, Entry::name, Entry::kind, Entry::size, Entry::sha256)
                 .containsExactly("/docs", "docs", Entry.Kind.DIR, 0L, "");
         files.mkdir("/docs/照片");
         byte[] content = Content.bytes(1000, 1);
@@ -111,8 +110,8 @@ class FileTreeTest {
                 }
             });
         }
-        assertThat(streamed).containsExactly("/10", "/9", "/B", "/a b", "/b", "/z", "/é", "/照片", "/\uFF5E",
-                "/\uD83D\uDCF7");
+        assertThat(streamed)
+                .containsExactly("/10", "/9", "/B", "/a b", "/b", "/z", "/é", "/照片", "/\uFF5E", "/\uD83D\uDCF7");
         assertThat(count[0]).isEqualTo(names.length);
         assertThat(files.list("/")).extracting(Entry::name).startsWith("0 late").hasSize(names.length + 1);
     }
@@ -122,15 +121,15 @@ class FileTreeTest {
         files.mkdir("/a");
         IOException broken = new IOException("the client went away");
         assertThatThrownBy(() -> files.list("/", new FileTree.ListingSink() {
-            @Override
-            public void begin(long n) {
-            }
+                    @Override
+                    public void begin(long n) {}
 
-            @Override
-            public void entry(Entry e) throws IOException {
-                throw broken;
-            }
-        })).isSameAs(broken);
+                    @Override
+                    public void entry(Entry e) throws IOException {
+                        throw broken;
+                    }
+                }))
+                .isSameAs(broken);
         assertThat(files.mkdir("/b").name()).as("the read ended: writes go on").isEqualTo("b");
     }
 
@@ -196,7 +195,10 @@ class FileTreeTest {
     }
 
     static void assertCode(int code, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOf(DiskException.class)
-                .satisfies(e -> assertThat(((DiskException) e).code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOf(DiskException.class)
+                .satisfies(e -> assertThat(((DiskException) e).code())
+                        .as(e.getMessage())
+                        .isEqualTo(code));
     }
 }

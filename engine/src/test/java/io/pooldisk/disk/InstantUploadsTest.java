@@ -1,22 +1,21 @@
 package io.pooldisk.disk;
 
+import static io.pooldisk.disk.FileTreeTest.assertCode;
+import static io.pooldisk.testing.TestServers.possessionProof;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import static io.pooldisk.disk.FileTreeTest.assertCode;
-import static io.pooldisk.testing.TestServers.possessionProof;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Instant uploads (秒传): a proof of the whole content, limits on failed proofs, and whose content qualifies. */
 class InstantUploadsTest {
@@ -48,17 +47,19 @@ class InstantUploadsTest {
     void theProofIsAnHmacOfTheWholeContentKeyedByAFreshNonce() throws Exception {
         Uploads bob = store.uploads("bob");
         String first;
-        try (InstantChallenge c = bob.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
+        try (InstantChallenge c =
+                bob.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
             first = c.nonce();
-            assertThat(c.expectedProof(bytes -> { })).isEqualTo(possessionProof(c.nonce(), CONTENT));
+            assertThat(c.expectedProof(bytes -> {})).isEqualTo(possessionProof(c.nonce(), CONTENT));
         }
-        try (InstantChallenge c = bob.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
+        try (InstantChallenge c =
+                bob.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
             assertThat(c.nonce()).matches("[0-9a-f]{64}").isNotEqualTo(first);
-            String expected = c.expectedProof(bytes -> { });
+            String expected = c.expectedProof(bytes -> {});
             // answered to another worker process: the expected proof travels with the session, not in this one
             try (DiskStore other = DiskStore.open(data, InstantUploadPolicy.ALL)) {
-                Entry e = other.uploads("bob").commitInstant("/copy", CONTENT.length, SHA, expected,
-                        possessionProof(c.nonce(), CONTENT));
+                Entry e = other.uploads("bob")
+                        .commitInstant("/copy", CONTENT.length, SHA, expected, possessionProof(c.nonce(), CONTENT));
                 assertThat(e.sha256()).isEqualTo(SHA);
             }
         }
@@ -73,19 +74,24 @@ class InstantUploadsTest {
     void anythingShortOfTheWholeContentFailsTheProof() throws Exception {
         byte[] lastByteWrong = CONTENT.clone();
         lastByteWrong[CONTENT.length - 1] ^= 1;
-        List<byte[]> parts = List.of(Arrays.copyOf(CONTENT, CONTENT.length / 2),
+        List<byte[]> parts = List.of(
+                Arrays.copyOf(CONTENT, CONTENT.length / 2),
                 Arrays.copyOfRange(CONTENT, CONTENT.length / 2, CONTENT.length),
-                Arrays.copyOf(CONTENT, CONTENT.length - 1), lastByteWrong);
+                Arrays.copyOf(CONTENT, CONTENT.length - 1),
+                lastByteWrong);
         List<String> users = List.of("bob", "carol", "dave", "erin");
         for (int i = 0; i < parts.size(); i++) {
             String user = users.get(i);
             Uploads u = store.uploads(user);
             byte[] part = parts.get(i);
             for (int round = 0; round < ProofFailures.MAX_FAILURES; round++) {
-                try (InstantChallenge c = u.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
-                    String expected = c.expectedProof(bytes -> { });
-                    assertCode(412, () -> u.commitInstant("/x", CONTENT.length, SHA, expected,
-                            possessionProof(c.nonce(), part)));
+                try (InstantChallenge c =
+                        u.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
+                    String expected = c.expectedProof(bytes -> {});
+                    assertCode(
+                            412,
+                            () -> u.commitInstant(
+                                    "/x", CONTENT.length, SHA, expected, possessionProof(c.nonce(), part)));
                 }
             }
             assertThat(u.challengeInstant("/x", CONTENT.length, SHA)).isEmpty();
@@ -94,13 +100,14 @@ class InstantUploadsTest {
         // nor does the content's SHA-256, or a right proof for another nonce
         Uploads frank = store.uploads("frank");
         String[] stale = new String[1];
-        try (InstantChallenge c = frank.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
+        try (InstantChallenge c =
+                frank.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
             stale[0] = possessionProof(c.nonce(), CONTENT);
-            assertCode(412, () -> frank.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> { }), SHA));
+            assertCode(412, () -> frank.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> {}), SHA));
         }
-        try (InstantChallenge c = frank.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
-            assertCode(412, () -> frank.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> { }),
-                    stale[0]));
+        try (InstantChallenge c =
+                frank.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
+            assertCode(412, () -> frank.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> {}), stale[0]));
         }
     }
 
@@ -108,31 +115,41 @@ class InstantUploadsTest {
     void failedAndAbandonedChallengesRunOutPerUserAndContentForADay() throws Exception {
         Uploads bob = store.uploads("bob");
         bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow().close(); // abandoned: no answer
-        try (InstantChallenge c = bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
-            assertCode(412, () -> bob.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> { }),
-                    Content.sha256(new byte[0])));
+        try (InstantChallenge c =
+                bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
+            assertCode(
+                    412,
+                    () -> bob.commitInstant(
+                            "/x", CONTENT.length, SHA, c.expectedProof(b -> {}), Content.sha256(new byte[0])));
         }
         bob.challengeInstant("/y", CONTENT.length, SHA).orElseThrow().close(); // any path: the count is the content's
         assertThat(bob.challengeInstant("/x", CONTENT.length, SHA)).isEmpty(); // bob must send the bytes now
         try (DiskStore otherProcess = DiskStore.open(data, InstantUploadPolicy.ALL, clock)) {
-            assertThat(otherProcess.uploads("bob").challengeInstant("/x", CONTENT.length, SHA)).isEmpty();
+            assertThat(otherProcess.uploads("bob").challengeInstant("/x", CONTENT.length, SHA))
+                    .isEmpty();
         }
         Uploads.Ticket sending = bob.begin("/x", CONTENT.length, SHA);
         assertThat(sending.offset()).isZero();
 
         // another user, or bob with other content, is not limited by what bob failed
-        store.uploads("carol").challengeInstant("/x", CONTENT.length, SHA).orElseThrow().close();
+        store.uploads("carol")
+                .challengeInstant("/x", CONTENT.length, SHA)
+                .orElseThrow()
+                .close();
         byte[] other = Content.bytes(1000, 41);
         Content.put(store.uploads("alice"), "/other", other);
-        bob.challengeInstant("/o", other.length, Content.sha256(other)).orElseThrow().close();
+        bob.challengeInstant("/o", other.length, Content.sha256(other))
+                .orElseThrow()
+                .close();
 
         clock.advance(ProofFailures.WINDOW.minus(Duration.ofMinutes(1)));
         assertThat(bob.challengeInstant("/x", CONTENT.length, SHA)).isEmpty();
         clock.advance(Duration.ofMinutes(2));
         Entry proved;
-        try (InstantChallenge c = bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
-            proved = bob.commitInstant("/x", CONTENT.length, SHA, c.expectedProof(b -> { }),
-                    possessionProof(c.nonce(), CONTENT));
+        try (InstantChallenge c =
+                bob.challengeInstant("/x", CONTENT.length, SHA).orElseThrow()) {
+            proved = bob.commitInstant(
+                    "/x", CONTENT.length, SHA, c.expectedProof(b -> {}), possessionProof(c.nonce(), CONTENT));
         }
         assertThat(proved.size()).isEqualTo(CONTENT.length);
         assertThat(sending.partFile()).doesNotExist(); // the unfinished upload of the same file is done with
@@ -147,16 +164,19 @@ class InstantUploadsTest {
     void thePolicySaysWhoseContentQualifies() throws Exception {
         store.close();
         store = DiskStore.open(data); // the default: own content only
-        assertThat(store.uploads("bob").challengeInstant("/copy", CONTENT.length, SHA)).isEmpty();
+        assertThat(store.uploads("bob").challengeInstant("/copy", CONTENT.length, SHA))
+                .isEmpty();
         Uploads alice = store.uploads("alice");
-        try (InstantChallenge c = alice.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
-            alice.commitInstant("/copy", CONTENT.length, SHA, c.expectedProof(b -> { }),
-                    possessionProof(c.nonce(), CONTENT));
+        try (InstantChallenge c =
+                alice.challengeInstant("/copy", CONTENT.length, SHA).orElseThrow()) {
+            alice.commitInstant(
+                    "/copy", CONTENT.length, SHA, c.expectedProof(b -> {}), possessionProof(c.nonce(), CONTENT));
         }
         assertThat(alice.challengeInstant("/other", CONTENT.length + 1, SHA)).isEmpty(); // not that size
         store.close();
         store = DiskStore.open(data, InstantUploadPolicy.OFF);
-        assertThat(store.uploads("alice").challengeInstant("/again", CONTENT.length, SHA)).isEmpty();
+        assertThat(store.uploads("alice").challengeInstant("/again", CONTENT.length, SHA))
+                .isEmpty();
     }
 
     @Test
@@ -186,10 +206,12 @@ class InstantUploadsTest {
         try (InstantChallenge c = offer.orElseThrow()) {
             store.files("alice").remove("/original", false); // its last reference: the blob goes at once
             assertThat(Content.blob(data, SHA)).doesNotExist();
-            String expected = c.expectedProof(b -> { });
+            String expected = c.expectedProof(b -> {});
             assertThat(expected).isEqualTo(possessionProof(c.nonce(), CONTENT));
-            assertCode(409, () -> alice.commitInstant("/copy", CONTENT.length, SHA, expected,
-                    possessionProof(c.nonce(), CONTENT)));
+            assertCode(
+                    409,
+                    () -> alice.commitInstant(
+                            "/copy", CONTENT.length, SHA, expected, possessionProof(c.nonce(), CONTENT)));
         }
         assertCode(404, () -> store.files("alice").stat("/copy"));
     }

@@ -1,12 +1,10 @@
 package io.pooldisk.disk;
 
+import static io.pooldisk.disk.FileTreeTest.assertCode;
+import static io.pooldisk.testing.TestServers.possessionProof;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pooldisk.auth.Accounts;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,10 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.pooldisk.disk.FileTreeTest.assertCode;
-import static io.pooldisk.testing.TestServers.possessionProof;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Content is freed as soon as its last reference goes: by RM, RMTREE, or a file replaced by other content. */
 class ReleasedBlobsTest {
@@ -76,7 +74,8 @@ class ReleasedBlobsTest {
         files.remove("/mine too", false);
         assertThat(blob(shared)).exists(); // bob's file references it
         assertThat(Content.stored(store.files("bob"), "/mine")).isEqualTo(shared);
-        assertThat(store.collectGarbage(java.time.Duration.ofHours(1)).blobsDeleted()).isZero();
+        assertThat(store.collectGarbage(java.time.Duration.ofHours(1)).blobsDeleted())
+                .isZero();
     }
 
     /**
@@ -88,7 +87,8 @@ class ReleasedBlobsTest {
         byte[] content = Content.bytes(64 * 1024, 56);
         String sha = Content.sha256(content);
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        try (DiskStore one = DiskStore.open(data); DiskStore two = DiskStore.open(data);
+        try (DiskStore one = DiskStore.open(data);
+                DiskStore two = DiskStore.open(data);
                 DiskStore three = DiskStore.open(data)) {
             Callable<Integer> storeAndRemove = () -> {
                 for (int i = 0; i < 40; i++) {
@@ -114,7 +114,11 @@ class ReleasedBlobsTest {
                         continue; // nobody held it at that moment
                     }
                     try (InstantChallenge c = offer.get()) {
-                        u.commitInstant("/c", content.length, sha, c.expectedProof(b -> { }),
+                        u.commitInstant(
+                                "/c",
+                                content.length,
+                                sha,
+                                c.expectedProof(b -> {}),
                                 possessionProof(c.nonce(), content));
                         assertThat(Content.stored(three.files("alice"), "/c")).isEqualTo(content);
                         three.files("alice").remove("/c", false);

@@ -1,12 +1,11 @@
 package io.pooldisk.disk;
 
+import static io.pooldisk.disk.FileTreeTest.assertCode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.unix.Native;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static io.pooldisk.disk.FileTreeTest.assertCode;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UploadsTest {
 
@@ -90,7 +89,9 @@ class UploadsTest {
 
     @Test
     void aSuspendedUploadGoesOnFromItsSavedHashStateOrByHashingThePartAgain() throws Exception {
-        assertThat(DigestState.supported()).as("this JDK's SHA-256 state can be saved").isTrue();
+        assertThat(DigestState.supported())
+                .as("this JDK's SHA-256 state can be saved")
+                .isTrue();
         byte[] content = Content.bytes(3_000_003, 12);
         String sha = Content.sha256(content);
         Uploads.Ticket t = uploads.begin("/s.bin", content.length, sha);
@@ -145,7 +146,8 @@ class UploadsTest {
             PartWriter w = uploads.openPart(uploads.begin("/spliced", content.length, sha));
             assertThat(w.position()).isEqualTo(1_001_001);
             for (int at = 1_001_001; at < content.length; at += 700_000) {
-                assertThat(splice(w, pipe, content, at, Math.min(700_000, content.length - at))).isTrue();
+                assertThat(splice(w, pipe, content, at, Math.min(700_000, content.length - at)))
+                        .isTrue();
             }
             uploads.commit(w);
             assertThat(Content.stored(files, "/spliced")).isEqualTo(content);
@@ -180,8 +182,7 @@ class UploadsTest {
         uploads = store.uploads("alice");
         Uploads.Ticket resumed = uploads.begin("/restart.bin", content.length, sha);
         assertThat(resumed.offset()).isEqualTo(50_000);
-        Files.write(resumed.partFile(), Arrays.copyOfRange(content, 50_000, content.length),
-                StandardOpenOption.APPEND);
+        Files.write(resumed.partFile(), Arrays.copyOfRange(content, 50_000, content.length), StandardOpenOption.APPEND);
         uploads.commit(resumed);
         assertThat(Content.stored(store.files("alice"), "/restart.bin")).isEqualTo(content);
     }
@@ -197,7 +198,9 @@ class UploadsTest {
         assertCode(412, () -> uploads.commit(w));
         assertThat(t.partFile()).doesNotExist();
         assertCode(404, () -> files.stat("/bad.bin"));
-        assertThat(uploads.begin("/bad.bin", announced.length, Content.sha256(announced)).offset()).isZero();
+        assertThat(uploads.begin("/bad.bin", announced.length, Content.sha256(announced))
+                        .offset())
+                .isZero();
     }
 
     @Test
@@ -224,12 +227,13 @@ class UploadsTest {
         Uploads.Ticket t = uploads.begin("/w.bin", content.length, Content.sha256(content));
         PartWriter old = uploads.openPart(t);
         old.write(ByteBuffer.wrap(content, 0, 10));
-        java.util.concurrent.FutureTask<PartWriter> resumed = new java.util.concurrent.FutureTask<>(
-                () -> uploads.openPart(t));
+        java.util.concurrent.FutureTask<PartWriter> resumed =
+                new java.util.concurrent.FutureTask<>(() -> uploads.openPart(t));
         Thread resuming = new Thread(resumed, "resuming session");
         resuming.start();
         // It found the part locked and waits (sleeping between tries) rather than answering 409 at once.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(1))
                 .until(() -> resuming.getState() == Thread.State.TIMED_WAITING);
         old.close(); // the old session noticed its client had gone
         try (PartWriter w = resumed.get(10, TimeUnit.SECONDS)) {
@@ -279,7 +283,8 @@ class UploadsTest {
         Files.write(tx.partFile(), Arrays.copyOf(x, 10)); // 10 bytes in, 800 counted
         // 500 stored + 800 unfinished + 800 > 2000: refused before a byte is sent, saying why
         assertThatThrownBy(() -> uploads.begin("/y", y.length, Content.sha256(y)))
-                .isInstanceOf(DiskException.class).hasMessageContaining("800 held by unfinished uploads")
+                .isInstanceOf(DiskException.class)
+                .hasMessageContaining("800 held by unfinished uploads")
                 .satisfies(e -> assertThat(((DiskException) e).code()).isEqualTo(507));
         assertThat(Files.list(data.resolve("parts"))).containsExactly(tx.partFile());
         // resuming the same upload does not count it twice
@@ -300,14 +305,16 @@ class UploadsTest {
         byte[] b = Content.bytes(2 * 1024 * 1024 + 7, 15);
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        try (DiskStore one = DiskStore.open(data); DiskStore two = DiskStore.open(data)) {
+        try (DiskStore one = DiskStore.open(data);
+                DiskStore two = DiskStore.open(data)) {
             CyclicBarrier start = new CyclicBarrier(2);
             Callable<Void> reader = () -> {
                 try (DiskStore third = DiskStore.open(data)) {
                     while (writing.get()) {
                         try {
                             try (Download d = third.files("alice").openForDownload("/same")) {
-                                assertThat(Content.sha256(Content.read(d))).isEqualTo(d.entry().sha256());
+                                assertThat(Content.sha256(Content.read(d)))
+                                        .isEqualTo(d.entry().sha256());
                             }
                         } catch (DiskException e) {
                             assertThat(e.code()).isEqualTo(404); // not committed yet
@@ -330,7 +337,9 @@ class UploadsTest {
         }
         Entry e = files.stat("/same");
         byte[] stored = Content.stored(files, "/same");
-        assertThat(stored).satisfiesAnyOf(s -> assertThat(s).isEqualTo(a), s -> assertThat(s).isEqualTo(b));
+        assertThat(stored)
+                .satisfiesAnyOf(
+                        s -> assertThat(s).isEqualTo(a), s -> assertThat(s).isEqualTo(b));
         assertThat(e.sha256()).isEqualTo(Content.sha256(stored));
         assertThat(files.list("/")).hasSize(1);
     }
@@ -338,16 +347,29 @@ class UploadsTest {
     @Test
     void commitsFromTwoProcessesToOnePathLeaveOneWholeFile() throws Exception {
         int size = 1024 * 1024;
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), CommitLoop.class.getName(), data.toString(), "alice", "/same",
-                Integer.toString(size), "21", "30").redirectErrorStream(true).start();
+        Process other = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CommitLoop.class.getName(),
+                        data.toString(),
+                        "alice",
+                        "/same",
+                        Integer.toString(size),
+                        "21",
+                        "30")
+                .redirectErrorStream(true)
+                .start();
         byte[] mine = Content.bytes(size, 22);
         while (other.isAlive()) {
             Content.put(uploads, "/same", mine);
         }
-        assertThat(other.waitFor()).as(new String(other.getInputStream().readAllBytes())).isZero();
+        assertThat(other.waitFor())
+                .as(new String(other.getInputStream().readAllBytes()))
+                .isZero();
         byte[] stored = Content.stored(files, "/same");
-        assertThat(Content.sha256(stored)).isIn(Content.sha256(mine), Content.sha256(Content.bytes(size, 21)))
+        assertThat(Content.sha256(stored))
+                .isIn(Content.sha256(mine), Content.sha256(Content.bytes(size, 21)))
                 .isEqualTo(files.stat("/same").sha256());
     }
 
@@ -395,7 +417,9 @@ class UploadsTest {
             assertThat(fresh.partFile()).exists();
             assertThat(writing.position()).isEqualTo(1000);
         }
-        assertThat(uploads.begin("/stale", partial.length, Content.sha256(partial)).offset()).isZero();
+        assertThat(uploads.begin("/stale", partial.length, Content.sha256(partial))
+                        .offset())
+                .isZero();
     }
 
     @Test

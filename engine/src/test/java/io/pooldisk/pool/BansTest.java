@@ -1,13 +1,12 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.testing.ManualClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The master's bans and its repeated warnings, on a clock the test moves: no server, no sleeps. */
 class BansTest {
@@ -45,7 +44,6 @@ class BansTest {
         assertThat(said).containsExactly("accept failed");
         clock.advance(Duration.ofMillis(9_000));
         warning.occurred(clock.millis(), "accept failed", said::add);
-        assertThat(said).containsExactly("accept failed",
-                "accept failed (and 999 more like it in the last 10 s)");
+        assertThat(said).containsExactly("accept failed", "accept failed (and 999 more like it in the last 10 s)");
     }
 }

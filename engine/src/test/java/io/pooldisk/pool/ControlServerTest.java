@@ -1,10 +1,8 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.testing.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The control socket (issue 12, item 11): a client that says nothing holds up no other, and is dropped in time. */
 class ControlServerTest {
@@ -50,7 +49,8 @@ class ControlServerTest {
         assertThat(timed(() -> request("RESIZE 2"))).isEqualTo("OK the pool is being resized to 2 workers\n");
 
         assertThat(readAll(quiet)).isEqualTo("ERR 408 no control request within 5 s\n");
-        assertThat(System.nanoTime() - connected).as("dropped at the time-out, not before")
+        assertThat(System.nanoTime() - connected)
+                .as("dropped at the time-out, not before")
                 .isGreaterThanOrEqualTo(ControlServer.REQUEST_TIMEOUT.toNanos());
     }
 
@@ -64,7 +64,8 @@ class ControlServerTest {
         }
         assertThat(request("STATUS")).startsWith("{");
         long waited = System.nanoTime() - connected;
-        assertThat(waited).as("served once a silent client's time-out let a thread go")
+        assertThat(waited)
+                .as("served once a silent client's time-out let a thread go")
                 .isGreaterThanOrEqualTo(ControlServer.REQUEST_TIMEOUT.toNanos())
                 .isLessThan(ControlServer.REQUEST_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(3));
         for (SocketChannel c : quiet) {
@@ -80,14 +81,17 @@ class ControlServerTest {
     private static String timed(Request request) throws Exception {
         long start = System.nanoTime();
         String answer = request.send();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("answered in ms, well before the 5 s time-out").isLessThan(3000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .as("answered in ms, well before the 5 s time-out")
+                .isLessThan(3000);
         return answer;
     }
 
     private SocketChannel connect() throws IOException {
         SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
         silent.add(c);
-        c.connect(UnixDomainSocketAddress.of(DataDirs.controlSocket(server.config().dataDir())));
+        c.connect(UnixDomainSocketAddress.of(
+                DataDirs.controlSocket(server.config().dataDir())));
         return c;
     }
 
@@ -102,17 +106,18 @@ class ControlServerTest {
     /** Everything the server sends until it closes; a test that waited forever would fail here after 20 s. */
     private static String readAll(SocketChannel c) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            try {
-                while (c.read(buf) >= 0) {
-                    bytes.write(buf.array(), 0, buf.position());
-                    buf.clear();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return bytes.toString(StandardCharsets.UTF_8);
-        }).get(20, TimeUnit.SECONDS);
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                    try {
+                        while (c.read(buf) >= 0) {
+                            bytes.write(buf.array(), 0, buf.position());
+                            buf.clear();
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return bytes.toString(StandardCharsets.UTF_8);
+                })
+                .get(20, TimeUnit.SECONDS);
     }
 }

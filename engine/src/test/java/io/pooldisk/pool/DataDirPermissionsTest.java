@@ -1,5 +1,8 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
@@ -8,11 +11,6 @@ import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
 import io.pooldisk.unix.Native;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 12, item 4: everything the server creates in its data directory is its owner's alone, whatever the umask and
@@ -70,12 +69,14 @@ class DataDirPermissionsTest {
             TestServers.login(c, "ann", "pw");
             content[0]++; // other content: no instant upload
             String sha = Sha256.hex(Sha256.digest().digest(content));
-            assertThat(c.request("PUT " + content.length + " " + sha + " /unfinished.bin")).isEqualTo("OK SEND 0");
+            assertThat(c.request("PUT " + content.length + " " + sha + " /unfinished.bin"))
+                    .isEqualTo("OK SEND 0");
             c.sendRaw(java.util.Arrays.copyOf(content, 1000));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> partsHold(data, 1000));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(data.resolve("server.log"))
-                .contains("data directory " + data + " was rwxr-xr-x: made rwx------"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(data.resolve("server.log"))
+                        .contains("data directory " + data + " was rwxr-xr-x: made rwx------"));
 
         List<String> seen = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
@@ -90,8 +91,18 @@ class DataDirPermissionsTest {
                 }
             });
         }
-        assertThat(seen).contains("", "pooldisk.db", "pooldisk.db-wal", "pooldisk.db-shm", "server.log", "server.lock",
-                "control.sock", "blobs", "parts").anyMatch(n -> n.matches("blobs/[0-9a-f]{2}/[0-9a-f]{64}"))
+        assertThat(seen)
+                .contains(
+                        "",
+                        "pooldisk.db",
+                        "pooldisk.db-wal",
+                        "pooldisk.db-shm",
+                        "server.log",
+                        "server.lock",
+                        "control.sock",
+                        "blobs",
+                        "parts")
+                .anyMatch(n -> n.matches("blobs/[0-9a-f]{2}/[0-9a-f]{64}"))
                 .anyMatch(n -> n.startsWith("parts/"));
         assertThat(wrong).as("not owner-only").isEmpty();
     }

@@ -1,14 +1,13 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.testing.ManualClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Who serves which session next, on workers that are records and a clock the test moves: no sockets, no sleeps. */
 class DispatcherTest {
@@ -26,26 +25,31 @@ class DispatcherTest {
             w.idleSince = i;
             slots.add(w);
         }
-        return new Dispatcher(config.dataDir(Path.of("/nonexistent")).build(), slots, new Dispatcher.Hooks() {
-            @Override
-            public void handOff(Session session, Worker worker, boolean mayLinger) {
-                said.add("session " + session.id + " -> " + worker.pid + (mayLinger ? "" : " (no linger)"));
-                worker.session = session;
-                worker.state = WorkerState.BUSY;
-                session.worker = worker;
-            }
+        return new Dispatcher(
+                config.dataDir(Path.of("/nonexistent")).build(),
+                slots,
+                new Dispatcher.Hooks() {
+                    @Override
+                    public void handOff(Session session, Worker worker, boolean mayLinger) {
+                        said.add("session " + session.id + " -> " + worker.pid + (mayLinger ? "" : " (no linger)"));
+                        worker.session = session;
+                        worker.state = WorkerState.BUSY;
+                        session.worker = worker;
+                    }
 
-            @Override
-            public void release(Worker worker) {
-                said.add("release " + worker.pid);
-            }
+                    @Override
+                    public void release(Worker worker) {
+                        said.add("release " + worker.pid);
+                    }
 
-            @Override
-            public void refuse(Session session, io.pooldisk.control.ControlMessage.SessionEnd end, String why) {
-                said.add("refuse session " + session.id + ": " + why);
-                session.closed = true;
-            }
-        }, clock::millis, new Scoreboard());
+                    @Override
+                    public void refuse(Session session, io.pooldisk.control.ControlMessage.SessionEnd end, String why) {
+                        said.add("refuse session " + session.id + ": " + why);
+                        session.closed = true;
+                    }
+                },
+                clock::millis,
+                new Scoreboard());
     }
 
     private Session session() {
@@ -74,8 +78,9 @@ class DispatcherTest {
             w.state = WorkerState.IDLE;
         }
         d.dispatchQueued();
-        assertThat(said).containsExactly("session 1 -> 100", "session 2 -> 101", "session 3 -> 100 (no linger)",
-                "session 4 -> 101");
+        assertThat(said)
+                .containsExactly(
+                        "session 1 -> 100", "session 2 -> 101", "session 3 -> 100 (no linger)", "session 4 -> 101");
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.disk.FileTree;
 import io.pooldisk.protocol.EntryLine;
 import io.pooldisk.testing.BulkEntries;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LIST streams (issue 12, item 12): a directory of any size is listed by a worker whose heap is far smaller than the
@@ -57,7 +56,8 @@ class LargeListingTest {
 
         // A client that asks and does not read: the listing (about 30 MB) fills its socket, the rest waits in the
         // master, and the only worker is free for someone else.
-        try (LineClient slow = loggedIn(4096); LineClient other = new LineClient(server.address())) {
+        try (LineClient slow = loggedIn(4096);
+                LineClient other = new LineClient(server.address())) {
             String pid = pidOf(slow);
             slow.send("LIST /big");
             await().atMost(Duration.ofSeconds(60)).until(() -> server.snapshot().idle() == 1);
@@ -102,7 +102,9 @@ class LargeListingTest {
     private void startWithOneSmallWorker(Path data) throws PoolStartException {
         List<String> command = new ArrayList<>(WorkerLauncher.currentJvm().command());
         command.add(command.indexOf("-cp"), SMALL_HEAP); // after the default -Xmx: the last one counts
-        server = PoolServer.start(TestServers.config(data, 1).launcher(new WorkerLauncher(command)).build());
+        server = PoolServer.start(TestServers.config(data, 1)
+                .launcher(new WorkerLauncher(command))
+                .build());
     }
 
     private LineClient loggedIn(int receiveBuffer) throws Exception {
@@ -143,8 +145,10 @@ class LargeListingTest {
             StringBuilder b = new StringBuilder();
             int length = 1 + random.nextInt(random.nextInt(10) == 0 ? maxChars : 24);
             for (int i = 0; i < length; i++) {
-                b.appendCodePoint(random.nextInt(8) == 0 ? astral[random.nextInt(astral.length)]
-                        : alphabet[random.nextInt(alphabet.length)]);
+                b.appendCodePoint(
+                        random.nextInt(8) == 0
+                                ? astral[random.nextInt(astral.length)]
+                                : alphabet[random.nextInt(alphabet.length)]);
             }
             String name = truncateUtf8(b.toString().strip() + names.size(), 255);
             if (seen.add(name)) {
@@ -165,8 +169,8 @@ class LargeListingTest {
     /** The order docs/PROTOCOL.md states: by the bytes of the names' UTF-8, which is Unicode code point order. */
     private static List<String> inUtf8Order(List<String> names) {
         List<String> sorted = new ArrayList<>(names);
-        sorted.sort((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                b.getBytes(StandardCharsets.UTF_8)));
+        sorted.sort((a, b) ->
+                Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
         return sorted;
     }
 }

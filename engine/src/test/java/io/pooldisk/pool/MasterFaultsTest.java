@@ -1,11 +1,11 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,10 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the OS does to the master (no descriptors left, workers killed as they start) does not make it exit. */
 class MasterFaultsTest {
@@ -122,8 +121,10 @@ class MasterFaultsTest {
     @Test
     void aWorkerProgramThatDoesNotExistStopsTheServerWithAClearError() {
         PoolConfig config = TestServers.config(data, 1)
-                .launcher(new WorkerLauncher(List.of("/nonexistent/pooldisk-java"))).build();
-        assertThatThrownBy(() -> PoolServer.start(config)).isInstanceOf(PoolStartException.class)
+                .launcher(new WorkerLauncher(List.of("/nonexistent/pooldisk-java")))
+                .build();
+        assertThatThrownBy(() -> PoolServer.start(config))
+                .isInstanceOf(PoolStartException.class)
                 .hasMessageStartingWith("workers keep failing to start")
                 .hasMessageContaining("/nonexistent/pooldisk-java");
     }

@@ -1,14 +1,13 @@
 package io.pooldisk.pool;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 class PoolNotifierTest {
 
@@ -98,7 +97,7 @@ class PoolNotifierTest {
     }
 
     private static PoolSnapshot snapshot(long accepted) {
-        return new PoolSnapshot(Instant.now(), "127.0.0.1:0", accepted, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(),
-                List.of());
+        return new PoolSnapshot(
+                Instant.now(), "127.0.0.1:0", accepted, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of());
     }
 }

@@ -1,12 +1,12 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.Procfs;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -15,10 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pool against real worker processes and real sockets. */
 class PoolServerTest {
@@ -44,8 +43,10 @@ class PoolServerTest {
     }
 
     private Set<Integer> workerPids() {
-        return server.snapshot().workers().stream().filter(w -> w.state() != WorkerState.DEAD)
-                .map(WorkerInfo::pid).collect(Collectors.toSet());
+        return server.snapshot().workers().stream()
+                .filter(w -> w.state() != WorkerState.DEAD)
+                .map(WorkerInfo::pid)
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -162,7 +163,9 @@ class PoolServerTest {
 
     @Test
     void aFullQueueAnswersServerBusy() throws Exception {
-        start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)).maxPending(1)
+        start(TestServers.config(data, 1)
+                .linger(Duration.ofSeconds(30))
+                .maxPending(1)
                 .queueTimeout(Duration.ofSeconds(30)));
         try (LineClient holder = new LineClient(server.address())) {
             int pid = freezeTheWorkerOf(holder);
@@ -200,15 +203,15 @@ class PoolServerTest {
     void aLingeringWorkerHandsItsQuietSessionBackAtOnceWhenAnotherSessionHasACommand() throws Exception {
         start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)));
         try (LineClient quiet = new LineClient(server.address());
-             LineClient other = new LineClient(server.address())) {
+                LineClient other = new LineClient(server.address())) {
             int pid = LineClient.pidOf(quiet.request("ECHO then nothing"));
             await().atMost(PATIENCE).until(() -> server.snapshot().lingering() == 1);
             long started = System.nanoTime();
             assertThat(other.request("ECHO me too")).isEqualTo("OK PROCESS[PID " + pid + "]: ME TOO");
             // Far sooner than the 30 s linger: the worker left the quiet session as soon as the master asked.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
-            assertThat(server.snapshot().sessions()).anyMatch(s -> s.client().endsWith(":" + quiet.localPort())
-                    && s.workerPid() == 0);
+            assertThat(server.snapshot().sessions())
+                    .anyMatch(s -> s.client().endsWith(":" + quiet.localPort()) && s.workerPid() == 0);
             assertThat(quiet.request("ECHO back")).isEqualTo("OK PROCESS[PID " + pid + "]: BACK");
         }
     }
@@ -223,8 +226,11 @@ class PoolServerTest {
                 clients.add(c);
                 assertThat(c.request("ECHO first " + i)).endsWith("FIRST " + i);
             }
-            await().atMost(PATIENCE).until(() -> server.snapshot().sessions().stream()
-                    .filter(s -> s.workerPid() == 0).count() == 200);
+            await().atMost(PATIENCE)
+                    .until(() -> server.snapshot().sessions().stream()
+                                    .filter(s -> s.workerPid() == 0)
+                                    .count()
+                            == 200);
             assertThat(server.snapshot().idle()).isEqualTo(2);
             Set<Integer> servedBy = new java.util.HashSet<>();
             for (int i = clients.size() - 1; i >= 0; i--) {
@@ -246,8 +252,9 @@ class PoolServerTest {
         server.resize(4);
         await().atMost(PATIENCE).until(() -> server.snapshot().idle() == 4);
         server.resize(1);
-        await().atMost(PATIENCE).until(() -> server.snapshot().workers().size() == 1
-                && server.snapshot().idle() == 1);
+        await().atMost(PATIENCE)
+                .until(() -> server.snapshot().workers().size() == 1
+                        && server.snapshot().idle() == 1);
         try (LineClient client = new LineClient(server.address())) {
             assertThat(workerPids()).containsExactly(LineClient.pidOf(client.request("ECHO one left")));
         }
@@ -262,7 +269,8 @@ class PoolServerTest {
             client.request("ECHO 2");
             client.request("ECHO 3");
         }
-        await().atMost(PATIENCE).until(() -> server.snapshot().idle() == 1 && !workerPids().contains(first));
+        await().atMost(PATIENCE)
+                .until(() -> server.snapshot().idle() == 1 && !workerPids().contains(first));
         assertThat(Procfs.alive(first)).isFalse();
     }
 
@@ -277,7 +285,8 @@ class PoolServerTest {
             // Mid-command, part of a reply may be on the wire already: the master closes without a word of its own.
             assertThat(client.readLine()).isNull();
         }
-        await().atMost(PATIENCE).until(() -> !Procfs.alive(pid) && server.snapshot().idle() == 1);
+        await().atMost(PATIENCE)
+                .until(() -> !Procfs.alive(pid) && server.snapshot().idle() == 1);
     }
 
     @Test
@@ -311,8 +320,10 @@ class PoolServerTest {
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             PoolConfig config = TestServers.config(data, 2)
-                    .bind(new InetSocketAddress("127.0.0.1", taken.getLocalPort())).build();
-            assertThatThrownBy(() -> PoolServer.start(config)).isInstanceOf(PoolStartException.class)
+                    .bind(new InetSocketAddress("127.0.0.1", taken.getLocalPort()))
+                    .build();
+            assertThatThrownBy(() -> PoolServer.start(config))
+                    .isInstanceOf(PoolStartException.class)
                     .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use");
         }
         // The failed start let go of the data directory: the next start on it works.
@@ -331,8 +342,10 @@ class PoolServerTest {
     @Test
     void workersThatCannotStartStopTheServerWithAClearError() {
         PoolConfig config = TestServers.config(data, 2)
-                .launcher(new WorkerLauncher(List.of("/bin/false"))).build();
-        assertThatThrownBy(() -> PoolServer.start(config)).isInstanceOf(PoolStartException.class)
+                .launcher(new WorkerLauncher(List.of("/bin/false")))
+                .build();
+        assertThatThrownBy(() -> PoolServer.start(config))
+                .isInstanceOf(PoolStartException.class)
                 .hasMessageStartingWith("workers keep failing to start");
     }
 

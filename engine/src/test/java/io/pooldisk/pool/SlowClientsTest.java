@@ -1,15 +1,12 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A worker never waits on a client (docs/ARCHITECTURE.md): quiet sessions, sessions in a burst, sessions that send
@@ -75,8 +74,11 @@ class SlowClientsTest {
         for (int i = 0; i < 200; i++) {
             assertThat(connect().request("ECHO quiet " + i)).endsWith(": QUIET " + i);
         }
-        await().atMost(PATIENCE).until(() -> server.snapshot().sessions().stream()
-                .filter(s -> s.workerPid() == 0).count() >= 198);
+        await().atMost(PATIENCE)
+                .until(() -> server.snapshot().sessions().stream()
+                                .filter(s -> s.workerPid() == 0)
+                                .count()
+                        >= 198);
         PoolSnapshot s = server.snapshot();
         assertThat(s.busy()).as("workers running a command").isZero();
         assertThat(s.lingering()).isLessThanOrEqualTo(2);
@@ -153,8 +155,9 @@ class SlowClientsTest {
         // Sent ahead and not read: the replies, 12 lists of about 560 KB each, fill the socket buffers (up to 4 MB
         // on the server's side here, tcp_wmem), and what a list leaves unsent is longer than a control message.
         c.send(ahead.toString().getBytes(StandardCharsets.UTF_8));
-        await().atMost(PATIENCE).until(() -> server.snapshot().idle() == 1
-                && server.snapshot().sessions().get(0).workerPid() == 0);
+        await().atMost(PATIENCE)
+                .until(() -> server.snapshot().idle() == 1
+                        && server.snapshot().sessions().get(0).workerPid() == 0);
         long sentWhileTheWorkerHadIt = server.snapshot().sessions().get(0).bytesOut();
         assertThat(connect().request("ECHO the worker is free")).endsWith(": THE WORKER IS FREE");
         for (int i = 0; i < dirs; i++) {
@@ -169,8 +172,9 @@ class SlowClientsTest {
         assertThat(c.line()).endsWith(": AFTER THE LISTS");
         // What the socket had no room for went on in a later hand-off, once the client read.
         String client = "127.0.0.1:" + c.socket.getLocalPort();
-        await().atMost(PATIENCE).until(() -> server.snapshot().sessions().stream()
-                .anyMatch(s -> s.client().equals(client) && s.bytesOut() > sentWhileTheWorkerHadIt));
+        await().atMost(PATIENCE)
+                .until(() -> server.snapshot().sessions().stream()
+                        .anyMatch(s -> s.client().equals(client) && s.bytesOut() > sentWhileTheWorkerHadIt));
     }
 
     /**
@@ -192,8 +196,8 @@ class SlowClientsTest {
         List<Raw> downloads = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             Raw d = loggedIn(connect(16 * 1024));
-            assertThat(d.request("GET 0 /big.bin")).isEqualTo("OK DATA " + big.length + " " + big.length + " "
-                    + sha(big));
+            assertThat(d.request("GET 0 /big.bin"))
+                    .isEqualTo("OK DATA " + big.length + " " + big.length + " " + sha(big));
             downloads.add(d); // and then it reads nothing
         }
         List<Raw> uploads = new ArrayList<>();
@@ -224,7 +228,8 @@ class SlowClientsTest {
         Path otherFile = Files.write(tmp.resolve("other.bin"), other);
         try (DiskClient c = DiskClient.connect("127.0.0.1", server.address().getPort())) {
             c.login("ann", "pw".toCharArray());
-            assertThat(c.upload(otherFile, "/other.bin", TransferListener.NONE).sha256()).isEqualTo(sha(other));
+            assertThat(c.upload(otherFile, "/other.bin", TransferListener.NONE).sha256())
+                    .isEqualTo(sha(other));
             Path back = c.download("/other.bin", tmp.resolve("other-back.bin"), TransferListener.NONE);
             assertThat(Files.mismatch(otherFile, back)).isEqualTo(-1);
         }

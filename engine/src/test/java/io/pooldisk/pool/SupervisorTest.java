@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pooldisk.control.ControlMessage;
 import io.pooldisk.control.ControlMessage.Stop;
 import io.pooldisk.pool.PoolEvent.Kind;
@@ -8,17 +10,14 @@ import io.pooldisk.testing.ManualClock;
 import io.pooldisk.unix.MessageSocket;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The supervision rules (spawn, back-off, boot errors, murder, reap, retire, resize) against a fake process table
@@ -85,7 +84,9 @@ class SupervisorTest {
         assertThat(supervisor.ready(only(), now())).isTrue();
         processes.exit(only().pid, SIGKILLED);
         supervisor.gone(only(), null);
-        assertThat(supervisor.nextSpawnAt() - now()).as("a hello ends the back-off").isEqualTo(0);
+        assertThat(supervisor.nextSpawnAt() - now())
+                .as("a hello ends the back-off")
+                .isEqualTo(0);
     }
 
     @Test
@@ -98,8 +99,8 @@ class SupervisorTest {
             clock.advance(Duration.ofMillis(Supervisor.MAX_BACKOFF_MILLIS));
             supervisor.manage(now());
         }
-        assertThat(hooks.cannotStart).containsExactly(
-                "workers keep failing to start (5 in a row); last: exit 1 before saying hello");
+        assertThat(hooks.cannotStart)
+                .containsExactly("workers keep failing to start (5 in a row); last: exit 1 before saying hello");
     }
 
     @Test
@@ -116,7 +117,10 @@ class SupervisorTest {
             supervisor.manage(now());
             clock.advance(Duration.ofMillis(Supervisor.MAX_BACKOFF_MILLIS));
         }
-        assertThat(hooks.cannotStart).singleElement().asString().startsWith("workers keep failing to start (5 in a row)");
+        assertThat(hooks.cannotStart)
+                .singleElement()
+                .asString()
+                .startsWith("workers keep failing to start (5 in a row)");
     }
 
     @Test
@@ -134,8 +138,11 @@ class SupervisorTest {
 
     @Test
     void aCommandSilentPastTheRequestTimeOutIsStuckAndItsSessionEndsWithoutALine() {
-        supervisor(PoolConfig.builder().workers(1).requestTimeout(Duration.ofSeconds(10))
-                .linger(Duration.ofSeconds(30))).manage(now());
+        supervisor(PoolConfig.builder()
+                        .workers(1)
+                        .requestTimeout(Duration.ofSeconds(10))
+                        .linger(Duration.ofSeconds(30)))
+                .manage(now());
         Worker w = only();
         supervisor.ready(w, now());
         Session session = serve(w, "LIST /");
@@ -151,8 +158,11 @@ class SupervisorTest {
 
     @Test
     void aWorkerWaitingForItsClientHasTheLingerOnTopAndItsClientIsTold() {
-        supervisor(PoolConfig.builder().workers(1).requestTimeout(Duration.ofSeconds(10))
-                .linger(Duration.ofSeconds(30))).manage(now());
+        supervisor(PoolConfig.builder()
+                        .workers(1)
+                        .requestTimeout(Duration.ofSeconds(10))
+                        .linger(Duration.ofSeconds(30)))
+                .manage(now());
         Worker w = only();
         supervisor.ready(w, now());
         Session session = serve(w, "");
@@ -180,7 +190,9 @@ class SupervisorTest {
         }
         assertThat(busy.state).isEqualTo(WorkerState.BUSY);
         busy.session = null;
-        assertThat(supervisor.idle(busy, now())).as("the one wanted: it serves on").isTrue();
+        assertThat(supervisor.idle(busy, now()))
+                .as("the one wanted: it serves on")
+                .isTrue();
         supervisor.resize(2);
         assertThat(supervisor.servingCount()).isEqualTo(2);
         assertThat(processes.started).hasSize(4);
@@ -188,7 +200,8 @@ class SupervisorTest {
 
     @Test
     void aWorkerThatServedItsRequestsIsRecycledWhenItsSessionIsBack() {
-        supervisor(PoolConfig.builder().workers(1).maxRequests(100).maxRequestsJitter(0)).manage(now());
+        supervisor(PoolConfig.builder().workers(1).maxRequests(100).maxRequestsJitter(0))
+                .manage(now());
         Worker w = only();
         supervisor.ready(w, now());
         w.requests = 99;
@@ -265,12 +278,10 @@ class SupervisorTest {
         final List<PoolEvent> events = new ArrayList<>();
 
         @Override
-        public void watch(Worker w) {
-        }
+        public void watch(Worker w) {}
 
         @Override
-        public void unwatch(Worker w) {
-        }
+        public void unwatch(Worker w) {}
 
         @Override
         public void sessionLost(Worker w, Session session, boolean betweenCommands, String reason) {
@@ -283,8 +294,7 @@ class SupervisorTest {
         }
 
         @Override
-        public void changed() {
-        }
+        public void changed() {}
 
         @Override
         public void event(Level level, Kind kind, String message) {
@@ -292,7 +302,10 @@ class SupervisorTest {
         }
 
         List<String> said(Level level) {
-            return events.stream().filter(e -> e.level() == level).map(PoolEvent::message).toList();
+            return events.stream()
+                    .filter(e -> e.level() == level)
+                    .map(PoolEvent::message)
+                    .toList();
         }
     }
 }

@@ -1,15 +1,13 @@
 package io.pooldisk.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.ongres.scram.client.ScramClient;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerLauncher;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +25,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/PROTOCOL.md, sentence by sentence, against a real server over real sockets: each test quotes the part of the
@@ -57,7 +56,8 @@ class ProtocolConformanceTest {
                 .requestTimeout(Duration.ofSeconds(4)) // well beyond the 2 s a PUT waits for another session's upload
                 .linger(Duration.ofMillis(500)) // a worker keeps an upload whose client sends every 20 ms
                 .loginMaxFailures(100)
-                .launcher(new WorkerLauncher(turkish)).build());
+                .launcher(new WorkerLauncher(turkish))
+                .build());
     }
 
     @AfterAll
@@ -78,20 +78,31 @@ class ProtocolConformanceTest {
             assertThat(c.request("MKDIR /framing/empty")).startsWith("OK D ");
             byte[] text = ascii(37);
             String sha = sha256(text);
-            assertThat(c.request("PUT " + text.length + " " + sha + " /framing/a.txt")).isEqualTo("OK SEND 0");
+            assertThat(c.request("PUT " + text.length + " " + sha + " /framing/a.txt"))
+                    .isEqualTo("OK SEND 0");
             c.sendRaw(text);
             assertThat(c.readLine()).matches("OK STORED F 37 " + TIME + " " + sha + " /framing/a\\.txt");
 
-            c.sendRaw(lines("LIST /framing", "LIST /framing/empty", "ECHO after the lists", "GET 0 /framing/a.txt",
-                    "ECHO after the bytes", "PUT 5 not-a-hash /framing/b", "LIST /framing/nothing", "ECHO end"));
+            c.sendRaw(lines(
+                    "LIST /framing",
+                    "LIST /framing/empty",
+                    "ECHO after the lists",
+                    "GET 0 /framing/a.txt",
+                    "ECHO after the bytes",
+                    "PUT 5 not-a-hash /framing/b",
+                    "LIST /framing/nothing",
+                    "ECHO end"));
             assertThat(c.readLine()).isEqualTo("OK 2 entries");
-            assertThat(List.of(c.readLine(), c.readLine())).anyMatch(l -> l.matches("F 37 " + TIME + " " + sha
-                    + " a\\.txt")).anyMatch(l -> l.matches("D 0 " + TIME + " - empty"));
+            assertThat(List.of(c.readLine(), c.readLine()))
+                    .anyMatch(l -> l.matches("F 37 " + TIME + " " + sha + " a\\.txt"))
+                    .anyMatch(l -> l.matches("D 0 " + TIME + " - empty"));
             assertThat(c.readLine()).isEqualTo("OK 0 entries");
             assertThat(c.readLine()).endsWith("]: AFTER THE LISTS");
             assertThat(c.readLine()).isEqualTo("OK DATA 37 37 " + sha);
             assertThat(readChars(c, 37)).isEqualTo(new String(text, StandardCharsets.US_ASCII));
-            assertThat(c.readLine()).as("the next reply starts right after the last byte").endsWith("]: AFTER THE BYTES");
+            assertThat(c.readLine())
+                    .as("the next reply starts right after the last byte")
+                    .endsWith("]: AFTER THE BYTES");
             assertThat(c.readLine()).startsWith("ERR 400 ");
             assertThat(c.readLine()).startsWith("ERR 404 ");
             assertThat(c.readLine()).endsWith("]: END");
@@ -120,12 +131,16 @@ class ProtocolConformanceTest {
     @Test
     void lastWordsComeRightBeforeTheServerCloses() throws Exception {
         Path data = TestServers.dataWithUsers(tmp.resolve("limits"), "ann", PASSWORD, 0);
-        try (PoolServer limits = PoolServer.start(TestServers.config(data, 1).maxSessions(1)
-                .idleTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(1)).build())) {
+        try (PoolServer limits = PoolServer.start(TestServers.config(data, 1)
+                .maxSessions(1)
+                .idleTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build())) {
             try (LineClient first = new LineClient(limits.address())) {
                 try (LineClient second = new LineClient(limits.address())) {
-                    assertThat(second.readLine()).as("before it sent anything").isEqualTo(
-                            "ERR 503 too many connections (1)");
+                    assertThat(second.readLine())
+                            .as("before it sent anything")
+                            .isEqualTo("ERR 503 too many connections (1)");
                     assertThat(second.readLine()).isNull();
                 }
                 assertThat(first.readLine()).isEqualTo("ERR 408 idle for too long; closing");
@@ -149,8 +164,9 @@ class ProtocolConformanceTest {
         try (LineClient uploader = loggedIn("ann")) {
             assertThat(put(uploader, bytes, "/stalled")).isEqualTo("OK SEND 0");
             uploader.sendRaw(Arrays.copyOf(bytes, 1000));
-            assertThat(uploader.readLine()).matches("ERR 408 upload stalled: no bytes for \\d+ s; the 1000 bytes "
-                    + "received are kept, PUT again to resume");
+            assertThat(uploader.readLine())
+                    .matches("ERR 408 upload stalled: no bytes for \\d+ s; the 1000 bytes "
+                            + "received are kept, PUT again to resume");
             assertThat(uploader.readLine()).isNull();
         }
         try (LineClient c = loggedIn("ann")) {
@@ -170,23 +186,28 @@ class ProtocolConformanceTest {
         try (LineClient c = loggedIn("ann")) {
             assertThat(c.request("MKDIR /quoting")).startsWith("OK D ");
             assertThat(c.request("CD /quoting")).isEqualTo("OK /quoting");
-            assertThat(c.request("MKDIR  spaced ")).as("leading and trailing spaces count")
+            assertThat(c.request("MKDIR  spaced "))
+                    .as("leading and trailing spaces count")
                     .matches("OK D 0 " + TIME + " - /quoting/ spaced ");
             assertThat(c.request("MKDIR say \"hi\"")).endsWith(" - /quoting/say \"hi\"");
             assertThat(c.request("MKDIR q\"b\\c")).endsWith(" - /quoting/q\"b\\c");
-            assertThat(c.request("MKDIR \"say \\\"hi\\\" \\\\ bye\"  ")).as("escapes, then only spaces")
+            assertThat(c.request("MKDIR \"say \\\"hi\\\" \\\\ bye\"  "))
+                    .as("escapes, then only spaces")
                     .endsWith(" - /quoting/say \"hi\" \\ bye");
-            assertThat(c.request("MV \"say \\\"hi\\\" \\\\ bye\"   \"two words\"")).endsWith(" - /quoting/two words");
-            assertThat(c.request("MV q\"b\\c plain")).as("a bare word is taken as it is")
+            assertThat(c.request("MV \"say \\\"hi\\\" \\\\ bye\"   \"two words\""))
+                    .endsWith(" - /quoting/two words");
+            assertThat(c.request("MV q\"b\\c plain"))
+                    .as("a bare word is taken as it is")
                     .endsWith(" - /quoting/plain");
 
             assertThat(c.request("MV two words three")).isEqualTo("ERR 400 usage: MV <from> <to>");
             assertThat(c.request("MKDIR \"unclosed")).isEqualTo("ERR 400 unterminated quote");
             assertThat(c.request("MKDIR \"C:\\dir\"")).startsWith("ERR 400 in quotes a backslash escapes only");
-            assertThat(c.request("MV \"two words\"x plain2")).isEqualTo("ERR 400 a closing quote must be followed "
-                    + "by a space or the end of the line");
+            assertThat(c.request("MV \"two words\"x plain2"))
+                    .isEqualTo("ERR 400 a closing quote must be followed " + "by a space or the end of the line");
             assertThat(c.request("MKDIR \"a\" b")).isEqualTo("ERR 400 expected one path");
-            assertThat(c.request("PUT 1 " + sha256(new byte[1]) + " \"C:\\x\"")).as("PUT's quoted path, the same")
+            assertThat(c.request("PUT 1 " + sha256(new byte[1]) + " \"C:\\x\""))
+                    .as("PUT's quoted path, the same")
                     .startsWith("ERR 400 in quotes a backslash escapes only");
 
             assertThat(list(c, "/quoting")).containsExactlyInAnyOrder(" spaced ", "say \"hi\"", "two words", "plain");
@@ -203,10 +224,12 @@ class ProtocolConformanceTest {
             assertThat(c.request("MKDIR /nfc")).startsWith("OK D ");
             String decomposed = "e\u0301".repeat(100); // 300 bytes as sent, 200 in NFC
             assertThat(c.request("MKDIR /nfc/" + decomposed)).endsWith(" - /nfc/" + "\u00e9".repeat(100));
-            assertThat(c.request("STAT /nfc/" + "\u00e9".repeat(100))).as("the same name, in NFC")
+            assertThat(c.request("STAT /nfc/" + "\u00e9".repeat(100)))
+                    .as("the same name, in NFC")
                     .endsWith(" - /nfc/" + "\u00e9".repeat(100));
             String lengthened = "\u0958".repeat(85); // 255 bytes as sent, 510 in NFC
-            assertThat(c.request("MKDIR /nfc/" + lengthened)).startsWith("ERR 400 name '")
+            assertThat(c.request("MKDIR /nfc/" + lengthened))
+                    .startsWith("ERR 400 name '")
                     .endsWith("' is longer than 255 bytes");
 
             StringBuilder deep = new StringBuilder("/nfc");
@@ -318,7 +341,8 @@ class ProtocolConformanceTest {
             assertThat(prove.matches()).isTrue();
             assertThat(login(c, "ann", PASSWORD)).startsWith("OK WELCOME ");
             assertThat(c.request("PWD")).isEqualTo("OK /");
-            assertThat(c.request("HASH " + proof(bytes, prove))).as("the PROVE was forgotten")
+            assertThat(c.request("HASH " + proof(bytes, prove)))
+                    .as("the PROVE was forgotten")
                     .isEqualTo("ERR 400 HASH answers a PUT that was answered with PROVE");
             assertThat(c.request("CD /relogin")).isEqualTo("OK /relogin");
             assertThat(login(c, "bob", PASSWORD)).startsWith("OK WELCOME ");
@@ -327,23 +351,30 @@ class ProtocolConformanceTest {
         }
     }
 
-    /** "`LOGIN` and `PROOF` from that address get `ERR 429 too many failed logins from <address>: try again in <n> s`". */
+    /**
+     * "`LOGIN` and `PROOF` from that address get `ERR 429 too many failed logins from <address>: try again in <n> s`".
+     */
     @Test
     void tooManyFailedLoginsAnswerTheDocumentedLine() throws Exception {
         Path data = TestServers.dataWithUsers(tmp.resolve("throttled"), "ann", PASSWORD, 0);
-        try (PoolServer throttled = PoolServer.start(TestServers.config(data, 1).loginMaxFailures(2)
-                .loginBan(Duration.ofMinutes(1)).build());
+        try (PoolServer throttled = PoolServer.start(TestServers.config(data, 1)
+                        .loginMaxFailures(2)
+                        .loginBan(Duration.ofMinutes(1))
+                        .build());
                 LineClient early = new LineClient(throttled.address());
                 LineClient c = new LineClient(throttled.address())) {
             ScramClient scram = scram("ann", PASSWORD);
-            String challenge = early.request("LOGIN " + base64(scram.clientFirstMessage().toString()));
+            String challenge =
+                    early.request("LOGIN " + base64(scram.clientFirstMessage().toString()));
             assertThat(challenge).startsWith("OK CHALLENGE ");
             assertThat(login(c, "ann", "wrong")).isEqualTo("ERR 401 authentication failed");
             assertThat(login(c, "ann", "wrong")).isEqualTo("ERR 401 authentication failed");
             String banned = "ERR 429 too many failed logins from 127\\.0\\.0\\.1: try again in \\d+ s";
             assertThat(login(c, "ann", PASSWORD)).matches(banned);
             scram.serverFirstMessage(unbase64(challenge.substring("OK CHALLENGE ".length())));
-            assertThat(early.request("PROOF " + base64(scram.clientFinalMessage().toString()))).matches(banned);
+            assertThat(early.request(
+                            "PROOF " + base64(scram.clientFinalMessage().toString())))
+                    .matches(banned);
         }
     }
 
@@ -361,8 +392,9 @@ class ProtocolConformanceTest {
             String line = "PUT 3000 " + sha256(announced) + " /mismatch";
             assertThat(c.request(line)).isEqualTo("OK SEND 0");
             c.sendRaw(sent);
-            assertThat(c.readLine()).isEqualTo("ERR 412 SHA-256 mismatch: the bytes received for /mismatch hash to "
-                    + sha256(sent) + "; the upload was discarded, send it again");
+            assertThat(c.readLine())
+                    .isEqualTo("ERR 412 SHA-256 mismatch: the bytes received for /mismatch hash to " + sha256(sent)
+                            + "; the upload was discarded, send it again");
             assertThat(c.request(line)).isEqualTo("OK SEND 0");
             c.sendRaw(announced);
             assertThat(c.readLine()).startsWith("OK STORED F 3000 ");
@@ -411,7 +443,8 @@ class ProtocolConformanceTest {
     @Test
     void aSecondSessionCannotSendAnUploadThatAnotherIsSending() throws Exception {
         byte[] bytes = random(100_000);
-        try (LineClient a = loggedIn("ann"); LineClient b = loggedIn("ann")) {
+        try (LineClient a = loggedIn("ann");
+                LineClient b = loggedIn("ann")) {
             assertThat(a.request("MKDIR /busy")).startsWith("OK D ");
             assertThat(put(a, bytes, "/busy/x")).isEqualTo("OK SEND 0");
             AtomicBoolean sending = new AtomicBoolean(true);
@@ -449,7 +482,8 @@ class ProtocolConformanceTest {
     @Test
     void aSecondSessionTakesOverAPausedUpload() throws Exception {
         byte[] bytes = random(100_000);
-        try (LineClient a = loggedIn("ann"); LineClient b = loggedIn("ann")) {
+        try (LineClient a = loggedIn("ann");
+                LineClient b = loggedIn("ann")) {
             assertThat(a.request("MKDIR /takeover")).startsWith("OK D ");
             assertThat(put(a, bytes, "/takeover/x")).isEqualTo("OK SEND 0");
             a.sendRaw(Arrays.copyOf(bytes, 1000));
@@ -478,7 +512,9 @@ class ProtocolConformanceTest {
             assertThat(c.request("HASH " + proof(first, prove))).startsWith("OK STORED F 40000 ");
             assertThat(put(c, random(30_000), "/c"))
                     .isEqualTo("ERR 507 quota exceeded: 30000 bytes needed, 20000 of 100000 free");
-            assertThat(upload(c, random(50_000), "/a")).as("replacing 40,000 bytes").startsWith("OK STORED F 50000 ");
+            assertThat(upload(c, random(50_000), "/a"))
+                    .as("replacing 40,000 bytes")
+                    .startsWith("OK STORED F 50000 ");
             assertThat(put(c, random(10_001), "/c"))
                     .isEqualTo("ERR 507 quota exceeded: 10001 bytes needed, 10000 of 100000 free");
             assertThat(upload(c, random(10_000), "/c")).startsWith("OK STORED F 10000 ");
@@ -497,7 +533,8 @@ class ProtocolConformanceTest {
     /** The SCRAM-SHA-256 exchange; returns the server's last line (OK WELCOME or an ERR). */
     private static String login(LineClient c, String user, String password) throws Exception {
         ScramClient scram = scram(user, password);
-        String challenge = c.request("LOGIN " + base64(scram.clientFirstMessage().toString()));
+        String challenge =
+                c.request("LOGIN " + base64(scram.clientFirstMessage().toString()));
         if (!challenge.startsWith("OK CHALLENGE ")) {
             return challenge;
         }
@@ -506,8 +543,11 @@ class ProtocolConformanceTest {
     }
 
     private static ScramClient scram(String user, String password) {
-        return ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username(user)
-                .password(password.toCharArray()).build();
+        return ScramClient.builder()
+                .advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                .username(user)
+                .password(password.toCharArray())
+                .build();
     }
 
     /** Begins an upload of {@code bytes} in a session of its own, sends the first {@code count}, and hangs up. */
@@ -516,11 +556,13 @@ class ProtocolConformanceTest {
             assertThat(put(c, bytes, path)).isEqualTo("OK SEND 0");
             c.sendRaw(Arrays.copyOf(bytes, count));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> { // until the server has them all and let go of the part
-            try (LineClient c = loggedIn("ann")) {
-                return put(c, bytes, path).equals("OK SEND " + count);
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> { // until the server has them all and let go of the part
+                            try (LineClient c = loggedIn("ann")) {
+                                return put(c, bytes, path).equals("OK SEND " + count);
+                            }
+                        });
     }
 
     private static String put(LineClient c, byte[] bytes, String path) throws IOException {
@@ -538,8 +580,8 @@ class ProtocolConformanceTest {
     private static String proof(byte[] bytes, Matcher prove) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(prove.group(1)),
-                    "HmacSHA256"));
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    java.util.HexFormat.of().parseHex(prove.group(1)), "HmacSHA256"));
             return java.util.HexFormat.of().formatHex(mac.doFinal(bytes));
         } catch (java.security.GeneralSecurityException e) {
             throw new AssertionError(e);

@@ -1,6 +1,6 @@
 package io.pooldisk.protocol;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The list of reply codes and docs/PROTOCOL.md's table of them name the same codes. */
 class ReplyCodeTest {
@@ -27,8 +26,10 @@ class ReplyCodeTest {
         while (row.find()) {
             documented.add(Integer.parseInt(row.group(1)));
         }
-        Set<Integer> listed = Stream.of(ReplyCode.values()).filter(c -> c != ReplyCode.NO_PROGRESS)
-                .map(ReplyCode::number).collect(Collectors.toCollection(TreeSet::new));
+        Set<Integer> listed = Stream.of(ReplyCode.values())
+                .filter(c -> c != ReplyCode.NO_PROGRESS)
+                .map(ReplyCode::number)
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(listed).isEqualTo(documented);
     }
 

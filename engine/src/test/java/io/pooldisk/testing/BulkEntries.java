@@ -16,10 +16,11 @@ public final class BulkEntries {
     /** The SHA-256 the files claim (of the empty string). */
     public static final String SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    private BulkEntries() {
-    }
+    private BulkEntries() {}
 
-    /** Adds a file of {@code size} bytes for each of {@code names} (NFC, valid names) to {@code dir} of {@code owner}. */
+    /**
+     * Adds a file of {@code size} bytes for each of {@code names} (NFC, valid names) to {@code dir} of {@code owner}.
+     */
     public static void addFiles(Path dataDir, String owner, String dir, List<String> names, long size)
             throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("pooldisk.db"))) {

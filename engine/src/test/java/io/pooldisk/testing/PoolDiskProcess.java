@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /** The {@code pooldisk} command run as a real process of its own, on this test's class path. */
 public final class PoolDiskProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("PoolDisk listening on (.+):(\\d+) with \\d+ workers "
-            + "\\(pids ([\\d ]+)\\)");
+    private static final Pattern LISTENING =
+            Pattern.compile("PoolDisk listening on (.+):(\\d+) with \\d+ workers " + "\\(pids ([\\d ]+)\\)");
 
     private final Process process;
     private final Path stdout;
@@ -28,15 +28,22 @@ public final class PoolDiskProcess implements AutoCloseable {
     }
 
     public static PoolDiskProcess start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "io.pooldisk.cli.PoolDiskCommand"));
         cmd.addAll(List.of(args));
         Files.createDirectories(workDir);
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         return new PoolDiskProcess(p, out, err);
     }
 
@@ -69,8 +76,7 @@ public final class PoolDiskProcess implements AutoCloseable {
         throw new AssertionError("pooldisk serve did not start; stderr: " + stderr());
     }
 
-    public record Listening(int port, List<Long> workerPids) {
-    }
+    public record Listening(int port, List<Long> workerPids) {}
 
     public Process process() {
         return process;

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /** What /proc says about processes: whether they live, their CPU time, descriptors and listening sockets. */
 public final class Procfs {
 
-    private Procfs() {
-    }
+    private Procfs() {}
 
     /** True while the process exists and is not a zombie. */
     public static boolean alive(long pid) {

@@ -2,7 +2,6 @@ package io.pooldisk.testing;
 
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.pool.PoolConfig;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +9,7 @@ import java.time.Duration;
 /** Configurations for servers started by tests: loopback, a free port, a temporary data directory. */
 public final class TestServers {
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** A data directory under {@code tmp} with these accounts: name, password, quota (0: unlimited), repeated. */
     public static Path dataWithUsers(Path tmp, Object... namePasswordQuota) throws Exception {
@@ -19,8 +17,11 @@ public final class TestServers {
         java.nio.file.Files.createDirectories(data);
         try (io.pooldisk.disk.DiskStore store = io.pooldisk.disk.DiskStore.open(data)) {
             for (int i = 0; i + 2 < namePasswordQuota.length; i += 3) {
-                Accounts.of(store).add((String) namePasswordQuota[i], ((String) namePasswordQuota[i + 1]).toCharArray(),
-                        ((Number) namePasswordQuota[i + 2]).longValue());
+                Accounts.of(store)
+                        .add(
+                                (String) namePasswordQuota[i],
+                                ((String) namePasswordQuota[i + 1]).toCharArray(),
+                                ((Number) namePasswordQuota[i + 2]).longValue());
             }
         }
         return data;
@@ -52,13 +53,18 @@ public final class TestServers {
     /** The SCRAM-SHA-256 exchange of docs/PROTOCOL.md over any line connection. */
     public static void login(LineRequest raw, String user, String password) throws Exception {
         com.ongres.scram.client.ScramClient scram = com.ongres.scram.client.ScramClient.builder()
-                .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256")).username(user)
-                .password(password.toCharArray()).build();
+                .advertisedMechanisms(java.util.List.of("SCRAM-SHA-256"))
+                .username(user)
+                .password(password.toCharArray())
+                .build();
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-        String challenge = raw.request("LOGIN " + b64.encodeToString(bytes(scram.clientFirstMessage().toString())));
-        scram.serverFirstMessage(new String(java.util.Base64.getDecoder().decode(challenge.substring(13)),
+        String challenge = raw.request(
+                "LOGIN " + b64.encodeToString(bytes(scram.clientFirstMessage().toString())));
+        scram.serverFirstMessage(new String(
+                java.util.Base64.getDecoder().decode(challenge.substring(13)),
                 java.nio.charset.StandardCharsets.UTF_8));
-        String welcome = raw.request("PROOF " + b64.encodeToString(bytes(scram.clientFinalMessage().toString())));
+        String welcome = raw.request(
+                "PROOF " + b64.encodeToString(bytes(scram.clientFinalMessage().toString())));
         if (!welcome.startsWith("OK WELCOME ")) {
             throw new AssertionError("login failed: " + welcome);
         }
@@ -76,7 +82,8 @@ public final class TestServers {
     }
 
     public static String sha256(byte[] content) {
-        return io.pooldisk.protocol.Sha256.hex(io.pooldisk.protocol.Sha256.digest().digest(content));
+        return io.pooldisk.protocol.Sha256.hex(
+                io.pooldisk.protocol.Sha256.digest().digest(content));
     }
 
     /**

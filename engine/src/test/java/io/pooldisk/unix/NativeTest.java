@@ -1,6 +1,7 @@
 package io.pooldisk.unix;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,9 +10,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The calls a connection goes through, on real sockets: accept's peer text, reads and writes by buffer address. */
 class NativeTest {
@@ -87,7 +86,8 @@ class NativeTest {
     void aHeapBufferIsRefused() throws IOException {
         try (Connected c = new Connected()) {
             assertThatThrownBy(() -> Native.read(c.server, ByteBuffer.allocate(8)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direct");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("direct");
         }
     }
 
@@ -99,7 +99,8 @@ class NativeTest {
 
         Connected() throws IOException {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            client = new Socket(InetAddress.getLoopbackAddress(), listener.socket().getLocalPort());
+            client = new Socket(
+                    InetAddress.getLoopbackAddress(), listener.socket().getLocalPort());
             server = Native.accept(Native.fdOf(listener), sockaddr).fd();
         }
 

@@ -1,20 +1,19 @@
 package io.pooldisk.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Whatever a command throws costs at most its session: never the worker. */
 class CommandHandlerTest {
@@ -30,10 +29,10 @@ class CommandHandlerTest {
         pair = Native.seqpacketPair();
         Native.setNonBlocking(pair[1], true);
         conn.open(pair[0], new byte[0], (events, midTransfer) -> false);
-        WorkerOptions options = new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1),
-                Duration.ofMinutes(5), "own");
-        ctx = new SessionContext(SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options),
-                (command, bytes) -> { });
+        WorkerOptions options =
+                new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1), Duration.ofMinutes(5), "own");
+        ctx = new SessionContext(
+                SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options), (command, bytes) -> {});
     }
 
     @AfterEach
@@ -63,39 +62,48 @@ class CommandHandlerTest {
 
     @Test
     void anUnexpectedExceptionBeforeAnyReplyIsA500AndTheSessionGoesOn() throws Exception {
-        CommandHandler.Next next = handle(commandThat(c -> {
-            throw new ArrayIndexOutOfBoundsException("Index 0 out of bounds for length 0");
-        }), "LOGIN x");
+        CommandHandler.Next next = handle(
+                commandThat(c -> {
+                    throw new ArrayIndexOutOfBoundsException("Index 0 out of bounds for length 0");
+                }),
+                "LOGIN x");
         assertThat(next).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(written()).isEqualTo(INTERNAL_ERROR);
     }
 
     @Test
     void aCommandThatRunsOutOfHeapOrStackCostsNoMoreThanItsAnswer() throws Exception {
-        assertThat(handle(commandThat(c -> {
-            throw new OutOfMemoryError("Java heap space");
-        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
-        assertThat(handle(commandThat(c -> {
-            throw new StackOverflowError();
-        }), "LIST")).isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(handle(
+                        commandThat(c -> {
+                            throw new OutOfMemoryError("Java heap space");
+                        }),
+                        "LIST"))
+                .isEqualTo(CommandHandler.Next.CONTINUE);
+        assertThat(handle(
+                        commandThat(c -> {
+                            throw new StackOverflowError();
+                        }),
+                        "LIST"))
+                .isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(written()).isEqualTo(INTERNAL_ERROR.repeat(2));
     }
 
     @Test
     void aCommandThatFailsAfterItsReplyBeganEndsTheSessionWithoutAnotherLine() throws Exception {
         // after OK DATA raw bytes follow: a line there would be read as the file's content
-        CommandHandler.Next next = handle(commandThat(c -> {
-            c.reply("OK DATA 10 10 " + "0".repeat(64) + "\n");
-            throw new IllegalStateException("failed in the middle of the bytes");
-        }), "GET 0 /f");
+        CommandHandler.Next next = handle(
+                commandThat(c -> {
+                    c.reply("OK DATA 10 10 " + "0".repeat(64) + "\n");
+                    throw new IllegalStateException("failed in the middle of the bytes");
+                }),
+                "GET 0 /f");
         assertThat(next).isEqualTo(CommandHandler.Next.FAILED);
         assertThat(written()).isEqualTo("OK DATA 10 10 " + "0".repeat(64) + "\n");
     }
 
     @Test
     void aStateBoundPassedIsA400AndTheSessionGoesOnUnchanged() throws Exception {
-        CommandHandler.Next next = handle(commandThat(c -> c.state = c.state.withCwd("/" + "d".repeat(5000))),
-                "CD x");
+        CommandHandler.Next next = handle(commandThat(c -> c.state = c.state.withCwd("/" + "d".repeat(5000))), "CD x");
         assertThat(next).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(written()).startsWith("ERR 400 the working directory would take 5001 bytes");
         assertThat(ctx.state.cwd()).isEqualTo("/");
@@ -104,9 +112,12 @@ class CommandHandlerTest {
     @Test
     void theMasterGoingAwayIsNotTheCommandsFailure() {
         NativeException gone = new NativeException("sendmsg", Native.EINVAL);
-        assertThatThrownBy(() -> handle(commandThat(c -> {
-            throw new Linger.MasterGoneException(gone);
-        }), "GET 0 /f")).isInstanceOf(Linger.MasterGoneException.class);
+        assertThatThrownBy(() -> handle(
+                        commandThat(c -> {
+                            throw new Linger.MasterGoneException(gone);
+                        }),
+                        "GET 0 /f"))
+                .isInstanceOf(Linger.MasterGoneException.class);
     }
 
     @Test
@@ -115,8 +126,9 @@ class CommandHandlerTest {
         assertThat(handle(real, "ECHO hi")).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(handle(real, "PROOF abc")).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(handle(real, "QUIT")).isEqualTo(CommandHandler.Next.END_SESSION);
-        assertThat(written()).isEqualTo("OK PROCESS[PID " + Native.getpid() + "]: HI\n"
-                + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
+        assertThat(written())
+                .isEqualTo(
+                        "OK PROCESS[PID " + Native.getpid() + "]: HI\n" + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
     }
 
     /** The longest command word a worker reports to the master: control.SessionStateTest counts on this bound. */
@@ -129,16 +141,29 @@ class CommandHandlerTest {
     @Test
     void helpIsMadeFromTheTableInItsOrder() throws Exception {
         assertThat(handle(new CommandHandler(), "help")).isEqualTo(CommandHandler.Next.CONTINUE);
-        assertThat(written()).isEqualTo("OK commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, "
-                + "LIST [<path>], STAT <path>, MKDIR <path>, RM <path>, RMTREE <path>, MV <from> <to>, "
-                + "PUT <size> <sha256> <path>, HASH <sha256>, GET <offset> <path>, HELP, QUIT\n");
+        assertThat(written())
+                .isEqualTo("OK commands: ECHO <text>, LOGIN, PROOF, WHOAMI, PWD, CD <path>, "
+                        + "LIST [<path>], STAT <path>, MKDIR <path>, RM <path>, RMTREE <path>, MV <from> <to>, "
+                        + "PUT <size> <sha256> <path>, HASH <sha256>, GET <offset> <path>, HELP, QUIT\n");
     }
 
     @Test
     void theLoggedInCommandsAskForALoginBeforeLookingAtTheirArguments() throws Exception {
         CommandHandler real = new CommandHandler();
-        String[] lines = {"WHOAMI", "PWD", "CD", "LIST", "STAT /x", "MKDIR \"open", "RM", "RMTREE /x", "MV a",
-            "PUT 1", "HASH zz", "GET -1 /x"};
+        String[] lines = {
+            "WHOAMI",
+            "PWD",
+            "CD",
+            "LIST",
+            "STAT /x",
+            "MKDIR \"open",
+            "RM",
+            "RMTREE /x",
+            "MV a",
+            "PUT 1",
+            "HASH zz",
+            "GET -1 /x"
+        };
         for (String line : lines) {
             assertThat(handle(real, line)).isEqualTo(CommandHandler.Next.CONTINUE);
         }

@@ -1,16 +1,13 @@
 package io.pooldisk.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.WorkerInfo;
 import io.pooldisk.pool.WorkerState;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.Procfs;
 import io.pooldisk.testing.TestServers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,8 +24,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No input kills a worker (issue 12). A real server with three workers gets thousands of random and hostile lines on
@@ -46,8 +45,10 @@ class HostileInputFuzzTest {
     private static final long BUDGET_NANOS = 20_000_000_000L;
     private static final String WORKER_DIED = "the worker serving this session died";
     private static final String INTERNAL_ERROR = "internal error";
-    private static final String[] COMMANDS = {"ECHO", "HELP", "QUIT", "LOGIN", "PROOF", "WHOAMI", "PWD", "CD",
-        "LIST", "STAT", "MKDIR", "RM", "RMTREE", "MV", "PUT", "HASH", "GET"};
+    private static final String[] COMMANDS = {
+        "ECHO", "HELP", "QUIT", "LOGIN", "PROOF", "WHOAMI", "PWD", "CD", "LIST", "STAT", "MKDIR", "RM", "RMTREE", "MV",
+        "PUT", "HASH", "GET"
+    };
     private static final String SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
@@ -61,7 +62,8 @@ class HostileInputFuzzTest {
     static void start() throws Exception {
         Path data = TestServers.dataWithUsers(tmp, "alice", "pw", 1 << 20);
         // every failed PROOF counts against 127.0.0.1: no ban may stop the final login
-        server = PoolServer.start(TestServers.config(data, 3).loginMaxFailures(1_000_000).build());
+        server = PoolServer.start(
+                TestServers.config(data, 3).loginMaxFailures(1_000_000).build());
     }
 
     @AfterAll
@@ -72,8 +74,10 @@ class HostileInputFuzzTest {
     }
 
     private static Set<Integer> workerPids() {
-        return server.snapshot().workers().stream().filter(w -> w.state() != WorkerState.DEAD)
-                .map(WorkerInfo::pid).collect(Collectors.toSet());
+        return server.snapshot().workers().stream()
+                .filter(w -> w.state() != WorkerState.DEAD)
+                .map(WorkerInfo::pid)
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -82,8 +86,13 @@ class HostileInputFuzzTest {
         try (LineClient client = new LineClient(server.address())) {
             assertThat(client.request("LOGIN " + base64("n,,n=\u00ad,r=abc")))
                     .isEqualTo("ERR 400 the user name is empty after SASLprep");
-            client.sendRaw(("LOGIN " + Base64.getEncoder().encodeToString(concat("n,,n=alice,r=".getBytes(
-                    StandardCharsets.US_ASCII), repeat((byte) 0xff, 6100))) + "\n").getBytes(StandardCharsets.UTF_8));
+            client.sendRaw(("LOGIN "
+                            + Base64.getEncoder()
+                                    .encodeToString(concat(
+                                            "n,,n=alice,r=".getBytes(StandardCharsets.US_ASCII),
+                                            repeat((byte) 0xff, 6100)))
+                            + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             assertThat(client.readLine()).isEqualTo("ERR 400 a SCRAM message is UTF-8");
             assertThat(client.request("LOGIN " + base64("n,,n=alice,r=" + "\u00e9".repeat(3000))))
                     .startsWith("ERR 400 a SCRAM client-first-message has 1 to 1024 characters");
@@ -106,8 +115,10 @@ class HostileInputFuzzTest {
         try {
             fuzz(new Random(seed));
         } catch (Throwable t) {
-            throw new AssertionError("fuzzing with seed " + seed + " failed (run again with -Dpooldisk.fuzz.seed="
-                    + seed + "); last replies: " + seen.subList(Math.max(0, seen.size() - 5), seen.size()), t);
+            throw new AssertionError(
+                    "fuzzing with seed " + seed + " failed (run again with -Dpooldisk.fuzz.seed=" + seed
+                            + "); last replies: " + seen.subList(Math.max(0, seen.size() - 5), seen.size()),
+                    t);
         }
     }
 
@@ -145,8 +156,11 @@ class HostileInputFuzzTest {
         if (conn != null) {
             conn.close();
         }
-        System.out.printf("fuzz: %d lines in %d ms, %d replies, %d connections dropped without an answer%n", sent,
-                (System.nanoTime() - deadline + BUDGET_NANOS) / 1_000_000, seen.size(),
+        System.out.printf(
+                "fuzz: %d lines in %d ms, %d replies, %d connections dropped without an answer%n",
+                sent,
+                (System.nanoTime() - deadline + BUDGET_NANOS) / 1_000_000,
+                seen.size(),
                 seen.stream().filter(line -> line.startsWith("(no answer")).count());
         assertThat(sent).as("lines sent in the time budget").isGreaterThan(1000);
         assertThat(seen).noneMatch(line -> line.contains(WORKER_DIED)).noneMatch(line -> line.contains(INTERNAL_ERROR));
@@ -174,8 +188,9 @@ class HostileInputFuzzTest {
         conn.send(("CD " + deep + "\nPUT 3 " + ABC + " /abc\nabc").getBytes(StandardCharsets.UTF_8));
         // content the server has: a PUT of it is answered with PROVE, and the upload waits in the session
         conn.send(("\nPUT 3 " + ABC + " " + deep + "/" + "e".repeat(80) + "\n").getBytes(StandardCharsets.UTF_8));
-        conn.send(("LOGIN " + base64("n,,n=" + "a".repeat(64) + ",r=" + "n".repeat(256) + ",e="
-                + "x".repeat(600)) + "\n").getBytes(StandardCharsets.UTF_8));
+        conn.send(
+                ("LOGIN " + base64("n,,n=" + "a".repeat(64) + ",r=" + "n".repeat(256) + ",e=" + "x".repeat(600)) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
         conn.send(("Z".repeat(8100) + "\n" + "W".repeat(random.nextInt(8000))).getBytes(StandardCharsets.UTF_8));
         Thread.sleep(80); // past the linger: the worker hands the session back
         conn.send(new byte[] {'\n'});
@@ -263,10 +278,14 @@ class HostileInputFuzzTest {
                 case 1 -> utf8(pick(COMMANDS) + " " + randomBytesAsText());
                 case 2 -> wrongArity();
                 case 3, 4 -> utf8("LOGIN " + loginArgument());
-                case 5 -> utf8((random.nextBoolean() ? "LOGIN " + base64("n,,n=" + pick("alice", "bob") + ",r=abc")
-                        + "\n" : "") + "PROOF " + proofArgument()); // a PROOF in its turn, or out of it
-                case 6 -> utf8(pick("CD", "LIST", "STAT", "MKDIR", "RM", "RMTREE", "MV", "GET 0", "PUT 3 " + SHA)
-                        + " " + path());
+                case 5 ->
+                    utf8((random.nextBoolean()
+                                    ? "LOGIN " + base64("n,,n=" + pick("alice", "bob") + ",r=abc") + "\n"
+                                    : "")
+                            + "PROOF " + proofArgument()); // a PROOF in its turn, or out of it
+                case 6 ->
+                    utf8(pick("CD", "LIST", "STAT", "MKDIR", "RM", "RMTREE", "MV", "GET 0", "PUT 3 " + SHA) + " "
+                            + path());
                 case 7 -> concat(utf8(pick(COMMANDS) + " "), invalidUtf8());
                 case 8 -> utf8(casing(pick(COMMANDS)) + pick("", " ", "  ", "\t", "\r", "\u0000") + token());
                 default -> utf8(token() + " " + token());
@@ -274,12 +293,45 @@ class HostileInputFuzzTest {
         }
 
         private byte[] wrongArity() {
-            return utf8(pick("ECHO", "HELP x y", "WHOAMI x", "PWD x y", "CD", "CD a b c", "LIST a b", "STAT", "MKDIR",
-                    "RM", "RMTREE", "MV", "MV a", "MV a b c", "MV \"a b\" c d", "PUT", "PUT 1", "PUT 1 x",
-                    "PUT -1 " + SHA + " /x", "PUT 99999999999999999999 " + SHA + " /x", "PUT 1e3 " + SHA + " /x",
-                    "PUT 0x10 " + SHA + " /x", "PUT 5 " + SHA.toUpperCase() + " /x", "PUT 5 " + SHA + "0 /x", "HASH",
-                    "HASH zz", "HASH " + SHA + " x", "GET", "GET 1", "GET -5 /x", "GET 9223372036854775807 /x",
-                    "GET 99999999999999999999 /x", "GET x /y", "LOGIN", "LOGIN a b", "PROOF", "PROOF a b", "QUIT x"));
+            return utf8(pick(
+                    "ECHO",
+                    "HELP x y",
+                    "WHOAMI x",
+                    "PWD x y",
+                    "CD",
+                    "CD a b c",
+                    "LIST a b",
+                    "STAT",
+                    "MKDIR",
+                    "RM",
+                    "RMTREE",
+                    "MV",
+                    "MV a",
+                    "MV a b c",
+                    "MV \"a b\" c d",
+                    "PUT",
+                    "PUT 1",
+                    "PUT 1 x",
+                    "PUT -1 " + SHA + " /x",
+                    "PUT 99999999999999999999 " + SHA + " /x",
+                    "PUT 1e3 " + SHA + " /x",
+                    "PUT 0x10 " + SHA + " /x",
+                    "PUT 5 " + SHA.toUpperCase() + " /x",
+                    "PUT 5 " + SHA + "0 /x",
+                    "HASH",
+                    "HASH zz",
+                    "HASH " + SHA + " x",
+                    "GET",
+                    "GET 1",
+                    "GET -5 /x",
+                    "GET 9223372036854775807 /x",
+                    "GET 99999999999999999999 /x",
+                    "GET x /y",
+                    "LOGIN",
+                    "LOGIN a b",
+                    "PROOF",
+                    "PROOF a b",
+                    "QUIT x"));
         }
 
         private String loginArgument() {
@@ -295,20 +347,59 @@ class HostileInputFuzzTest {
         /** A client-first-message: sometimes well formed, mostly not. */
         private String clientFirst() {
             String gs2 = pick("n,,", "y,,", "p=tls-unique,,", "n,a=bob,", "n,", "x,,", "", "n,,,", "n,,m=ext,");
-            String name = pick("alice", "mallory", "\u00ad", "\u00ad\u00ad", "", "=", "a=2Cb", "a=3D", "=ZZ",
-                    "a\u0000b", "\u0007", "\u05d0a", "\uff41lice", "a".repeat(65), "a".repeat(400), "\ufffd",
-                    "\u200b", "alice\u00ad", "\u2028", "a b", "..", "-x", "\ud83d\ude00", "A\u0301");
-            String nonce = pick("abc", "", "a,b", "\u0001", "\u00ff", "x".repeat(256), "x".repeat(257),
-                    "\ufffd".repeat(300), "r".repeat(900), "~!@#$%^&*()");
+            String name = pick(
+                    "alice",
+                    "mallory",
+                    "\u00ad",
+                    "\u00ad\u00ad",
+                    "",
+                    "=",
+                    "a=2Cb",
+                    "a=3D",
+                    "=ZZ",
+                    "a\u0000b",
+                    "\u0007",
+                    "\u05d0a",
+                    "\uff41lice",
+                    "a".repeat(65),
+                    "a".repeat(400),
+                    "\ufffd",
+                    "\u200b",
+                    "alice\u00ad",
+                    "\u2028",
+                    "a b",
+                    "..",
+                    "-x",
+                    "\ud83d\ude00",
+                    "A\u0301");
+            String nonce = pick(
+                    "abc",
+                    "",
+                    "a,b",
+                    "\u0001",
+                    "\u00ff",
+                    "x".repeat(256),
+                    "x".repeat(257),
+                    "\ufffd".repeat(300),
+                    "r".repeat(900),
+                    "~!@#$%^&*()");
             String tail = pick("", "", ",e=x", ",m=y", "," + "e=".repeat(random.nextInt(500)), ",", ",,");
             return gs2 + pick("n=", "n=", "N=", "") + name + pick(",r=", ",r=", ",", ",s=") + nonce + tail;
         }
 
         private String proofArgument() {
             String nonce = pick("abc", "", "x".repeat(300));
-            String message = pick("c=biws,r=" + nonce + ",p=" + base64("x"), "c=biws,r=" + nonce + ",p=***",
-                    "c=,r=,p=", "garbage", "", "c=biws,r=" + nonce, "c=eSws,r=" + nonce + ",p=AAAA",
-                    "c=biws,r=" + nonce + ",p=" + "A".repeat(4000), "p=AAAA,r=x,c=biws", ",,,");
+            String message = pick(
+                    "c=biws,r=" + nonce + ",p=" + base64("x"),
+                    "c=biws,r=" + nonce + ",p=***",
+                    "c=,r=,p=",
+                    "garbage",
+                    "",
+                    "c=biws,r=" + nonce,
+                    "c=eSws,r=" + nonce + ",p=AAAA",
+                    "c=biws,r=" + nonce + ",p=" + "A".repeat(4000),
+                    "p=AAAA,r=x,c=biws",
+                    ",,,");
             return random.nextBoolean() ? base64(message) : pick("", "!!", "AAAA", message);
         }
 
@@ -318,8 +409,25 @@ class HostileInputFuzzTest {
                 case 1 -> "\"a b\" \"c";
                 case 2 -> "/" + "a/".repeat(random.nextInt(3000));
                 case 3 -> "x".repeat(random.nextInt(600));
-                case 4 -> pick("..", "/..", "../../etc/passwd", "//", "/./.", "\\", "\"\\\"", "\"\\q\"", "'a'",
-                        "e\u0301", "\u00e9", "\u202etxt.exe", "a\u0000b", "/\u0007", "~", "*", "/dev/null");
+                case 4 ->
+                    pick(
+                            "..",
+                            "/..",
+                            "../../etc/passwd",
+                            "//",
+                            "/./.",
+                            "\\",
+                            "\"\\\"",
+                            "\"\\q\"",
+                            "'a'",
+                            "e\u0301",
+                            "\u00e9",
+                            "\u202etxt.exe",
+                            "a\u0000b",
+                            "/\u0007",
+                            "~",
+                            "*",
+                            "/dev/null");
                 case 5 -> ("/" + "\u4e2d".repeat(90)).repeat(1 + random.nextInt(20));
                 case 6 -> "\"" + "\\".repeat(random.nextInt(10)) + "\"";
                 default -> token();
@@ -329,8 +437,25 @@ class HostileInputFuzzTest {
         private String token() {
             return switch (random.nextInt(5)) {
                 case 0 -> "x".repeat(random.nextInt(random.nextInt(10) == 0 ? 8500 : 100));
-                case 1 -> pick("", " ", "\"", "'", "\\", "\t", "\r", "\u0000", "\u001b[2J", "\u007f", "%s%n", "\ud800",
-                        "\ud83d\ude00", "\ufeff", "-1", "9".repeat(30), "NaN");
+                case 1 ->
+                    pick(
+                            "",
+                            " ",
+                            "\"",
+                            "'",
+                            "\\",
+                            "\t",
+                            "\r",
+                            "\u0000",
+                            "\u001b[2J",
+                            "\u007f",
+                            "%s%n",
+                            "\ud800",
+                            "\ud83d\ude00",
+                            "\ufeff",
+                            "-1",
+                            "9".repeat(30),
+                            "NaN");
                 case 2 -> randomBytesAsText();
                 default -> Integer.toString(random.nextInt());
             };
@@ -345,8 +470,12 @@ class HostileInputFuzzTest {
         }
 
         private byte[] invalidUtf8() {
-            return pick(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc0, (byte) 0x80}, new byte[] {(byte) 0x80},
-                    new byte[] {(byte) 0xe4, (byte) 0xb8}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+            return pick(
+                    new byte[] {(byte) 0xff},
+                    new byte[] {(byte) 0xc0, (byte) 0x80},
+                    new byte[] {(byte) 0x80},
+                    new byte[] {(byte) 0xe4, (byte) 0xb8},
+                    new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
                     new byte[] {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
                     randomBytes(20));
         }
