@@ -1,6 +1,5 @@
 package io.pooldisk.console;
 
-import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -8,7 +7,7 @@ import java.nio.file.Path;
 /** The server settings a person edits: where to listen, how many workers, where the data lives. */
 record ServerSettings(String host, int port, int workers, Path dataDir) {
 
-    static final ServerSettings DEFAULTS = new ServerSettings("127.0.0.1", 8080, 5, DataDirs.defaultDataDir());
+    static final ServerSettings DEFAULTS = of(PoolConfig.defaults());
 
     /**
      * These settings applied to a template (which carries the engine's other options).

@@ -1,6 +1,7 @@
 package io.pooldisk.clientgui;
 
 import atlantafx.base.theme.PrimerLight;
+import io.pooldisk.protocol.DefaultAddress;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -29,7 +30,8 @@ public final class ClientGuiApp {
             java.util.List<String> args = getParameters().getUnnamed();
             client = args.isEmpty()
                     ? new ClientPane()
-                    : new ClientPane(args.get(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : 8080);
+                    : new ClientPane(
+                            args.get(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : DefaultAddress.PORT);
             stage.setTitle("PoolDisk");
             stage.setScene(new Scene(client, 1180, 760));
             stage.show();

@@ -1,5 +1,6 @@
 package io.pooldisk.clientgui;
 
+import io.pooldisk.protocol.DefaultAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -106,7 +107,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         } else {
             List<RecentServers.Server> known = recents.list();
             if (known.isEmpty()) {
-                target("127.0.0.1", 8080);
+                target(DefaultAddress.HOST, DefaultAddress.PORT);
             } else {
                 fill(known.get(0));
             }

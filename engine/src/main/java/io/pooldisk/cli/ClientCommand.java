@@ -3,6 +3,7 @@ package io.pooldisk.cli;
 import io.pooldisk.client.ClientShell;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.protocol.DefaultAddress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,14 +45,19 @@ final class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Server host. Default: ${DEFAULT-VALUE}.")
-    String host = "127.0.0.1";
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = DefaultAddress.HOST,
+            description = "Server host. Default: ${DEFAULT-VALUE}.")
+    String host;
 
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            description = "Port number or service name. Default: " + "${DEFAULT-VALUE}.")
-    String port = "8080";
+            defaultValue = "" + DefaultAddress.PORT,
+            description = "Port number or service name. Default: ${DEFAULT-VALUE}.")
+    String port;
 
     @Option(
             names = "--user",
@@ -136,13 +142,13 @@ final class ClientCommand implements Callable<Integer> {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (line == null) {
                 throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(), "--password-stdin: nothing on " + "standard input");
+                        spec.commandLine(), "--password-stdin: nothing on standard input");
             }
             return line.toCharArray();
         }
         if (System.console() == null) {
             throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "no terminal to ask for the password " + "on; use --password-stdin");
+                    spec.commandLine(), "no terminal to ask for the password on; use --password-stdin");
         }
         char[] pw = System.console().readPassword("password for %s: ", user);
         return pw == null ? new char[0] : pw;

@@ -26,4 +26,17 @@ final class Durations implements ITypeConverter<Duration> {
             default -> Duration.ofSeconds(n);
         };
     }
+
+    /** The inverse of {@link #convert}: the largest unit that says {@code d} exactly ({@code 5m}, not {@code 300s}). */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s != 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
 }

@@ -39,8 +39,7 @@ final class ResizeCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description =
-                    "The server's data directory. Default: " + "$XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
+            description = "The server's data directory. Default: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
     Path data;
 
     @Override

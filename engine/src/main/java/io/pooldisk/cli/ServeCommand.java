@@ -28,6 +28,7 @@ import sun.misc.Signal;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = ServeDefaults.class,
         sortOptions = false,
         description = {
             "Run the server headless: a master process and a pool of worker processes.",
@@ -36,7 +37,7 @@ import sun.misc.Signal;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped normally",
-            "1:could not start or run (port in use, data directory in use," + " workers failing to start)",
+            "1:could not start or run (port in use, data directory in use, workers failing to start)",
             "2:bad command line (unknown option, bad value, unresolvable host)"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -49,22 +50,22 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "HOST",
             description = "Host name or IPv4/IPv6 address to listen on "
                     + "(resolved as getaddrinfo does; the first address is used). Default: ${DEFAULT-VALUE}.")
-    String host = "127.0.0.1";
+    String host;
 
     @Option(
             names = "--port",
             paramLabel = "PORT",
             description = "Port number or service name (as in /etc/services)."
                     + " 0 picks a free port. Default: ${DEFAULT-VALUE}.")
-    String port = "8080";
+    String port;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker processes (1-256). Default: ${DEFAULT-VALUE}.")
-    int workers = 5;
+    int workers;
 
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or " + "~/.local/share/pooldisk.")
+            description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
     Path data;
 
     @Option(
@@ -74,14 +75,15 @@ final class ServeCommand implements Callable<Integer> {
                     "Sessions with a command that may wait for a worker at once; past it the next gets ERR 503 (0: no "
                             + "limit but --max-sessions; a waiting session costs no more than a parked one). Default: "
                             + "${DEFAULT-VALUE}.")
-    int maxPending = 0;
+    int maxPending;
 
     @Option(
             names = "--queue-timeout",
             paramLabel = "TIME",
             converter = Durations.class,
-            description = "How long a " + "session with a command may wait for a worker before ERR 503. Default: 10s.")
-    Duration queueTimeout = Duration.ofSeconds(10);
+            description = "How long a session with a command may wait for a worker before ERR 503. Default: "
+                    + "${DEFAULT-VALUE}.")
+    Duration queueTimeout;
 
     @Option(
             names = "--request-timeout",
@@ -89,14 +91,14 @@ final class ServeCommand implements Callable<Integer> {
             converter = Durations.class,
             description = "A worker making no progress in one command this long is killed; a request line "
                     + "that takes this long to arrive, or a transfer whose client moves nothing this "
-                    + "long, is ended (0: never). Default: 60s.")
-    Duration requestTimeout = Duration.ofSeconds(60);
+                    + "long, is ended (0: never). Default: ${DEFAULT-VALUE}.")
+    Duration requestTimeout;
 
     @Option(
             names = "--max-requests",
             paramLabel = "N",
-            description = "Recycle a worker after this many commands " + "(0: never). Default: ${DEFAULT-VALUE}.")
-    int maxRequests = 0;
+            description = "Recycle a worker after this many commands (0: never). Default: ${DEFAULT-VALUE}.")
+    int maxRequests;
 
     @Option(
             names = "--max-requests-jitter",
@@ -110,15 +112,15 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "TIME",
             converter = Durations.class,
             description = "On a graceful stop, "
-                    + "how long commands in flight may take before workers are killed. Default: 10s.")
-    Duration grace = Duration.ofSeconds(10);
+                    + "how long commands in flight may take before workers are killed. Default: ${DEFAULT-VALUE}.")
+    Duration grace;
 
     @Option(
             names = "--idle-timeout",
             paramLabel = "TIME",
             converter = Durations.class,
-            description = "Close " + "sessions idle this long (0: never). Default: 5m.")
-    Duration idleTimeout = Duration.ofMinutes(5);
+            description = "Close sessions idle this long (0: never). Default: ${DEFAULT-VALUE}.")
+    Duration idleTimeout;
 
     @Option(
             names = "--linger",
@@ -126,14 +128,14 @@ final class ServeCommand implements Callable<Integer> {
             converter = Durations.class,
             description = "How long a worker may wait for its client (the next command, a transfer's socket) before "
                     + "handing the session back to the master; it hands it back at once when another session "
-                    + "needs a worker (0: never wait). Default: 50ms.")
-    Duration linger = Duration.ofMillis(50);
+                    + "needs a worker (0: never wait). Default: ${DEFAULT-VALUE}.")
+    Duration linger;
 
     @Option(
             names = "--max-sessions",
             paramLabel = "N",
-            description = "Open sessions allowed at once. " + "Default: ${DEFAULT-VALUE}.")
-    int maxSessions = 10_000;
+            description = "Open sessions allowed at once. Default: ${DEFAULT-VALUE}.")
+    int maxSessions;
 
     @Option(
             names = "--upload-ttl",
@@ -141,21 +143,29 @@ final class ServeCommand implements Callable<Integer> {
             converter = Durations.class,
             description =
                     "Unfinished uploads untouched this long are deleted; until then each counts against its user's "
-                            + "quota with its full size. Default: 24h.")
-    Duration uploadTtl = Duration.ofHours(24);
+                            + "quota with its full size. Default: ${DEFAULT-VALUE}.")
+    Duration uploadTtl;
 
     @Option(
             names = "--login-max-failures",
             paramLabel = "N",
             description = "Failed logins allowed from one address "
                     + "within --login-window before it is refused for --login-ban. Default: ${DEFAULT-VALUE}.")
-    int loginMaxFailures = 5;
+    int loginMaxFailures;
 
-    @Option(names = "--login-window", paramLabel = "TIME", converter = Durations.class, description = "Default: 1m.")
-    Duration loginWindow = Duration.ofMinutes(1);
+    @Option(
+            names = "--login-window",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "Default: ${DEFAULT-VALUE}.")
+    Duration loginWindow;
 
-    @Option(names = "--login-ban", paramLabel = "TIME", converter = Durations.class, description = "Default: 5m.")
-    Duration loginBan = Duration.ofMinutes(5);
+    @Option(
+            names = "--login-ban",
+            paramLabel = "TIME",
+            converter = Durations.class,
+            description = "Default: ${DEFAULT-VALUE}.")
+    Duration loginBan;
 
     @Option(
             names = "--instant-upload",
@@ -166,8 +176,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "already stores. own: content the same user stores already. all: content any user "
                     + "stores; saves more, but tells anyone who knows a file's SHA-256 and size that "
                     + "someone here holds it. off: every upload sends its bytes. Content is stored once "
-                    + "whichever is chosen. Default: own.")
-    InstantUploadPolicy instantUpload = InstantUploadPolicy.OWN;
+                    + "whichever is chosen. Default: ${DEFAULT-VALUE}.")
+    InstantUploadPolicy instantUpload;
 
     @Option(
             names = {"-v", "--verbose"},
@@ -275,7 +285,7 @@ final class ServeCommand implements Callable<Integer> {
         int byName = port.matches("[A-Za-z][A-Za-z0-9._-]*") ? Native.servicePort(port) : -1;
         if (byName < 0) {
             throw new CommandLine.ParameterException(
-                    cl, "'" + port + "' is neither a port number (0-65535) nor a " + "known service name");
+                    cl, "'" + port + "' is neither a port number (0-65535) nor a known service name");
         }
         return byName;
     }

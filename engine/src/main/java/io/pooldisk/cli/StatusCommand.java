@@ -28,8 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description =
-                    "The server's data directory. Default: " + "$XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
+            description = "The server's data directory. Default: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
     Path data;
 
     @Option(names = "--json", description = "Print the scoreboard as JSON.")

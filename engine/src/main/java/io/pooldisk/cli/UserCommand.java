@@ -49,7 +49,7 @@ final class UserCommand {
         @Option(
                 names = "--data",
                 paramLabel = "DIR",
-                description = "Data directory. Default: $XDG_DATA_HOME/pooldisk " + "or ~/.local/share/pooldisk.")
+                description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
         Path data;
 
         Path dir() {
@@ -87,15 +87,14 @@ final class UserCommand {
     @Command(
             name = "add",
             mixinStandardHelpOptions = true,
-            description =
-                    "Add a user. Asks for the password twice " + "(without echo) unless --password-stdin is given.",
+            description = "Add a user. Asks for the password twice (without echo) unless --password-stdin is given.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:added", "1:refused (user exists, bad name or password)", "2:bad command line"})
     static final class Add extends Action {
 
         @Parameters(
                 paramLabel = "NAME",
-                description = "1-64 letters, digits, '.', '_' or '-'; not starting with " + "'.' or '-'.")
+                description = "1-64 letters, digits, '.', '_' or '-'; not starting with '.' or '-'.")
         String name;
 
         @Option(
@@ -175,7 +174,7 @@ final class UserCommand {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "List the users: quota, space used, " + "when added.")
+            description = "List the users: quota, space used, when added.")
     static final class ListUsers extends Action {
 
         private static final DateTimeFormatter CREATED =
@@ -220,7 +219,7 @@ final class UserCommand {
             Console console = System.console();
             if (console == null) {
                 throw new DiskException(
-                        ReplyCode.BAD_REQUEST, "no terminal to ask for the password on: " + "use --password-stdin");
+                        ReplyCode.BAD_REQUEST, "no terminal to ask for the password on: use --password-stdin");
             }
             char[] first = console.readPassword("Password for %s: ", user);
             char[] again = first == null ? null : console.readPassword("Again: ");

@@ -2,6 +2,7 @@ package io.pooldisk.pool;
 
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.InstantUploadPolicy;
+import io.pooldisk.protocol.DefaultAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,14 @@ public record PoolConfig(
         return new Builder();
     }
 
+    /**
+     * The server's defaults, kept in one place (the {@link Builder}): {@code pooldisk serve} takes its defaults and its
+     * help text from here, and so does the console.
+     */
+    public static PoolConfig defaults() {
+        return new Builder().build();
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.bind = bind;
@@ -114,9 +123,9 @@ public record PoolConfig(
                 masterPid, dataDir, linger, loginMaxFailures, loginWindow, loginBan, instantUploads.option());
     }
 
-    /** Defaults match {@code pooldisk serve --help}. */
+    /** Starts from the server's defaults ({@link #defaults()}). */
     public static final class Builder {
-        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 8080);
+        private InetSocketAddress bind = new InetSocketAddress(DefaultAddress.HOST, DefaultAddress.PORT);
         private int workers = 5;
         private Path dataDir = DataDirs.defaultDataDir();
         private int maxPending = 0;

@@ -21,6 +21,19 @@ class DurationsTest {
     }
 
     @Test
+    void writesTheLargestUnitThatIsExactAndReadsItBack() {
+        assertThat(Durations.format(Duration.ofMillis(50))).isEqualTo("50ms");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(Durations.format(Duration.ofHours(24))).isEqualTo("24h");
+        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+        for (Duration d : new Duration[] {Duration.ofMillis(50), Duration.ofSeconds(61), Duration.ofMinutes(90)}) {
+            assertThat(durations.convert(Durations.format(d))).isEqualTo(d);
+        }
+    }
+
+    @Test
     void refusesAnythingElse() {
         assertThatThrownBy(() -> durations.convert("-1s")).isInstanceOf(TypeConversionException.class);
         assertThatThrownBy(() -> durations.convert("soon"))

@@ -3,15 +3,19 @@ package io.pooldisk.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.PoolDiskProcess;
 import io.pooldisk.testing.Procfs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code pooldisk serve} and {@code pooldisk status} as real processes: signals, exit codes, messages. */
 class ServeCommandTest {
@@ -39,6 +43,25 @@ class ServeCommandTest {
                 7);
         System.arraycopy(extra, 0, args, 7, extra.length);
         return PoolDiskProcess.start(tmp.resolve("logs"), args);
+    }
+
+    @Test
+    void withoutOptionsTheServerRunsWithTheEnginesDefaultsAndHelpShowsThem() {
+        ServeCommand serve = new ServeCommand();
+        CommandLine cl = new CommandLine(serve);
+        StringWriter help = new StringWriter();
+        cl.setOut(new PrintWriter(help));
+        cl.parseArgs();
+        PoolConfig defaults = PoolConfig.defaults();
+        assertThat(serve.config().toBuilder().launcher(defaults.launcher()).build())
+                .isEqualTo(defaults);
+
+        cl.usage(new PrintWriter(help));
+        assertThat(help.toString().replaceAll("\\s+", " "))
+                .contains("Default: " + defaults.bind().getHostString() + ".")
+                .contains("Default: " + defaults.bind().getPort() + ".")
+                .contains("Default: 10s.", "Default: 1m.", "Default: 5m.", "Default: 50ms.", "Default: 24h.")
+                .contains("Default: own.");
     }
 
     @Test

@@ -1,0 +1,43 @@
+package io.pooldisk.cli;
+
+import io.pooldisk.pool.PoolConfig;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code pooldisk serve}'s defaults, read from {@link PoolConfig#defaults()} so that the server, its help text and the
+ * console cannot disagree. Options left out here have no single default value ({@code --data} depends on the
+ * environment, {@code --max-requests-jitter} on {@code --max-requests}).
+ */
+final class ServeDefaults implements IDefaultValueProvider {
+
+    private static final PoolConfig DEFAULTS = PoolConfig.defaults();
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option)) {
+            return null;
+        }
+        PoolConfig d = DEFAULTS;
+        return switch (option.longestName()) {
+            case "--host" -> d.bind().getHostString();
+            case "--port" -> Integer.toString(d.bind().getPort());
+            case "--workers" -> Integer.toString(d.workers());
+            case "--max-pending" -> Integer.toString(d.maxPending());
+            case "--queue-timeout" -> Durations.format(d.queueTimeout());
+            case "--request-timeout" -> Durations.format(d.requestTimeout());
+            case "--max-requests" -> Integer.toString(d.maxRequests());
+            case "--grace" -> Durations.format(d.grace());
+            case "--idle-timeout" -> Durations.format(d.idleTimeout());
+            case "--linger" -> Durations.format(d.linger());
+            case "--max-sessions" -> Integer.toString(d.maxSessions());
+            case "--upload-ttl" -> Durations.format(d.uploadTtl());
+            case "--login-max-failures" -> Integer.toString(d.loginMaxFailures());
+            case "--login-window" -> Durations.format(d.loginWindow());
+            case "--login-ban" -> Durations.format(d.loginBan());
+            case "--instant-upload" -> d.instantUploads().option();
+            default -> null;
+        };
+    }
+}
