@@ -1,6 +1,7 @@
 package io.pooldisk.cli;
 
 import io.pooldisk.auth.Accounts;
+import io.pooldisk.auth.PasswordPolicy;
 import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
@@ -11,17 +12,12 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -39,6 +35,7 @@ import picocli.CommandLine.TypeConversionException;
         subcommands = {
             UserCommand.Add.class,
             UserCommand.Passwd.class,
+            UserCommand.Quota.class,
             UserCommand.Del.class,
             UserCommand.ListUsers.class
         })
@@ -68,9 +65,20 @@ final class UserCommand {
 
         abstract void run(Accounts accounts, PrintWriter out) throws DiskException;
 
+        /** Only {@code add} may make a data directory; the others refuse one that is not there (a typo in --data). */
+        boolean mayCreateDataDir() {
+            return false;
+        }
+
         @Override
         public Integer call() {
-            try (DiskStore store = DiskStore.open(data.dir())) {
+            Path dir = data.dir();
+            String missing = mayCreateDataDir() ? null : DataDirs.whyNotADataDir(dir);
+            if (missing != null) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + missing);
+                return 1;
+            }
+            try (DiskStore store = DiskStore.open(dir)) {
                 run(Accounts.of(store), spec.commandLine().getOut());
                 return 0;
             } catch (DiskException e) {
@@ -110,12 +118,18 @@ final class UserCommand {
         boolean passwordStdin;
 
         @Override
+        boolean mayCreateDataDir() {
+            return true;
+        }
+
+        @Override
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             if (exists(accounts, name)) {
                 throw new DiskException(ReplyCode.CONFLICT, "user " + name + " exists");
             }
             char[] password = Passwords.read(passwordStdin, name);
             try {
+                PasswordPolicy.check(password);
                 accounts.add(name, password, quota);
             } finally {
                 Arrays.fill(password, '\0');
@@ -145,11 +159,49 @@ final class UserCommand {
             }
             char[] password = Passwords.read(passwordStdin, name);
             try {
+                PasswordPolicy.check(password);
                 accounts.setPassword(name, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
             out.println("changed the password of " + name);
+        }
+    }
+
+    @Command(
+            name = "quota",
+            mixinStandardHelpOptions = true,
+            description = "Set a user's quota. Below what the user stores already, it is set all the same and says so:"
+                    + " their uploads are then refused until they remove files.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:set", "1:refused (no such user)", "2:bad command line"})
+    static final class Quota extends Action {
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(
+                index = "1",
+                paramLabel = "SIZE",
+                converter = Sizes.class,
+                description = "As --quota of add: 10G, 500M, 1.5T, 100GB, bytes; 0 is unlimited.")
+        long quota;
+
+        @Override
+        void run(Accounts accounts, PrintWriter out) throws DiskException {
+            Accounts.UserInfo user = accounts.list().stream()
+                    .filter(u -> u.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new DiskException(ReplyCode.NOT_FOUND, "no such user: " + name));
+            accounts.setQuota(name, quota);
+            out.println("quota of " + name + " is now " + Sizes.quota(quota));
+            if (quota != 0 && user.usedBytes() > quota) {
+                spec.commandLine()
+                        .getErr()
+                        .println("warning: " + name + " stores " + ByteSizes.human(user.usedBytes())
+                                + " already, more than the new quota: their uploads are refused until they remove "
+                                + ByteSizes.human(user.usedBytes() - quota));
+            }
         }
     }
 
@@ -236,29 +288,15 @@ final class UserCommand {
         }
     }
 
-    /** Reads sizes as people write them: 500M, 2G, 10GiB, 1.5T, 100MB, or plain bytes. */
+    /** Reads sizes as people write them ({@link ByteSizes#parse}): 500M, 2G, 10GiB, 1.5T, 100MB, or plain bytes. */
     static final class Sizes implements ITypeConverter<Long> {
-
-        private static final Pattern FORM =
-                Pattern.compile("(\\d{1,19}(?:\\.\\d{1,9})?)\\s*(?:([KMGTP])(iB|B)?|B)?", Pattern.CASE_INSENSITIVE);
-        private static final String UNITS = "KMGTP";
 
         @Override
         public Long convert(String value) {
-            Matcher m = FORM.matcher(value.trim());
-            if (!m.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a size (examples: 500M, 2G, 10GiB, 1048576)");
-            }
-            BigDecimal n = new BigDecimal(m.group(1));
-            if (m.group(2) != null) {
-                int power = UNITS.indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
-                boolean decimal = "B".equalsIgnoreCase(m.group(3));
-                n = n.multiply(BigDecimal.valueOf(decimal ? 1000 : 1024).pow(power));
-            }
             try {
-                return n.setScale(0, RoundingMode.CEILING).longValueExact();
-            } catch (ArithmeticException e) {
-                throw new TypeConversionException("'" + value + "' is too large");
+                return ByteSizes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
 

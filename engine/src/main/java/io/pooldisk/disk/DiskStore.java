@@ -1,5 +1,7 @@
 package io.pooldisk.disk;
 
+import io.pooldisk.protocol.IoMessages;
+import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -48,7 +50,8 @@ public final class DiskStore implements AutoCloseable {
             OwnerOnly.directory(dir.resolve("blobs"));
             OwnerOnly.directory(dir.resolve("parts"));
         } catch (IOException e) {
-            throw Uploads.storageFailure("cannot use data directory " + dir, e);
+            throw new DiskException(
+                    ReplyCode.SERVER_ERROR, "cannot use data directory " + dir + ": " + IoMessages.reason(e), e);
         }
         return new DiskStore(Database.open(dir.resolve("pooldisk.db")), dir, instantUploads, clock);
     }

@@ -1,6 +1,7 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.disk.OwnerOnly;
+import io.pooldisk.protocol.IoMessages;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -75,10 +76,7 @@ final class DataDirLock {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name exists" : e.getMessage();
+        return IoMessages.reason(e);
     }
 
     void release() {

@@ -1,5 +1,6 @@
 package io.pooldisk.pool;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where a server keeps its data when no --data is given: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk. */
@@ -13,6 +14,29 @@ public final class DataDirs {
             return Path.of(xdg, "pooldisk");
         }
         return Path.of(System.getProperty("user.home"), ".local", "share", "pooldisk");
+    }
+
+    /**
+     * Null when {@code dir} holds a PoolDisk data directory, else what is wrong with it, for the commands that read
+     * one and must not make one where a typo in {@code --data} points.
+     */
+    public static String whyNotADataDir(Path dir) {
+        if (!Files.exists(dir)) {
+            return "no data directory at " + dir + " (it does not exist); give --data DIR, or make one with"
+                    + " 'pooldisk user add' or 'pooldisk serve'";
+        }
+        if (!Files.isDirectory(dir)) {
+            return "cannot use data directory " + dir + ": it is a file, not a directory";
+        }
+        if (!Files.isRegularFile(database(dir))) {
+            return "no data directory at " + dir + " (it has no pooldisk.db); give --data DIR, or make one with"
+                    + " 'pooldisk user add' or 'pooldisk serve'";
+        }
+        return null;
+    }
+
+    public static Path database(Path dataDir) {
+        return dataDir.resolve("pooldisk.db");
     }
 
     public static Path controlSocket(Path dataDir) {

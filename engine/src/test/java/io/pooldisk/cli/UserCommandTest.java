@@ -7,6 +7,7 @@ import com.ongres.scram.client.ScramClient;
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.auth.ScramServer;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.testing.BulkEntries;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,17 +72,17 @@ class UserCommandTest {
 
     @Test
     void changesPasswordsListsAndDeletes() throws Exception {
-        assertThat(user("one\n", "add", "bob", "--password-stdin", "--data", data())
+        assertThat(user("first password\n", "add", "bob", "--password-stdin", "--data", data())
                         .exit())
                 .isZero();
-        assertThat(user("x\n", "add", "carol", "--quota", "500M", "--password-stdin", "--data", data())
+        assertThat(user("carol's password\n", "add", "carol", "--quota", "500M", "--password-stdin", "--data", data())
                         .exit())
                 .isZero();
-        Run passwd = user("two\r\n", "passwd", "bob", "--password-stdin", "--data", data());
+        Run passwd = user("second password\r\n", "passwd", "bob", "--password-stdin", "--data", data());
         assertThat(passwd.exit()).as(passwd.err()).isZero();
         try (DiskStore store = DiskStore.open(tmp.resolve("data"))) {
-            assertThat(logIn(store, "bob", "one")).isFalse();
-            assertThat(logIn(store, "bob", "two")).isTrue();
+            assertThat(logIn(store, "bob", "first password")).isFalse();
+            assertThat(logIn(store, "bob", "second password")).isTrue();
         }
 
         Run list = user("", "list", "--data", data());
@@ -97,12 +98,12 @@ class UserCommandTest {
 
     @Test
     void refusalsAreOneLineAndExitOne() throws Exception {
-        user("pw\n", "add", "alice", "--password-stdin", "--data", data());
-        Run exists = user("pw\n", "add", "alice", "--password-stdin", "--data", data());
+        user("password1\n", "add", "alice", "--password-stdin", "--data", data());
+        Run exists = user("password1\n", "add", "alice", "--password-stdin", "--data", data());
         assertThat(exists.exit()).isEqualTo(1);
         assertThat(exists.err()).isEqualTo("pooldisk user add: user alice exists\n");
 
-        Run badName = user("pw\n", "add", ".alice", "--password-stdin", "--data", data());
+        Run badName = user("password1\n", "add", ".alice", "--password-stdin", "--data", data());
         assertThat(badName.exit()).isEqualTo(1);
         assertThat(badName.err().lines()).hasSize(1).first().asString().contains("a user name is 1-64");
 
@@ -121,8 +122,64 @@ class UserCommandTest {
     }
 
     @Test
+    void setsQuotasInTheUnitsOfAddAndWarnsBelowWhatIsStored() throws Exception {
+        user("password1\n", "add", "ann", "--password-stdin", "--data", data());
+        Run quota = user("", "quota", "ann", "10G", "--data", data());
+        assertThat(quota.exit()).as(quota.err()).isZero();
+        assertThat(quota.out()).isEqualTo("quota of ann is now 10.0 GiB\n");
+        assertThat(quota.err()).isEmpty();
+        assertThat(user("", "quota", "ann", "1.5GB", "--data", data()).out()).contains("1.4 GiB");
+
+        BulkEntries.addFiles(tmp.resolve("data"), "ann", "/", List.of("a", "b"), 3 << 20);
+        Run below = user("", "quota", "ann", "5M", "--data", data());
+        assertThat(below.exit()).isZero();
+        assertThat(below.out()).isEqualTo("quota of ann is now 5.0 MiB\n");
+        assertThat(below.err())
+                .isEqualTo("warning: ann stores 6.0 MiB already, more than the new quota: their uploads are refused"
+                        + " until they remove 1.0 MiB\n");
+
+        Run nobody = user("", "quota", "nobody", "1G", "--data", data());
+        assertThat(nobody.exit()).isEqualTo(1);
+        assertThat(nobody.err()).isEqualTo("pooldisk user quota: no such user: nobody\n");
+        assertThat(user("", "quota", "ann", "lots", "--data", data()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void shortPasswordsAreRefused() throws Exception {
+        Run add = user("seven77\n", "add", "ann", "--password-stdin", "--data", data());
+        assertThat(add.exit()).isEqualTo(1);
+        assertThat(add.err()).isEqualTo("pooldisk user add: a password needs at least 8 characters\n");
+        user("password1\n", "add", "ann", "--password-stdin", "--data", data());
+        Run passwd = user("short\n", "passwd", "ann", "--password-stdin", "--data", data());
+        assertThat(passwd.exit()).isEqualTo(1);
+        assertThat(passwd.err()).contains("at least 8 characters");
+    }
+
+    @Test
+    void commandsThatReadADataDirectoryNeverMakeOne() throws Exception {
+        Path typo = tmp.resolve("dta");
+        for (String[] args :
+                new String[][] {{"list"}, {"del", "ann"}, {"quota", "ann", "1G"}, {"passwd", "ann", "--password-stdin"}
+                }) {
+            List<String> withData = new ArrayList<>(List.of(args));
+            withData.addAll(List.of("--data", typo.toString()));
+            Run r = user("password1\n", withData.toArray(String[]::new));
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).contains("no data directory at " + typo + " (it does not exist)");
+        }
+        assertThat(typo).doesNotExist();
+
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        Run onAFile = user("", "list", "--data", file.toString());
+        assertThat(onAFile.exit()).isEqualTo(1);
+        assertThat(onAFile.err())
+                .isEqualTo(
+                        "pooldisk user list: cannot use data directory " + file + ": it is a file, not a directory\n");
+    }
+
+    @Test
     void aBadCommandLineIsOneLineAndExitTwo() throws Exception {
-        Run badSize = user("pw\n", "add", "erin", "--quota", "lots", "--password-stdin", "--data", data());
+        Run badSize = user("password1\n", "add", "erin", "--quota", "lots", "--password-stdin", "--data", data());
         assertThat(badSize.exit()).isEqualTo(2);
         assertThat(badSize.err().lines())
                 .hasSize(1)
