@@ -1,16 +1,24 @@
 package io.pooldisk.cli;
 
 import io.pooldisk.client.ClientShell;
+import io.pooldisk.client.ConnectionException;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.protocol.DefaultAddress;
+import io.pooldisk.protocol.ReplyCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jline.builtins.Completers.FileNameCompleter;
+import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -23,24 +31,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code pooldisk client}: the seed's client, as a shell with history and line editing or one command at a time. */
+/**
+ * {@code pooldisk client}: the seed's client, as a shell with history, line editing and completion on a terminal, as a
+ * script reader when standard input is not one (one command a line, as {@code sftp -b} and {@code psql} read them), or
+ * one command at a time.
+ */
 @Command(
         name = "client",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Connect to a PoolDisk server. With no COMMAND: an interactive shell (type help).",
-            "With a COMMAND: run it and exit 0, or exit 1 with the server's message.",
-            "Commands: ls [PATH], cd PATH, pwd, mkdir PATH, rm [-r] PATH, mv FROM TO, put LOCAL [REMOTE], "
-                    + "get REMOTE [LOCAL], stat PATH, echo TEXT, whoami."
+            "Connect to a PoolDisk server. With no COMMAND: an interactive shell on a terminal (type help), or, when"
+                    + " standard input is not a terminal, the commands it holds, one a line (after the password line"
+                    + " with --password-stdin), stopping at the first that fails.",
+            "With a COMMAND: run it and exit.",
+            "Commands: ls [-l] [PATH], cd [PATH|-], pwd, mkdir [-p] PATH, rm [-r] PATH, mv FROM TO,"
+                    + " put LOCAL [REMOTE], get REMOTE [LOCAL], stat PATH, echo TEXT, whoami, quit."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
-            "1:the server refused (its message is printed) or could not be reached",
-            "2:bad command line"
+            "1:the server refused (its message is printed), could not be reached, or a local file failed",
+            "2:bad command line (also a wrong command or arguments given to run)"
         })
 final class ClientCommand implements Callable<Integer> {
+
+    /** Tries at the password prompt before giving up, as sudo and ssh allow. */
+    private static final int PASSWORD_TRIES = 3;
 
     @Spec
     CommandSpec spec;
@@ -62,36 +79,36 @@ final class ClientCommand implements Callable<Integer> {
     @Option(
             names = "--user",
             paramLabel = "NAME",
-            description = "Log in as NAME (asks for the password without "
-                    + "echo, unless --password-stdin). Without it only echo works.")
+            description = "Log in as NAME (asks for the password without echo, unless --password-stdin)."
+                    + " Without it only echo works.")
     String user;
 
     @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
     boolean passwordStdin;
 
+    @Option(
+            names = {"-k", "--keep-going"},
+            description = "Reading commands from standard input: go on after a command fails (the exit code is 1"
+                    + " all the same).")
+    boolean keepGoing;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "A command and its arguments.")
     List<String> command = List.of();
+
+    private BufferedReader stdin;
+    private char[] password;
 
     @Override
     public Integer call() throws IOException {
         int portNumber = ServeCommand.resolvePort(spec.commandLine(), port);
-        char[] password = user == null ? null : readPassword();
-        ClientShell.Connector connector = () -> {
-            DiskClient c = DiskClient.connect(host, portNumber);
-            if (user != null) {
-                try {
-                    c.login(user, password);
-                } catch (IOException e) {
-                    c.close();
-                    throw e;
-                }
-            }
-            return c;
-        };
         boolean terminal = System.console() != null;
+        if (user != null) {
+            password = passwordStdin ? passwordFromStdin() : askPassword();
+        }
+        ClientShell.Connector connector = () -> connect(portNumber);
         ClientShell shell;
         try {
-            shell = new ClientShell(connector, System.out, terminal);
+            shell = new ClientShell(connector, System.out, System.err, terminal);
         } catch (IOException e) {
             return fail(e);
         }
@@ -103,7 +120,59 @@ final class ClientCommand implements Callable<Integer> {
                 return fail(e);
             }
         }
-        return interactive(shell);
+        return terminal ? interactive(shell) : batch(shell);
+    }
+
+    /** Connects and logs in with the saved password; on a terminal, a refused password is asked for again. */
+    private DiskClient connect(int portNumber) throws IOException {
+        for (int tries = 1; ; tries++) {
+            DiskClient c = DiskClient.connect(host, portNumber);
+            if (user == null) {
+                return c;
+            }
+            try {
+                c.login(user, password);
+                return c;
+            } catch (DiskClientException e) {
+                c.close();
+                boolean canAsk = !passwordStdin && System.console() != null && tries < PASSWORD_TRIES;
+                if (!e.is(ReplyCode.UNAUTHORIZED) || !canAsk) {
+                    throw e;
+                }
+                System.err.println(e + "; try again");
+                Arrays.fill(password, '\0');
+                password = askPassword();
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Commands from standard input, one a line; blank lines and lines starting with # are skipped. */
+    private int batch(ClientShell shell) throws IOException {
+        BufferedReader in = stdin();
+        int lineNumber = passwordStdin ? 1 : 0; // numbered as in the input, the password's line included
+        boolean failed = false;
+        for (String line; (line = in.readLine()) != null; ) {
+            lineNumber++;
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            try {
+                if (!shell.run(trimmed)) {
+                    break;
+                }
+            } catch (IOException e) {
+                failed = true;
+                System.err.println("pooldisk client: line " + lineNumber + ": " + trimmed + ": " + message(e));
+                if (!keepGoing) {
+                    return e instanceof ClientShell.UsageException ? 2 : 1;
+                }
+            }
+        }
+        return failed ? 1 : 0;
     }
 
     private int interactive(ClientShell shell) throws IOException {
@@ -111,10 +180,11 @@ final class ClientCommand implements Callable<Integer> {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("pooldisk")
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".pooldisk_history"))
+                    .completer(completer(shell))
+                    .variable(LineReader.HISTORY_FILE, historyFile())
                     .build();
-            System.out.println(
-                    "connected to " + host + ":" + port + (user != null ? " as " + user : "") + "; type help");
+            System.out.println("connected to " + host + ":" + port + (user != null ? " as " + user : "")
+                    + "; type help, quit or Ctrl-D to leave");
             while (true) {
                 String line;
                 try {
@@ -122,42 +192,91 @@ final class ClientCommand implements Callable<Integer> {
                 } catch (UserInterruptException e) {
                     continue;
                 } catch (EndOfFileException e) {
+                    shell.run("quit");
                     return 0;
                 }
                 try {
                     if (!shell.run(line)) {
                         return 0;
                     }
-                } catch (DiskClientException e) {
-                    System.out.println(e);
                 } catch (IOException e) {
-                    System.out.println("error: " + e.getMessage());
+                    System.out.println(message(e));
                 }
             }
         }
     }
 
-    private char[] readPassword() throws IOException {
-        if (passwordStdin) {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null) {
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(), "--password-stdin: nothing on standard input");
+    /** Commands complete the first word; put's first argument completes local names, all others remote ones. */
+    private static org.jline.reader.Completer completer(ClientShell shell) {
+        FileNameCompleter local = new FileNameCompleter();
+        List<String> commands = List.of(
+                "ls", "cd", "pwd", "mkdir", "rm", "mv", "put", "get", "stat", "echo", "whoami", "help", "quit", "exit");
+        return (reader, line, candidates) -> {
+            if (line.wordIndex() == 0) {
+                commands.forEach(c -> candidates.add(new Candidate(c)));
+            } else if (line.words().get(0).equals("put") && line.wordIndex() == 1) {
+                local.complete(reader, line, candidates);
+            } else {
+                for (String name : shell.completions(line.word().substring(0, line.wordCursor()))) {
+                    candidates.add(new Candidate(name, name, null, null, null, null, !name.endsWith("/")));
+                }
             }
-            return line.toCharArray();
+        };
+    }
+
+    /** ~/.pooldisk_history, its owner's alone: the commands name files and folders. */
+    private static Path historyFile() throws IOException {
+        Path file = Path.of(System.getProperty("user.home"), ".pooldisk_history");
+        var ownerOnly = PosixFilePermissions.fromString("rw-------");
+        if (Files.notExists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+        } else {
+            Files.setPosixFilePermissions(file, ownerOnly);
         }
+        return file;
+    }
+
+    private BufferedReader stdin() {
+        if (stdin == null) {
+            stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        return stdin;
+    }
+
+    private char[] passwordFromStdin() throws IOException {
+        String line = stdin().readLine();
+        if (line == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--password-stdin: nothing on standard input");
+        }
+        return line.toCharArray();
+    }
+
+    private char[] askPassword() {
         if (System.console() == null) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "no terminal to ask for the password on; use --password-stdin");
         }
         char[] pw = System.console().readPassword("password for %s: ", user);
-        return pw == null ? new char[0] : pw;
+        if (pw == null || pw.length == 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no password given");
+        }
+        return pw;
     }
 
     private int fail(IOException e) {
-        spec.commandLine()
-                .getErr()
-                .println("pooldisk client: " + (e instanceof DiskClientException d ? d.toString() : e.getMessage()));
+        PrintStream err = System.err;
+        err.println("pooldisk client: " + message(e));
+        if (e instanceof ClientShell.UsageException) {
+            err.println("Try 'pooldisk client --help' for more information.");
+            return 2;
+        }
         return 1;
+    }
+
+    private static String message(IOException e) {
+        return e instanceof DiskClientException d && !(e instanceof ConnectionException)
+                ? d.toString()
+                : e.getMessage();
     }
 }

@@ -5,6 +5,7 @@ import com.ongres.scram.common.exception.ScramException;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.EntryLine;
+import io.pooldisk.protocol.IoMessages;
 import io.pooldisk.protocol.PossessionProof;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
@@ -37,23 +38,41 @@ public final class DiskClient implements AutoCloseable {
     private static final int CHUNK = 1024 * 1024;
 
     private final SocketChannel channel;
+    private final String address;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
 
-    private DiskClient(SocketChannel channel) {
+    private DiskClient(SocketChannel channel, String address) {
         this.channel = channel;
+        this.address = address;
         in.flip(); // empty, in read mode
     }
 
-    public static DiskClient connect(String host, int port) throws IOException {
-        SocketChannel ch = SocketChannel.open();
-        try {
-            ch.socket().connect(new InetSocketAddress(host, port), 10_000);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            return new DiskClient(ch);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
+    /**
+     * Connects to the server at {@code host:port}.
+     *
+     * @throws ConnectionException naming {@code host:port} and the reason ("Connection refused", "unknown host")
+     */
+    public static DiskClient connect(String host, int port) throws ConnectionException {
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        InetSocketAddress to = new InetSocketAddress(host, port);
+        if (to.isUnresolved()) {
+            throw new ConnectionException("cannot connect to " + address + ": unknown host");
         }
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.socket().connect(to, 10_000);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new DiskClient(ch, address);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new ConnectionException("cannot connect to " + address + ": " + IoMessages.reason(e));
+        }
+    }
+
+    /** The server's {@code host:port}, as connected to. */
+    public String address() {
+        return address;
     }
 
     // ---------------------------------------------------------------- commands
@@ -134,10 +153,30 @@ public final class DiskClient implements AutoCloseable {
      * instead of sending the bytes: a second read of the whole file, for an HMAC-SHA256 keyed by the server's nonce.
      */
     public RemoteEntry upload(Path local, String remote, TransferListener listener) throws IOException {
-        long size = Files.size(local);
-        String sha256 = Sha256.of(local, 0, size);
+        long size;
+        String sha256;
+        try {
+            if (Files.isDirectory(local)) {
+                throw new LocalFileException("cannot upload " + local + ": it is a directory");
+            }
+            size = Files.size(local);
+            sha256 = Sha256.of(local, 0, size);
+        } catch (LocalFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new LocalFileException("cannot read", local, e);
+        }
         String put = "PUT " + size + " " + sha256 + " " + Arguments.quote(remote);
-        String reply = okReply(put);
+        String reply;
+        try {
+            reply = okReply(put);
+        } catch (DiskClientException e) {
+            if (!e.is(ReplyCode.NOT_FOUND) || !e.getMessage().startsWith("no such directory")) {
+                throw e;
+            }
+            makeParents(remote);
+            reply = okReply(put);
+        }
         if (reply.startsWith("PROVE ")) {
             try {
                 RemoteEntry stored = stored(okReply("HASH " + proof(local, size, reply.substring(6))));
@@ -156,6 +195,23 @@ public final class DiskClient implements AutoCloseable {
         return stored(okReply(null));
     }
 
+    /** Makes the directories above {@code path} that are missing, as {@code mkdir -p} does. */
+    private void makeParents(String path) throws IOException {
+        String absolute = path.startsWith("/") ? path : pwd() + "/" + path;
+        String parent = RemotePaths.parent(RemotePaths.resolve("/", absolute));
+        StringBuilder at = new StringBuilder();
+        for (String name : parent.substring(1).split("/")) {
+            at.append('/').append(name);
+            try {
+                mkdir(at.toString());
+            } catch (DiskClientException e) {
+                if (!e.is(ReplyCode.CONFLICT)) { // already there: a directory, or a file that the PUT will name
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The proof of possession of the first {@code size} bytes of {@code local}, for the server's nonce. */
     private static String proof(Path local, long size, String nonce) throws IOException {
         if (!PossessionProof.isNonce(nonce)) {
@@ -172,34 +228,59 @@ public final class DiskClient implements AutoCloseable {
      */
     public Path download(String remote, Path local, TransferListener listener) throws IOException {
         Path partial = local.resolveSibling(local.getFileName() + PARTIAL_SUFFIX);
-        long have = Files.exists(partial) ? Files.size(partial) : 0;
-        String[] data = okReply("GET " + have + " " + Arguments.quote(remote)).split(" ");
-        if (data.length != 4 || !data[0].equals("DATA")) {
-            throw new DiskClientException(0, "unexpected GET reply: " + String.join(" ", data));
-        }
-        long count = Long.parseLong(data[1]);
-        long size = Long.parseLong(data[2]);
-        String expected = data[3];
         MessageDigest md = Sha256.digest();
-        if (have > 0) {
-            try (FileChannel in = FileChannel.open(partial)) {
-                Sha256.update(md, in, 0, have);
+        long have;
+        FileChannel out;
+        boolean fresh = !Files.exists(partial);
+        try { // the local side first: once GET is sent, the bytes are on their way
+            out = FileChannel.open(
+                    partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            have = out.size();
+            if (have > 0) {
+                Sha256.update(md, out, 0, have);
             }
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write", partial, e);
         }
-        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (out) {
+            String reply;
+            try {
+                reply = okReply("GET " + have + " " + Arguments.quote(remote));
+            } catch (DiskClientException e) {
+                if (fresh) {
+                    Files.deleteIfExists(partial); // nothing came: leave no trace of the attempt
+                }
+                throw e;
+            }
+            String[] data = reply.split(" ");
+            if (data.length != 4 || !data[0].equals("DATA")) {
+                throw new DiskClientException(0, "unexpected GET reply: " + String.join(" ", data));
+            }
+            long count = Long.parseLong(data[1]);
+            long size = Long.parseLong(data[2]);
+            String expected = data[3];
             out.position(have);
             receive(count, out, md, have, size, listener);
             out.force(true);
+            finishDownload(remote, local, partial, md, expected);
         }
+        return local;
+    }
+
+    private static void finishDownload(String remote, Path local, Path partial, MessageDigest md, String expected)
+            throws IOException {
         String actual = Sha256.hex(md.digest());
         if (!actual.equals(expected)) {
             Files.deleteIfExists(partial);
             throw new DiskClientException(
                     ReplyCode.PRECONDITION_FAILED,
-                    "downloaded " + remote + " does not match " + "its SHA-256; removed the partial file, try again");
+                    "downloaded " + remote + " does not match its SHA-256; removed the partial file, try again");
         }
-        Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return local;
+        try {
+            Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot rename " + partial + " to " + local + ": " + IoMessages.reason(e));
+        }
     }
 
     /** Says goodbye and closes. */
@@ -248,8 +329,27 @@ public final class DiskClient implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    /** The connection broke under a read or a write. */
+    private ConnectionException lost(IOException e) {
+        return new ConnectionException("lost the connection to " + address + ": " + IoMessages.reason(e));
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // it is the failure already being reported that matters
         }
     }
 
@@ -269,10 +369,16 @@ public final class DiskClient implements AutoCloseable {
 
     private void fill() throws IOException {
         in.compact();
-        int n = channel.read(in);
-        in.flip();
+        int n;
+        try {
+            n = channel.read(in);
+        } catch (IOException e) {
+            throw lost(e);
+        } finally {
+            in.flip();
+        }
         if (n < 0) {
-            throw new DiskClientException(0, "the server closed the connection");
+            throw new ConnectionException("the server at " + address + " closed the connection");
         }
     }
 

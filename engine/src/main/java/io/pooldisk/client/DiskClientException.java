@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * The server answered {@code ERR <code> <message>}, or (code 0) the connection or the reply was not as it should be.
+ * The server answered {@code ERR <code> <message>}, or (code 0) its reply was not as it should be; a broken or refused
+ * connection is the subclass {@link ConnectionException}.
  */
-public final class DiskClientException extends IOException {
+public class DiskClientException extends IOException {
 
     private final int code;
 
