@@ -210,7 +210,9 @@ class ClientCommandTest {
             t.expect("pooldisk:/> ", PATIENCE);
             t.type("mkdir -p /x/y");
             t.expect("pooldisk:/> ", PATIENCE);
-            t.type("cd /x/y");
+            t.keys("cd /x/\t"); // completes the one name there
+            t.expect("cd /x/y/", PATIENCE);
+            t.type("");
             t.expect("pooldisk:/x/y> ", PATIENCE);
             t.type("cd ..");
             t.expect("pooldisk:/x> ", PATIENCE);

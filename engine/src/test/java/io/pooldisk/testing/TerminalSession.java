@@ -61,6 +61,12 @@ public final class TerminalSession implements AutoCloseable {
         }
     }
 
+    /** Types {@code keys} as they are, without Enter ("\t" is Tab). */
+    public void keys(String keys) throws IOException {
+        keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
     /** Types {@code line} and Enter. */
     public void type(String line) throws IOException {
         keyboard.write((line + "\r").getBytes(StandardCharsets.UTF_8));
