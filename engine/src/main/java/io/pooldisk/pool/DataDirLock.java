@@ -29,6 +29,9 @@ final class DataDirLock {
     /** Makes the data directory owner-only ({@link OwnerOnly}), then locks it. */
     static DataDirLock acquire(Path dataDir) throws PoolStartException {
         String looser;
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw new PoolStartException("cannot use data directory " + dataDir + ": it is a file, not a directory");
+        }
         try {
             looser = OwnerOnly.directory(dataDir);
             if (!Files.isWritable(dataDir)) {

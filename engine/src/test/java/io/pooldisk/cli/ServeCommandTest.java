@@ -211,6 +211,22 @@ class ServeCommandTest {
     }
 
     @Test
+    void aDataDirectoryThatCannotBeUsedIsNamedWithWhatIsWrong() throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("afile"), "x");
+        String[][] cases = {
+            {file.toString(), "it is a file, not a directory"},
+            {"/proc/pooldisk-test", "no such file or directory"},
+        };
+        for (String[] c : cases) {
+            try (PoolDiskProcess p = PoolDiskProcess.start(tmp, "serve", "--port", "0", "--data", c[0])) {
+                assertThat(p.waitFor(PATIENCE)).isEqualTo(1);
+                assertThat(p.stderr().strip())
+                        .isEqualTo("pooldisk serve: cannot use data directory " + c[0] + ": " + c[1]);
+            }
+        }
+    }
+
+    @Test
     void hostsAndServicesResolveAsGetaddrinfoWould() throws Exception {
         try (PoolDiskProcess p = serve("--host", "localhost")) {
             PoolDiskProcess.Listening up = p.awaitListening(PATIENCE);
