@@ -9,7 +9,7 @@
 # The master's JVM gets the options the installed `pooldisk` command runs it with (app/src/installer/pooldisk.properties):
 # the serial collector. POOLDISK_MASTER_JAVA_OPTS replaces them, e.g. POOLDISK_MASTER_JAVA_OPTS=-XX:+UseG1GC.
 #
-# POOLDISK_JAR=FILE benches that jar instead of building engine/target/pooldisk.jar.
+# POOLDISK_JAR=FILE benches that jar instead of building engine/server/target/pooldisk.jar.
 #
 # Usage: scripts/bench-handoff.sh [SECONDS_PER_ROUND] [ROUNDS]      (defaults: 10 2)
 set -euo pipefail
@@ -25,8 +25,8 @@ cc -O2 -pthread -o "$out/loadgen" "$sources/loadgen.c"
 if [ -n "${POOLDISK_JAR:-}" ]; then   # a jar built before, to compare builds in the same hour
   jar=$POOLDISK_JAR
 else
-  mvn -B -q -pl engine -DskipTests package
-  jar=engine/target/pooldisk.jar
+  mvn -B -q -pl engine/server -am -DskipTests package
+  jar=engine/server/target/pooldisk.jar
 fi
 # Run from a copy: the workers load their classes from it while it runs, whatever a later build does to target/.
 cp "$jar" "$out/pooldisk.jar"

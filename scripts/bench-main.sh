@@ -4,9 +4,9 @@
 # Usage: scripts/bench-main.sh CLASS [ARGS...]      (CLASS: e.g. io.pooldisk.bench.TransferBenchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl engine -DskipTests package test-compile
+mvn -B -q -pl engine/server -am -DskipTests package test-compile
 # Run from a copy: the workers load their classes from it while it runs, whatever a later build does to target/.
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT
-cp engine/target/pooldisk.jar "$run/" && cp -r engine/target/test-classes "$run/"
+cp engine/server/target/pooldisk.jar "$run/" && cp -r engine/server/target/test-classes "$run/"
 java --add-exports java.base/sun.nio.ch=ALL-UNNAMED -cp "$run/pooldisk.jar:$run/test-classes" "$@"

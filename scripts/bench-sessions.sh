@@ -24,7 +24,7 @@
 # The master's JVM gets the options the installed `pooldisk` command runs it with (app/src/installer/pooldisk.properties):
 # the serial collector. POOLDISK_MASTER_JAVA_OPTS replaces them, e.g. POOLDISK_MASTER_JAVA_OPTS=-XX:+UseG1GC.
 # Other environment variables:
-#   POOLDISK_JAR=FILE             bench this jar instead of building engine/target/pooldisk.jar (e.g. a build from
+#   POOLDISK_JAR=FILE             bench this jar instead of building engine/server/target/pooldisk.jar (e.g. a build from
 #                                 before a change, or when the tree does not compile)
 #   POOLDISK_SERVE_OPTS='...'     more `pooldisk serve` options, e.g. '--linger 0ms'
 #   POOLDISK_BENCH_PORT=N         the server's port (default 19103)
@@ -66,9 +66,9 @@ cc -O2 -pthread -o "$out/loadgen" "$sources/loadgen.c"
 if [ -n "${POOLDISK_JAR:-}" ]; then
   jar=$POOLDISK_JAR
 else
-  mvn -B -q -pl engine -DskipTests package ||
+  mvn -B -q -pl engine/server -am -DskipTests package ||
     { echo "bench-sessions: the build failed; POOLDISK_JAR=FILE benches a jar built before" >&2; exit 1; }
-  jar=engine/target/pooldisk.jar
+  jar=engine/server/target/pooldisk.jar
 fi
 # Run from a copy: the workers load their classes from it while it runs, whatever a later build does to target/. Its
 # own name, replaced by a rename, so that another benchmark's copy (bench-handoff.sh) never changes it under us.

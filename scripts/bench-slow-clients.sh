@@ -5,7 +5,7 @@
 # the server closed. A pool whose workers wait on their clients serves the ECHO only when a slow client's wait ends,
 # and refuses sessions once its queue is full; one whose master holds the slow clients answers in milliseconds.
 #
-# POOLDISK_JAR=FILE benches that jar instead of building engine/target/pooldisk.jar (a build from before a change).
+# POOLDISK_JAR=FILE benches that jar instead of building engine/server/target/pooldisk.jar (a build from before a change).
 # Needs python3 (the clients) and `ulimit -n` above 1,100.
 #
 # Usage: scripts/bench-slow-clients.sh
@@ -16,8 +16,8 @@ mkdir -p "$out"
 if [ -n "${POOLDISK_JAR:-}" ]; then
   jar=$POOLDISK_JAR
 else
-  mvn -B -q -pl engine -DskipTests package
-  jar=engine/target/pooldisk.jar
+  mvn -B -q -pl engine/server -am -DskipTests package
+  jar=engine/server/target/pooldisk.jar
 fi
 cp "$jar" "$out/pooldisk-slow.jar"
 port=${POOLDISK_BENCH_PORT:-19104}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Size and start time of the installed app (the numbers in docs/BENCHMARKS.md, "Installer").
 #
-#   scripts/installer-bench.sh [app/target/installer] [runs] [engine/target/pooldisk.jar]
+#   scripts/installer-bench.sh [app/target/installer] [runs] [engine/server/target/pooldisk.jar]
 #
 # Unpacks the .deb into a temporary root and, `runs` times each (default 5), measures from exec to:
 #   - `pooldisk serve --workers 2` printing its "PoolDisk listening" line (both workers have said hello), and the
@@ -39,7 +39,7 @@ echo "machine   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-jar=${3:-"$(dirname "$0")/../engine/target/pooldisk.jar"}
+jar=${3:-"$(dirname "$0")/../engine/server/target/pooldisk.jar"}
 serve_ms() { # serve_ms COMMAND...: ms from exec to the "listening" line
   rm -rf "$tmp/data"
   : >"$tmp/serve.out"

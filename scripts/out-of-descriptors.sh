@@ -5,14 +5,14 @@
 # many bytes the server logged.
 #
 # Usage: scripts/out-of-descriptors.sh [CROWD] [PORT]      (defaults: 400 18411; needs python3 and a built engine)
-# POOLDISK_JAR: the server jar to try (default engine/target/pooldisk.jar), e.g. an older build to compare.
+# POOLDISK_JAR: the server jar to try (default engine/server/target/pooldisk.jar), e.g. an older build to compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 crowd=${1:-400}
 port=${2:-18411}
 data=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
-(ulimit -n 256; exec java -XX:+UseSerialGC -jar "${POOLDISK_JAR:-engine/target/pooldisk.jar}" serve --data "$data/data" --port "$port" \
+(ulimit -n 256; exec java -XX:+UseSerialGC -jar "${POOLDISK_JAR:-engine/server/target/pooldisk.jar}" serve --data "$data/data" --port "$port" \
     --workers 3 2>/dev/null) &
 server=$!
 for _ in $(seq 100); do

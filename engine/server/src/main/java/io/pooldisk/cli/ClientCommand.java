@@ -1,6 +1,5 @@
 package io.pooldisk.cli;
 
-import io.pooldisk.client.ClientShell;
 import io.pooldisk.client.ConnectionException;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The list of reply codes and docs/PROTOCOL.md's table of them name the same codes. */
 class ReplyCodeTest {
 
-    private static final Path DOCUMENT = Path.of("..", "docs", "PROTOCOL.md");
+    private static final Path DOCUMENT = Path.of("..", "..", "docs", "PROTOCOL.md");
 
     @Test
     void theListIsTheDocumentsTablePlusTheCodeOlderServersSent() throws Exception {

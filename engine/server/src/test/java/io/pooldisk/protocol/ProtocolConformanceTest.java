@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProtocolConformanceTest {
 
-    private static final Path DOCUMENT = Path.of("..", "docs", "PROTOCOL.md");
+    private static final Path DOCUMENT = Path.of("..", "..", "docs", "PROTOCOL.md");
     private static final String PASSWORD = "pw";
     private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
     private static final Random RANDOM = new Random();

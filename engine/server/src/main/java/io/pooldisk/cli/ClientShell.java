@@ -1,5 +1,12 @@
-package io.pooldisk.client;
+package io.pooldisk.cli;
 
+import io.pooldisk.client.ConnectionException;
+import io.pooldisk.client.DiskClient;
+import io.pooldisk.client.DiskClientException;
+import io.pooldisk.client.EchoReply;
+import io.pooldisk.client.LocalFileException;
+import io.pooldisk.client.RemoteEntry;
+import io.pooldisk.client.RemotePaths;
 import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.ReplyCode;

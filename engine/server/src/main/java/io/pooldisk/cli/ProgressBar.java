@@ -1,5 +1,7 @@
-package io.pooldisk.client;
+package io.pooldisk.cli;
 
+import io.pooldisk.client.ByteSizes;
+import io.pooldisk.client.TransferListener;
 import java.io.PrintStream;
 
 /**
