@@ -31,7 +31,7 @@ final class Session {
     boolean closed;
     /** Whether the descriptor is in the master's epoll set yet (only once it was first parked). */
     boolean registered;
-    /** The file a download sends from while the session is parked in the middle of it (see Transfer.Sending), or null. */
+    /** The file a download sends from while the session is parked in the middle of it (Transfer.Sending), or null. */
     FileDescriptor transferFile;
     /** When the partial request line held in the state's pending bytes began to arrive, or 0 when there is none. */
     long lineSince;
