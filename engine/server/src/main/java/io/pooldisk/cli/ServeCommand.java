@@ -7,7 +7,7 @@ import io.pooldisk.pool.PoolEvent;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.Sockets;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -282,7 +282,7 @@ final class ServeCommand implements Callable<Integer> {
                 return n;
             }
         }
-        int byName = port.matches("[A-Za-z][A-Za-z0-9._-]*") ? Native.servicePort(port) : -1;
+        int byName = port.matches("[A-Za-z][A-Za-z0-9._-]*") ? Sockets.servicePort(port) : -1;
         if (byName < 0) {
             throw new CommandLine.ParameterException(
                     cl, "'" + port + "' is neither a port number (0-65535) nor a known service name");

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Saves and restores the inner state of the JDK's SHA-256 (its eight chaining words, the partial block and the byte
  * count: about 120 bytes), so that an upload parked in the middle can go on hashing in another worker process without
  * reading back what it already received. MessageDigest has no API for this; the fields are read and written through
- * {@code sun.misc.Unsafe}, as {@code unix.Native} reads a buffer's address (no --add-opens needed). Where the
+ * {@code sun.misc.Unsafe}, as {@code unix.DirectMemory} reads a buffer's address (no --add-opens needed). Where the
  * fields are not what this JDK had, {@link #save} answers an empty array and {@link #restore} null, and the caller
  * hashes the file again: slower, never wrong. A self-test at start-up decides which.
  */

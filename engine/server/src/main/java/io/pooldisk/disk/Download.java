@@ -1,6 +1,6 @@
 package io.pooldisk.disk;
 
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.FileDescriptor;
 import java.io.Closeable;
 import java.nio.file.Path;
 
@@ -9,10 +9,10 @@ import java.nio.file.Path;
  * descriptor keeps the bytes readable even if the file is deleted or replaced and its blob collected before the
  * transfer ends. Close it when the transfer is over.
  */
-public record Download(Entry entry, Path blob, int fd) implements Closeable {
+public record Download(Entry entry, Path blob, FileDescriptor fd) implements Closeable {
 
     @Override
     public void close() {
-        Native.close(fd);
+        fd.close();
     }
 }

@@ -1,7 +1,8 @@
 package io.pooldisk.disk;
 
 import io.pooldisk.protocol.ReplyCode;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,10 +176,10 @@ public final class FileTree {
             }
             Path blob = blobs.path(e.sha256());
             try {
-                return new Download(e, blob, Native.openForReading(blob));
+                return new Download(e, blob, FileDescriptor.openForReading(blob));
             } catch (NativeException failure) {
                 Entry now = stat(path);
-                if (failure.errno() != Native.ENOENT || Objects.equals(now.sha256(), e.sha256())) {
+                if (failure.errno() != Errors.ENOENT || Objects.equals(now.sha256(), e.sha256())) {
                     throw new DiskException(
                             ReplyCode.SERVER_ERROR,
                             "the content of " + e.path() + " cannot be read: " + failure.getMessage());

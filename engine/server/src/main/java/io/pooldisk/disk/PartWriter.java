@@ -2,7 +2,9 @@ package io.pooldisk.disk;
 
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.Sha256;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +33,7 @@ public final class PartWriter implements AutoCloseable {
     private final PartHasher hasher;
     private long position;
     /** The part opened again for splice, or -1; and whether its filesystem refused splice. */
-    private int spliceFd = -1;
+    private FileDescriptor spliceFd;
 
     private boolean spliceRefused;
     /** Where the last background flush began, and that flush while it runs. */
@@ -175,15 +177,15 @@ public final class PartWriter implements AutoCloseable {
         }
         long moved = 0;
         try {
-            if (spliceFd < 0) {
-                spliceFd = Native.openForWriting(ticket.partFile());
+            if (spliceFd == null) {
+                spliceFd = FileDescriptor.openForWriting(ticket.partFile());
             }
             while (moved < count) {
-                moved += Native.spliceToFile(pipeRead, spliceFd, position + moved, count - moved);
+                moved += DescriptorIo.spliceToFile(pipeRead, spliceFd.intValue(), position + moved, count - moved);
             }
             return true;
         } catch (NativeException e) {
-            if (e.errno() == Native.EINVAL && moved == 0) {
+            if (e.errno() == Errors.EINVAL && moved == 0) {
                 spliceRefused = true;
                 return false;
             }
@@ -267,8 +269,9 @@ public final class PartWriter implements AutoCloseable {
             // closing the channel releases it too
         }
         closeQuietly(channel);
-        Native.close(spliceFd); // only after the lock: closing any descriptor of the file drops a POSIX lock
-        spliceFd = -1;
+        FileDescriptor.closeIfAny(
+                spliceFd); // only after the lock: closing any descriptor of the file drops a POSIX lock
+        spliceFd = null;
     }
 
     private static void closeQuietly(FileChannel ch) {

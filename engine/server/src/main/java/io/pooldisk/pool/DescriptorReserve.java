@@ -1,6 +1,6 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ final class DescriptorReserve implements AutoCloseable {
 
     private static final int SPARE = 64;
 
-    private int fd = -1;
+    private FileDescriptor fd;
 
     DescriptorReserve() {
         take();
@@ -31,15 +31,15 @@ final class DescriptorReserve implements AutoCloseable {
 
     /** Gives the reserve up, so that the next call that needs a descriptor gets one. */
     void release() {
-        Native.close(fd);
-        fd = -1;
+        FileDescriptor.closeIfAny(fd);
+        fd = null;
     }
 
     /** Takes the reserve back; false while the process still has none to spare. */
     boolean take() {
-        if (fd < 0) {
+        if (fd == null) {
             try {
-                fd = Native.openForReading(Path.of("/dev/null"));
+                fd = FileDescriptor.openForReading(Path.of("/dev/null"));
             } catch (NativeException e) {
                 return false;
             }

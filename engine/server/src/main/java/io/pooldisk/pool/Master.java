@@ -17,10 +17,11 @@ import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.Epoll;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.unix.SockaddrBuffer;
+import io.pooldisk.unix.Sockets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -65,7 +66,7 @@ final class Master implements Runnable {
     /** A direct buffer for peeking at, draining and writing to clients on the master thread. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
 
-    private final SockaddrBuffer sockaddr = Native.allocateSockaddr();
+    private final SockaddrBuffer sockaddr = Sockets.allocateSockaddr();
     private final DescriptorReserve reserve = new DescriptorReserve();
     /** Made at start: with no descriptor left, even loading a class from a directory of classes would fail. */
     private final String outOfDescriptorsReply =
@@ -106,7 +107,7 @@ final class Master implements Runnable {
         this.startedAt = clock.getAsLong();
         this.config = config;
         this.listener = listener;
-        this.listenerFd = Native.fdOf(listener);
+        this.listenerFd = Sockets.fdOf(listener);
         this.notifier = notifier;
         this.lifecycle = lifecycle;
         this.supervisor = new Supervisor(config, new SpawnedProcesses(config), new WorkerHooks(), clock);
@@ -227,9 +228,9 @@ final class Master implements Runnable {
      * would cost a failing accept4 for nearly every connection.
      */
     private void acceptConnection() {
-        Native.Accepted connection;
+        Sockets.Accepted connection;
         try {
-            connection = Native.accept(listenerFd, sockaddr);
+            connection = Sockets.accept(listenerFd, sockaddr);
         } catch (NativeException e) {
             if (e.outOfDescriptors()) {
                 refuseForWantOfDescriptors(e);
@@ -258,7 +259,7 @@ final class Master implements Runnable {
                 m -> emit(Level.ERROR, Kind.SERVER, m));
         reserve.release();
         try {
-            Native.Accepted connection = Native.accept(listenerFd, sockaddr);
+            Sockets.Accepted connection = Sockets.accept(listenerFd, sockaddr);
             if (connection != null) {
                 scoreboard.accepted();
                 scoreboard.refused();
@@ -293,7 +294,7 @@ final class Master implements Runnable {
         }
     }
 
-    private void openSession(int fd, String client) {
+    private void openSession(FileDescriptor fd, String client) {
         if (bans.refuses(SessionState.hostOf(client))) {
             scoreboard.refused();
             sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
@@ -334,9 +335,9 @@ final class Master implements Runnable {
         int interest = session.state.waitsToSend() ? AWAIT_ROOM : AWAIT_INPUT;
         try {
             if (session.registered) {
-                epoll.modify(session.fd, interest);
+                epoll.modify(session.connection.intValue(), interest);
             } else {
-                epoll.add(session.fd, interest);
+                epoll.add(session.connection.intValue(), interest);
                 session.registered = true;
             }
         } catch (NativeException e) {
@@ -370,16 +371,17 @@ final class Master implements Runnable {
         int n;
         try {
             if (held.length == 0) {
-                n = Native.receiveNow(session.fd, scratch, LINE_LIMIT, true);
+                n = Sockets.receiveNow(session.connection.intValue(), scratch, LINE_LIMIT, true);
                 if (n > 0 && hasLineEnd(scratch)) {
                     dispatch(session);
                     return;
                 }
                 if (n > 0) {
-                    n = Native.receiveNow(session.fd, scratch, n, false);
+                    n = Sockets.receiveNow(session.connection.intValue(), scratch, n, false);
                 }
             } else {
-                n = Native.receiveNow(session.fd, scratch, Math.max(1, LINE_LIMIT + 1 - held.length), false);
+                n = Sockets.receiveNow(
+                        session.connection.intValue(), scratch, Math.max(1, LINE_LIMIT + 1 - held.length), false);
             }
         } catch (NativeException e) {
             closeSession(session, SessionEnd.CONNECTION_FAILED, e.getMessage(), null);
@@ -444,7 +446,7 @@ final class Master implements Runnable {
         @Override
         public void release(Worker worker) {
             try {
-                worker.socket.send(new Release(worker.session.id).encode(), -1);
+                worker.socket.send(new Release(worker.session.id).encode());
             } catch (NativeException e) {
                 supervisor.kill(
                         worker, KillCause.UNREACHABLE, "could not ask it to release its session: " + e.getMessage());
@@ -467,15 +469,15 @@ final class Master implements Runnable {
     private void handOff(Session session, Worker worker, boolean mayLinger) {
         try {
             worker.socket.send(
-                    new Serve(session.id, session.state, mayLinger).encode(), session.fd, session.transferFd);
+                    new Serve(session.id, session.state, mayLinger).encode(), session.connection, session.transferFile);
         } catch (NativeException | IllegalArgumentException e) {
             emit(Level.WARN, Kind.HANDOFF, "hand-off of " + session + " to " + worker + " failed: " + e.getMessage());
             supervisor.gone(worker, "hand-off failed");
             dispatch(session);
             return;
         }
-        Native.close(session.transferFd); // the worker has its own copy, and hands it back if it parks again
-        session.transferFd = -1;
+        FileDescriptor.closeIfAny(session.transferFile); // the worker has its own copy, and hands it back if it parks
+        session.transferFile = null;
         session.worker = worker;
         session.startHandOff();
         worker.serve(session, now());
@@ -557,12 +559,12 @@ final class Master implements Runnable {
             epoll.remove(session.fd); // before close: a worker's duplicate would keep the registration alive
         }
         sessions.remove(session);
-        Native.close(session.transferFd);
-        session.transferFd = -1;
+        FileDescriptor.closeIfAny(session.transferFile);
+        session.transferFile = null;
         if (end.connectionGone()) {
-            Native.close(session.fd);
+            session.connection.close();
         } else {
-            sayAndClose(session.fd, farewell);
+            sayAndClose(session.connection, farewell);
         }
         if (session.worker != null && session.worker.session == session) {
             session.worker.session = null;
@@ -590,7 +592,7 @@ final class Master implements Runnable {
         emit(Level.INFO, Kind.SESSION, "kicked " + s);
         if (s.worker != null) {
             // The worker's copy of the connection still works: shut the socket down so the worker sees the end.
-            Native.shutdown(s.fd);
+            Sockets.shutdown(s.connection.intValue());
         }
         closeSession(s, SessionEnd.KICKED, null);
     }
@@ -617,7 +619,7 @@ final class Master implements Runnable {
                     workerIdle(worker, now());
                     notifier.changed();
                 } else if (m instanceof Park park) {
-                    Native.close(received.secondFd()); // a worker hands back one file at most
+                    FileDescriptor.closeIfAny(received.secondFd()); // a worker hands back one file at most
                     onPark(worker, park, received.fd(), now());
                 } else {
                     received.closeDescriptors(); // no other message brings any
@@ -660,16 +662,16 @@ final class Master implements Runnable {
 
     /**
      * A worker handed its session back, still open, with what is left to do: replies and a transfer that wait for
-     * the client's socket ({@code file}: the download's, or -1), or commands already read (to the FIFO's end at
+     * the client's socket ({@code file}: the download's, or null), or commands already read (to the FIFO's end at
      * once), or nothing (parked until the client sends a whole line).
      */
-    private void onPark(Worker w, Park p, int file, long now) {
+    private void onPark(Worker w, Park p, FileDescriptor file, long now) {
         Session s = sessionReturned(w, p.sessionId(), p.counters(), now);
         if (s == null) {
-            Native.close(file);
+            FileDescriptor.closeIfAny(file);
         } else {
             s.state = p.state();
-            s.transferFd = file;
+            s.transferFile = file;
             if (s.midTransfer() && (s.movedSinceHandOff() || s.transferMovedAt == 0)) {
                 s.transferMovedAt = now;
             } else if (!s.midTransfer()) {
@@ -921,15 +923,15 @@ final class Master implements Runnable {
      * Closes a connection after an optional last line. Input the client sent and nobody read is drained first: with
      * unread input, close() sends a reset, and the client might lose the last reply.
      */
-    private void sayAndClose(int fd, String lastLine) {
-        Native.drainInput(fd, scratch);
+    private void sayAndClose(FileDescriptor connection, String lastLine) {
+        Sockets.drainInput(connection.intValue(), scratch);
         if (lastLine != null) {
             scratch.clear();
             scratch.put(lastLine.getBytes(StandardCharsets.UTF_8)).flip();
-            Native.writeBestEffort(fd, scratch);
+            Sockets.writeBestEffort(connection.intValue(), scratch);
             scratch.clear();
         }
-        Native.close(fd);
+        connection.close();
     }
 
     private static void closeQuietly(java.io.Closeable c) {

@@ -112,7 +112,7 @@ public final class PoolServer implements AutoCloseable {
             channel = ServerSocketChannel.open();
             // Replies are small lines: send them at once rather than wait for the client's ACK (Nagle). Accepted
             // connections inherit the option from the listening socket, which saves a system call per connection.
-            io.pooldisk.unix.Native.setTcpNoDelay(io.pooldisk.unix.Native.fdOf(channel));
+            io.pooldisk.unix.Sockets.setTcpNoDelay(io.pooldisk.unix.Sockets.fdOf(channel));
             // A burst of connections waits in the kernel's accept queue, not dropped: once the queue is full the kernel
             // drops SYNs, and those clients retry only after a second. As deep as the system allows (somaxconn).
             channel.bind(bind, LISTEN_BACKLOG);

@@ -1,6 +1,7 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.control.SessionState;
+import io.pooldisk.unix.FileDescriptor;
 
 /**
  * A client session, owned by the master for its whole life: the connection, the state that travels with it between
@@ -10,7 +11,11 @@ import io.pooldisk.control.SessionState;
 final class Session {
 
     final long id;
+    /** The client's connection, which the master closes when the session ends. */
+    final FileDescriptor connection;
+    /** Its number: the key of the session table and of the epoll registration, still at hand after the close. */
     final int fd;
+
     final long acceptedAt;
     SessionState state;
     Worker worker;
@@ -26,16 +31,17 @@ final class Session {
     boolean closed;
     /** Whether the descriptor is in the master's epoll set yet (only once it was first parked). */
     boolean registered;
-    /** The file a download sends from while the session is parked in the middle of it (see Transfer.Sending), or -1. */
-    int transferFd = -1;
+    /** The file a download sends from while the session is parked in the middle of it (Transfer.Sending), or null. */
+    FileDescriptor transferFile;
     /** When the partial request line held in the state's pending bytes began to arrive, or 0 when there is none. */
     long lineSince;
     /** When the transfer or the replies it owes last moved a byte (or began), for the request time-out. */
     long transferMovedAt;
 
-    Session(long id, int fd, String client, long now) {
+    Session(long id, FileDescriptor connection, String client, long now) {
         this.id = id;
-        this.fd = fd;
+        this.connection = connection;
+        this.fd = connection.intValue();
         this.acceptedAt = now;
         this.lastActive = now;
         this.state = SessionState.fresh(client);

@@ -1,5 +1,6 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.unix.FileDescriptor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,10 +16,10 @@ final class SessionTable {
     private long nextId = 1;
 
     /** A new session for the client connection {@code fd}. */
-    Session open(int fd, String client, long now) {
+    Session open(FileDescriptor fd, String client, long now) {
         Session session = new Session(nextId++, fd, client, now);
         byId.put(session.id, session);
-        byFd.put(fd, session);
+        byFd.put(session.fd, session);
         return session;
     }
 

@@ -1,12 +1,14 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.ProcessControl;
+import io.pooldisk.unix.Sockets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real worker processes: the seed's socketpair and fork, in posix_spawn's form (see {@link Native#spawn}). */
+/** Real worker processes: the seed's socketpair and fork, in posix_spawn's form (see {@link ProcessControl#spawn}). */
 final class SpawnedProcesses implements Supervisor.Processes {
 
     private final PoolConfig config;
@@ -21,27 +23,27 @@ final class SpawnedProcesses implements Supervisor.Processes {
 
     @Override
     public Started start() throws NativeException {
-        int[] pair = Native.seqpacketPair();
+        FileDescriptor[] pair = Sockets.seqpacketPair();
         List<String> argv = new ArrayList<>(config.launcher().command());
-        argv.addAll(config.workerOptions(Native.getpid()).toArgs());
+        argv.addAll(config.workerOptions(ProcessControl.getpid()).toArgs());
         try {
-            Native.setNonBlocking(pair[0], true);
-            return new Started(Native.spawn(argv, environment, pair[1]), new MessageSocket(pair[0]));
+            Sockets.setNonBlocking(pair[0].intValue(), true);
+            return new Started(ProcessControl.spawn(argv, environment, pair[1].intValue()), new MessageSocket(pair[0]));
         } catch (NativeException e) {
-            Native.close(pair[0]);
+            pair[0].close();
             throw e;
         } finally {
-            Native.close(pair[1]); // the worker has its own copy, as its fd 3
+            pair[1].close(); // the worker has its own copy, as its fd 3
         }
     }
 
     @Override
     public void kill(int pid) {
-        Native.kill(pid, Native.SIGKILL);
+        ProcessControl.kill(pid, ProcessControl.SIGKILL);
     }
 
     @Override
     public int reap(int pid) {
-        return Native.reap(pid);
+        return ProcessControl.reap(pid);
     }
 }

@@ -3,9 +3,10 @@ package io.pooldisk.pool;
 import io.pooldisk.control.ControlMessage.Stop;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
+import io.pooldisk.unix.Errors;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.ProcessControl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -282,14 +283,16 @@ final class Supervisor {
             hooks.event(
                     reason == null ? Level.INFO : Level.WARN,
                     Kind.WORKER,
-                    "worker pid " + pid + " exited (" + Native.describeStatus(status) + ")"
+                    "worker pid " + pid + " exited (" + ProcessControl.describeStatus(status) + ")"
                             + (reason == null ? "" : ": " + reason));
             if (e.getValue().booting() && !stopping) {
                 // An exit status of its own before hello: its JVM or its options are wrong, and will be next time.
                 // A signal (an OOM killer, an administrator) or our own kill is a bad moment, not a bad setup.
                 boolean exitedByItself = (status & 0x7f) == 0 && (status & 0xff00) != 0 && reason == null;
                 startFailed(
-                        "worker pid " + pid, Native.describeStatus(status) + " before saying hello", exitedByItself);
+                        "worker pid " + pid,
+                        ProcessControl.describeStatus(status) + " before saying hello",
+                        exitedByItself);
             }
         }
     }
@@ -310,7 +313,7 @@ final class Supervisor {
         if (w.state != WorkerState.STOPPING) {
             w.stopping(now());
             try {
-                w.socket.send(new Stop().encode(), -1);
+                w.socket.send(new Stop().encode());
             } catch (NativeException e) {
                 kill(w, KillCause.UNREACHABLE, "could not tell it to stop: " + e.getMessage());
             }
@@ -417,7 +420,7 @@ final class Supervisor {
 
     /** posix_spawn's errors that say the worker's program cannot be run at all. */
     private static boolean cannotExecute(NativeException e) {
-        return e.errno() == Native.ENOENT || e.errno() == Native.EACCES || e.errno() == Native.ENOEXEC;
+        return e.errno() == Errors.ENOENT || e.errno() == Errors.EACCES || e.errno() == Errors.ENOEXEC;
     }
 
     private long now() {

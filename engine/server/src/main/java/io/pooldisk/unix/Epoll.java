@@ -26,22 +26,27 @@ public final class Epoll implements AutoCloseable {
 
     private static final int DATA_OFFSET = Native.X86_64 ? 4 : 8;
 
-    private final int epfd;
-    private final int wakeFd;
+    private final FileDescriptor epfd;
+    private final FileDescriptor wakeFd;
+    /** The eventfd's number, for {@link #wakeup} from other threads and for telling its events apart. */
+    private final int wakeNumber;
+
     private final int capacity;
     private final Pointer events;
-    private final Pointer ctlEvent = Native.allocate(16);
+    private final Pointer ctlEvent = DirectMemory.allocate(16);
     /** The eventfd's counter: {@link #one} is only ever read (by wakers), {@link #drained} only by the owner. */
-    private final Pointer one = Native.allocate(8);
+    private final Pointer one = DirectMemory.allocate(8);
 
-    private final Pointer drained = Native.allocate(8);
+    private final Pointer drained = DirectMemory.allocate(8);
 
     public Epoll(int capacity) throws NativeException {
         this.capacity = capacity;
-        this.events = Native.allocate(capacity * EVENT_SIZE);
-        this.epfd = (int) Native.check("epoll_create1", Native.C.epoll_create1(EPOLL_CLOEXEC));
-        this.wakeFd = (int) Native.check("eventfd", Native.C.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-        add(wakeFd, IN);
+        this.events = DirectMemory.allocate(capacity * EVENT_SIZE);
+        this.epfd = new FileDescriptor((int) Errors.check("epoll_create1", Native.C.epoll_create1(EPOLL_CLOEXEC)));
+        this.wakeFd =
+                new FileDescriptor((int) Errors.check("eventfd", Native.C.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)));
+        this.wakeNumber = wakeFd.intValue();
+        add(wakeNumber, IN);
         one.putLong(0, 1L);
     }
 
@@ -55,13 +60,13 @@ public final class Epoll implements AutoCloseable {
 
     /** Removes a registration; quiet when it is already gone. Call it before closing a descriptor others share. */
     public void remove(int fd) {
-        Native.C.epoll_ctl(epfd, CTL_DEL, fd, ctlEvent);
+        Native.C.epoll_ctl(epfd.intValue(), CTL_DEL, fd, ctlEvent);
     }
 
     private void ctl(int op, int fd, int interest) throws NativeException {
         ctlEvent.putInt(0, interest);
         ctlEvent.putLong(DATA_OFFSET, fd);
-        Native.check("epoll_ctl", Native.C.epoll_ctl(epfd, op, fd, ctlEvent));
+        Errors.check("epoll_ctl", Native.C.epoll_ctl(epfd.intValue(), op, fd, ctlEvent));
     }
 
     /**
@@ -69,14 +74,11 @@ public final class Epoll implements AutoCloseable {
      * and reported as an event like any other, with {@link #isWakeup(int)} true.
      */
     public int await(int timeoutMillis) throws NativeException {
-        int n = Native.C.epoll_wait(epfd, events, capacity, timeoutMillis);
-        if (n == -1) {
-            if (Native.errno() == Native.EINTR) {
-                return 0;
-            }
-            throw new NativeException("epoll_wait", Native.errno());
+        int n = Native.C.epoll_wait(epfd.intValue(), events, capacity, timeoutMillis);
+        if (n == -1 && Errors.errno() == Errors.EINTR) {
+            return 0;
         }
-        return n;
+        return (int) Errors.check("epoll_wait", n);
     }
 
     public int fd(int index) {
@@ -89,21 +91,23 @@ public final class Epoll implements AutoCloseable {
 
     /** True for the wake-up event; drains it so the next wakeup() wakes again. */
     public boolean isWakeup(int index) {
-        if (fd(index) != wakeFd) {
+        if (fd(index) != wakeNumber) {
             return false;
         }
-        Native.C.read(wakeFd, drained.address(), 8);
+        Native.C.read(wakeNumber, drained.address(), 8);
         return true;
     }
 
     /** Makes a waiting {@link #await} return; safe from any thread. */
     public void wakeup() {
-        Native.C.write(wakeFd, one.address(), 8);
+        if (wakeFd.isOpen()) {
+            Native.C.write(wakeNumber, one.address(), 8); // a wake-up that races close() is lost, and not needed
+        }
     }
 
     @Override
     public void close() {
-        Native.close(wakeFd);
-        Native.close(epfd);
+        wakeFd.close();
+        epfd.close();
     }
 }

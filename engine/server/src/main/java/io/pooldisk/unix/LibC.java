@@ -9,8 +9,8 @@ import jnr.ffi.byref.LongLongByReference;
 
 /**
  * The C library calls PoolDisk needs, bound with jnr-ffi (public only because jnr-ffi implements it in another class
- * loader). Only {@link Native} and the classes of this package use it;
- * every call that can fail saves errno.
+ * loader). Only the classes of this package use it, through
+ * {@link Native#C}; every call that can fail saves errno.
  */
 @SaveError
 public interface LibC {
@@ -21,7 +21,8 @@ public interface LibC {
 
     int open(String path, int flags, int mode);
 
-    // The calls made for every connection take addresses as plain longs: a direct buffer's address (Native.address)
+    // The calls made for every connection take addresses as plain longs: a direct buffer's address
+    // (DirectMemory.address)
     // or native memory's. jnr-ffi turns a ByteBuffer or IntByReference argument into an address anew on each call,
     // through JNI or a copy, which cost 0.2-0.6 µs a call on these machines.
 
@@ -37,9 +38,9 @@ public interface LibC {
 
     int fcntl(int fd, int cmd, int arg);
 
-    long sendmsg(int fd, Pointer msg, int flags);
+    long sendmsg(int fd, long msg, int flags);
 
-    long recvmsg(int fd, Pointer msg, int flags);
+    long recvmsg(int fd, long msg, int flags);
 
     int poll(Pointer fds, long nfds, int timeout);
 

@@ -13,25 +13,30 @@ public final class MessageSocket implements AutoCloseable {
 
     public static final int MAX_MESSAGE = 64 * 1024;
 
-    /** What {@link #receive} got: the message bytes and the descriptors that came with them, in order, or -1. */
+    private static final int SOL_SOCKET = 1;
+    private static final int SCM_RIGHTS = 1;
+    private static final int MSG_CTRUNC = 0x8;
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+
     /**
-     * A message and the descriptors that came with it (-1: none). {@code descriptorsLost}: the sender passed some
-     * that this process had no room for (out of descriptors, MSG_CTRUNC); the message itself is whole.
+     * A message and the descriptors that came with it, in order (null: none), now the receiver's to close.
+     * {@code descriptorsLost}: the sender passed some that this process had no room for (out of descriptors,
+     * MSG_CTRUNC); the message itself is whole.
      */
-    public record Received(byte[] data, int fd, int secondFd, boolean descriptorsLost) {
+    public record Received(byte[] data, FileDescriptor fd, FileDescriptor secondFd, boolean descriptorsLost) {
         public boolean endOfStream() {
             return this == END;
         }
 
         /** Closes the descriptors that came with the message (for a message that should have brought none). */
         public void closeDescriptors() {
-            Native.close(fd);
-            Native.close(secondFd);
+            FileDescriptor.closeIfAny(fd);
+            FileDescriptor.closeIfAny(secondFd);
         }
     }
 
     /** What {@link #receive} answers when the peer closed its end. */
-    public static final Received END = new Received(new byte[0], -1, -1, false);
+    public static final Received END = new Received(new byte[0], null, null, false);
 
     // struct msghdr (56 bytes on LP64): name, namelen, iov, iovlen, control, controllen, flags.
     private static final int MSG_IOV = 16;
@@ -44,36 +49,47 @@ public final class MessageSocket implements AutoCloseable {
     private static final int CMSG_HEADER = 16;
     private static final int CMSG_SPACE_TWO_FDS = 24;
 
-    private final int fd;
-    private final Pointer msghdr = Native.allocate(56);
-    private final Pointer iov = Native.allocate(16);
-    private final Pointer control = Native.allocate(CMSG_SPACE_TWO_FDS);
+    private static final Errors.Call SENDMSG = (fd, msghdr, unused, flags) -> Native.C.sendmsg(fd, msghdr, flags);
+    private static final Errors.Call RECVMSG = (fd, msghdr, unused, flags) -> Native.C.recvmsg(fd, msghdr, flags);
+
+    private final FileDescriptor fd;
+    private final Pointer msghdr = DirectMemory.allocate(56);
+    private final Pointer iov = DirectMemory.allocate(16);
+    private final Pointer control = DirectMemory.allocate(CMSG_SPACE_TWO_FDS);
     /** The message bytes, in a direct buffer: Java copies in and out of it without the JNI call of a Pointer's copy. */
     private final ByteBuffer data = ByteBuffer.allocateDirect(MAX_MESSAGE);
 
-    private boolean closed;
-
-    public MessageSocket(int fd) {
+    /** Takes ownership of {@code fd}, one end of a {@link Sockets#seqpacketPair}. */
+    public MessageSocket(FileDescriptor fd) {
         this.fd = fd;
         msghdr.putAddress(MSG_IOV, iov.address());
         msghdr.putLong(MSG_IOVLEN, 1);
-        iov.putAddress(0, Native.address(data));
+        iov.putAddress(0, DirectMemory.address(data));
     }
 
     public int fd() {
-        return fd;
+        return fd.intValue();
+    }
+
+    /** Sends one message without descriptors. */
+    public void send(byte[] message) throws NativeException {
+        send(message, -1, -1);
     }
 
     /**
-     * Sends one message, with {@code passFd} attached when it is not -1. On a non-blocking socket a full buffer is
-     * an error (EAGAIN): the peer is not reading.
+     * Sends one message, with {@code passFd} attached when it is not null; the caller keeps its own copy. On a
+     * non-blocking socket a full buffer is an error (EAGAIN): the peer is not reading.
      */
-    public void send(byte[] message, int passFd) throws NativeException {
-        send(message, passFd, -1);
+    public void send(byte[] message, FileDescriptor passFd) throws NativeException {
+        send(message, passFd, null);
     }
 
-    /** Sends one message with up to two descriptors attached, in order ({@code -1}: none; a second needs a first). */
-    public void send(byte[] message, int passFd, int secondFd) throws NativeException {
+    /** Sends one message with up to two descriptors attached, in order (null: none; a second needs a first). */
+    public void send(byte[] message, FileDescriptor passFd, FileDescriptor secondFd) throws NativeException {
+        send(message, passFd == null ? -1 : passFd.intValue(), secondFd == null ? -1 : secondFd.intValue());
+    }
+
+    private void send(byte[] message, int passFd, int secondFd) throws NativeException {
         if (message.length > MAX_MESSAGE) {
             throw new IllegalArgumentException("message of " + message.length + " bytes exceeds " + MAX_MESSAGE);
         }
@@ -82,8 +98,8 @@ public final class MessageSocket implements AutoCloseable {
         if (passFd >= 0) {
             int count = secondFd >= 0 ? 2 : 1;
             control.putLong(0, CMSG_HEADER + 4L * count);
-            control.putInt(8, Native.SOL_SOCKET);
-            control.putInt(12, Native.SCM_RIGHTS);
+            control.putInt(8, SOL_SOCKET);
+            control.putInt(12, SCM_RIGHTS);
             control.putInt(16, passFd);
             control.putInt(20, secondFd);
             msghdr.putAddress(MSG_CONTROL, control.address());
@@ -93,15 +109,7 @@ public final class MessageSocket implements AutoCloseable {
             msghdr.putLong(MSG_CONTROLLEN, 0);
         }
         msghdr.putInt(MSG_FLAGS, 0);
-        while (true) {
-            long n = Native.C.sendmsg(fd, msghdr, Native.MSG_NOSIGNAL);
-            if (n >= 0) {
-                return;
-            }
-            if (Native.errno() != Native.EINTR) {
-                throw new NativeException("sendmsg", Native.errno());
-            }
-        }
+        Errors.orThrow("sendmsg", Errors.restarting(SENDMSG, fd.intValue(), msghdr.address(), 0, Sockets.MSG_NOSIGNAL));
     }
 
     /**
@@ -114,48 +122,36 @@ public final class MessageSocket implements AutoCloseable {
         msghdr.putLong(MSG_CONTROLLEN, CMSG_SPACE_TWO_FDS);
         msghdr.putInt(MSG_FLAGS, 0);
         control.putLong(0, 0);
-        long n;
-        while (true) {
-            n = Native.C.recvmsg(fd, msghdr, Native.MSG_CMSG_CLOEXEC | (dontWait ? Native.MSG_DONTWAIT : 0));
-            if (n >= 0) {
-                break;
-            }
-            int err = Native.errno();
-            if (err == Native.EAGAIN && dontWait) {
-                return null;
-            }
-            if (err != Native.EINTR) {
-                throw new NativeException("recvmsg", err);
-            }
+        int flags = MSG_CMSG_CLOEXEC | (dontWait ? Sockets.MSG_DONTWAIT : 0);
+        long n = Errors.restarting(RECVMSG, fd.intValue(), msghdr.address(), 0, flags);
+        if (n == -Errors.EAGAIN && dontWait) {
+            return null;
         }
-        if (n == 0) {
+        if (Errors.orThrow("recvmsg", n) == 0) {
             return END;
         }
         int first = -1;
         int second = -1;
         long controlLength = msghdr.getLong(MSG_CONTROLLEN);
-        if (controlLength >= CMSG_HEADER + 4
-                && control.getInt(8) == Native.SOL_SOCKET
-                && control.getInt(12) == Native.SCM_RIGHTS) {
+        if (controlLength >= CMSG_HEADER + 4 && control.getInt(8) == SOL_SOCKET && control.getInt(12) == SCM_RIGHTS) {
             long fds = (control.getLong(0) - CMSG_HEADER) / 4;
             first = control.getInt(16);
             second = fds >= 2 ? control.getInt(20) : -1;
         }
         byte[] bytes = new byte[(int) n];
         data.get(0, bytes);
-        if ((msghdr.getInt(MSG_FLAGS) & Native.MSG_CTRUNC) != 0) {
-            Native.close(first);
-            Native.close(second);
-            return new Received(bytes, -1, -1, true);
+        FileDescriptor firstFd = first >= 0 ? new FileDescriptor(first) : null;
+        FileDescriptor secondFd = second >= 0 ? new FileDescriptor(second) : null;
+        if ((msghdr.getInt(MSG_FLAGS) & MSG_CTRUNC) != 0) {
+            FileDescriptor.closeIfAny(firstFd);
+            FileDescriptor.closeIfAny(secondFd);
+            return new Received(bytes, null, null, true);
         }
-        return new Received(bytes, first, second, false);
+        return new Received(bytes, firstFd, secondFd, false);
     }
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            Native.close(fd);
-        }
+        fd.close();
     }
 }

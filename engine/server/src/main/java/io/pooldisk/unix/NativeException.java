@@ -41,6 +41,6 @@ public final class NativeException extends IOException {
 
     /** The process (EMFILE) or the system (ENFILE) has no file descriptor left to give. */
     public boolean outOfDescriptors() {
-        return errno == Native.EMFILE || errno == Native.ENFILE;
+        return errno == Errors.EMFILE || errno == Errors.ENFILE;
     }
 }

@@ -19,7 +19,7 @@ public final class PollPair {
 
     // struct pollfd { int fd; short events; short revents; }, two of them.
     private static final int POLLFD_SIZE = 8;
-    private final Pointer fds = Native.allocate(2 * POLLFD_SIZE);
+    private final Pointer fds = DirectMemory.allocate(2 * POLLFD_SIZE);
 
     /** {@code second}: the descriptor every wait also watches for input. */
     public PollPair(int second) {
@@ -38,14 +38,10 @@ public final class PollPair {
         fds.putShort(6, (short) 0);
         fds.putShort(POLLFD_SIZE + 6, (short) 0);
         int n = Native.C.poll(fds, 2, timeoutMillis);
-        if (n < 0) {
-            int err = Native.errno();
-            if (err == Native.EINTR) {
-                return 0;
-            }
-            throw new NativeException("poll", err);
+        if (n == -1 && Errors.errno() == Errors.EINTR) {
+            return 0;
         }
-        if (n == 0) {
+        if (Errors.check("poll", n) == 0) {
             return 0;
         }
         return (fds.getShort(6) != 0 ? FIRST : 0) | (fds.getShort(POLLFD_SIZE + 6) != 0 ? SECOND : 0);

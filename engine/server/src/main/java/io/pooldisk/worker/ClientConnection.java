@@ -2,7 +2,9 @@ package io.pooldisk.worker;
 
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.RequestLine;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
 import io.pooldisk.unix.PollPair;
 import java.io.ByteArrayOutputStream;
@@ -50,20 +52,22 @@ final class ClientConnection {
 
     private ByteBuffer bulk;
     /** This worker's pipe for splice, {read end, write end}, made at its first upload; null until then. */
-    private int[] pipe;
+    private FileDescriptor[] pipe;
 
     private Waiter waiter;
     /** Set when a splice loop stopped because the waiter said to: the plain read loop must not go on. */
     private boolean stopped;
 
-    private int fd = -1;
+    /** The session's connection: this worker's copy, closed at the end of each hand-off. */
+    private FileDescriptor connection;
+
     private int scanned;
     private long bytesIn;
     private long bytesOut;
 
     /** Takes on a session's connection, with the input bytes an earlier worker (or the master) read ahead. */
-    void open(int descriptor, byte[] pending, Waiter waitForClient) {
-        fd = descriptor;
+    void open(FileDescriptor descriptor, byte[] pending, Waiter waitForClient) {
+        connection = descriptor;
         waiter = waitForClient;
         in.clear();
         in.put(pending);
@@ -110,7 +114,7 @@ final class ClientConnection {
         if (!in.hasRemaining()) {
             return Fill.DATA; // a full buffer always holds an over-long line; lineTooLong() reports it
         }
-        int n = Native.tryRead(fd, in);
+        int n = DescriptorIo.tryRead(connection.intValue(), in);
         if (n > 0) {
             bytesIn += n;
             return Fill.DATA;
@@ -119,8 +123,8 @@ final class ClientConnection {
             return Fill.END_OF_STREAM;
         }
         return switch (-n) {
-            case Native.EAGAIN -> Fill.EMPTY;
-            case Native.ECONNRESET -> Fill.RESET;
+            case Errors.EAGAIN -> Fill.EMPTY;
+            case Errors.ECONNRESET -> Fill.RESET;
             default -> throw new BrokenConnectionException(new NativeException("read", -n));
         };
     }
@@ -184,7 +188,7 @@ final class ClientConnection {
 
     /** One non-blocking send from {@code buf}: the bytes the socket took. */
     private int sendNow(ByteBuffer buf) throws BrokenConnectionException {
-        int n = Native.tryWrite(fd, buf);
+        int n = DescriptorIo.tryWrite(connection.intValue(), buf);
         if (n < 0) {
             throw new BrokenConnectionException(new NativeException("write", -n));
         }
@@ -249,7 +253,7 @@ final class ClientConnection {
             throws BrokenConnectionException, DiskException {
         if (pipe == null) {
             try {
-                pipe = Native.pipe(BULK);
+                pipe = FileDescriptor.pipe(BULK);
             } catch (NativeException e) {
                 return done; // no pipe to be had: plain reads still work
             }
@@ -259,9 +263,10 @@ final class ClientConnection {
             while (done < count) {
                 long n;
                 try {
-                    n = Native.spliceFromSocket(fd, pipe[1], Math.min(BULK, count - done));
+                    n = DescriptorIo.spliceFromSocket(
+                            connection.intValue(), pipe[1].intValue(), Math.min(BULK, count - done));
                 } catch (NativeException e) {
-                    if (e.errno() != Native.EAGAIN) {
+                    if (e.errno() != Errors.EAGAIN) {
                         throw new BrokenConnectionException(e);
                     }
                     if (!awaitBytes()) {
@@ -274,7 +279,7 @@ final class ClientConnection {
                     throw closedAfter(done, count);
                 }
                 bytesIn += n;
-                boolean spliced = sink.spliceFrom(pipe[0], n);
+                boolean spliced = sink.spliceFrom(pipe[0].intValue(), n);
                 if (!spliced) {
                     takeBackFromPipe(n, sink);
                 }
@@ -288,8 +293,8 @@ final class ClientConnection {
             return done;
         } finally {
             if (!emptied) { // bytes of a failed transfer may be left in it
-                Native.close(pipe[0]);
-                Native.close(pipe[1]);
+                pipe[0].close();
+                pipe[1].close();
                 pipe = null;
             }
         }
@@ -302,7 +307,7 @@ final class ClientConnection {
             bulk.clear().limit((int) Math.min(bulk.capacity(), left));
             try {
                 while (bulk.hasRemaining()) {
-                    Native.read(pipe[0], bulk);
+                    DescriptorIo.read(pipe[0].intValue(), bulk);
                 }
             } catch (NativeException e) {
                 throw new BrokenConnectionException(e);
@@ -314,8 +319,8 @@ final class ClientConnection {
 
     /** One read into {@code buf}: true with bytes read, false when the socket had none. */
     private boolean readSome(ByteBuffer buf, long done, long count) throws BrokenConnectionException {
-        int n = Native.tryRead(fd, buf);
-        if (n == -Native.EAGAIN) {
+        int n = DescriptorIo.tryRead(connection.intValue(), buf);
+        if (n == -Errors.EAGAIN) {
             return false;
         }
         if (n < 0) {
@@ -356,7 +361,7 @@ final class ClientConnection {
         long done = 0;
         try {
             while (done < count) {
-                long n = Native.sendfile(fd, in, offset + done, count - done);
+                long n = DescriptorIo.sendfile(connection.intValue(), in, offset + done, count - done);
                 if (n > 0) {
                     done += n;
                     bytesOut += n;
@@ -404,8 +409,7 @@ final class ClientConnection {
 
     /** Closes this worker's copy of the descriptor; the master keeps its own. */
     void close() {
-        Native.close(fd);
-        fd = -1;
+        FileDescriptor.closeIfAny(connection);
         waiter = null;
     }
 }

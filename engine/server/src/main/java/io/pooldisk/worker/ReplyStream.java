@@ -1,6 +1,7 @@
 package io.pooldisk.worker;
 
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -20,8 +21,8 @@ final class ReplyStream implements AutoCloseable {
     private final String label;
     private final ByteArrayOutputStream chunk = new ByteArrayOutputStream(2 * CHUNK);
     private ByteBuffer staging;
-    /** The memfd holding the rest of the reply, or -1 while the socket has taken everything. */
-    private int file = -1;
+    /** The memfd holding the rest of the reply, or null while the socket has taken everything. */
+    private FileDescriptor file;
 
     private long inFile;
     /** Bytes of the reply written so far, to the socket or the memfd: the progress the master is told of. */
@@ -56,11 +57,11 @@ final class ReplyStream implements AutoCloseable {
      */
     void finish() throws BrokenConnectionException {
         writeChunk();
-        if (file < 0) {
+        if (file == null) {
             return;
         }
-        int f = file;
-        file = -1; // from here on TransferCommands.send closes it or hands it on
+        FileDescriptor f = file;
+        file = null; // from here on TransferCommands.send closes it or hands it on
         TransferCommands.send(ctx, f, 0, inFile, label);
     }
 
@@ -68,7 +69,7 @@ final class ReplyStream implements AutoCloseable {
         if (chunk.size() == 0) {
             return;
         }
-        if (file < 0 && !ctx.conn.hasUnsent()) {
+        if (file == null && !ctx.conn.hasUnsent()) {
             ctx.conn.write(chunk.toByteArray()); // what the socket does not take (one chunk at most) waits in conn
         } else {
             appendToFile(chunk.toByteArray());
@@ -80,8 +81,8 @@ final class ReplyStream implements AutoCloseable {
 
     private void appendToFile(byte[] bytes) throws BrokenConnectionException {
         try {
-            if (file < 0) {
-                file = Native.memfd("pooldisk-reply");
+            if (file == null) {
+                file = FileDescriptor.memfd("pooldisk-reply");
                 staging = ByteBuffer.allocateDirect(CHUNK);
                 // what the socket did not take goes first; the connection then holds nothing a parked session
                 // would have to carry in its message beside the transfer
@@ -94,16 +95,14 @@ final class ReplyStream implements AutoCloseable {
     }
 
     private void append(byte[] bytes) throws NativeException {
-        Native.writeAll(file, bytes, staging);
+        DescriptorIo.writeAll(file.intValue(), bytes, staging);
         inFile += bytes.length;
     }
 
     /** Closes the memfd of a reply that failed before {@link #finish}. */
     @Override
     public void close() {
-        if (file >= 0) {
-            Native.close(file);
-            file = -1;
-        }
+        FileDescriptor.closeIfAny(file);
+        file = null;
     }
 }

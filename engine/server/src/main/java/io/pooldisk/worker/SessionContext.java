@@ -6,6 +6,7 @@ import io.pooldisk.disk.FileTree;
 import io.pooldisk.disk.Uploads;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.ReplyCode;
+import io.pooldisk.unix.FileDescriptor;
 
 /** One command's view of its session: the state that travels between workers, the connection, the services. */
 final class SessionContext {
@@ -16,9 +17,9 @@ final class SessionContext {
     SessionState state;
     /**
      * The file of the {@link Transfer.Sending} in {@code state}: received with the session, or left by a command that
-     * stopped sending; it goes back to the master with the session. -1 when there is none.
+     * stopped sending; it goes back to the master with the session. Null when there is none.
      */
-    int transferFd = -1;
+    FileDescriptor transferFile;
 
     private int replies;
 
@@ -84,15 +85,15 @@ final class SessionContext {
     }
 
     /** The command stops in the middle of {@code transfer}: the session goes back to the master to wait for it. */
-    void suspend(Transfer transfer, int fd) {
+    void suspend(Transfer transfer, FileDescriptor file) {
         state = state.withOwed(state.unsent(), transfer);
-        transferFd = fd;
+        transferFile = file;
     }
 
     /** The transfer the session was in the middle of goes on now: it is no longer owed. */
     void resumed() {
         state = state.withOwed(state.unsent(), null);
-        transferFd = -1;
+        transferFile = null;
     }
 
     /** Reports a long command's progress to the master, at a bounded rate. */

@@ -13,8 +13,10 @@ import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
 import io.pooldisk.protocol.RequestLine;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
 import java.nio.ByteBuffer;
 
@@ -30,7 +32,7 @@ final class SessionRunner {
     static final long REPORT_INTERVAL_MILLIS = 100;
     static final long PROGRESS_INTERVAL_MILLIS = 250;
     private static final Ending CLIENT_CLOSED = new Ending(SessionEnd.CLIENT_CLOSED, "");
-    private static final Ending CLIENT_RESET = failed(new NativeException("read", Native.ECONNRESET));
+    private static final Ending CLIENT_RESET = failed(new NativeException("read", Errors.ECONNRESET));
 
     private final MessageSocket master;
     private final CommandHandler commands;
@@ -52,23 +54,22 @@ final class SessionRunner {
         this.linger = new Linger(
                 master,
                 services.options.linger().toMillis(),
-                waiting ->
-                        master.send(new Progress(sessionId, counters(), running, runningBytes, waiting).encode(), -1));
+                waiting -> master.send(new Progress(sessionId, counters(), running, runningBytes, waiting).encode()));
     }
 
     /**
      * Serves one hand-off of session {@code serve.sessionId()} on the client descriptor {@code fd} (and the file of
-     * the transfer it is sending, or -1), and tells the master how it ended. Returns true when the master asked this
-     * worker to leave meanwhile.
+     * the transfer it is sending, or null), and tells the master how it ended; both descriptors are closed by then.
+     * Returns true when the master asked this worker to leave meanwhile.
      */
-    boolean serve(Serve serve, int fd, int transferFd) throws NativeException {
+    boolean serve(Serve serve, FileDescriptor fd, FileDescriptor transferFile) throws NativeException {
         sessionId = serve.sessionId();
         lastReport = now();
         running = "";
         runningBytes = 0;
-        linger.begin(sessionId, fd, serve.mayLinger());
+        linger.begin(sessionId, fd.intValue(), serve.mayLinger());
         SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
-        ctx.transferFd = transferFd;
+        ctx.transferFile = transferFile;
         Ending ending;
         byte[] parked = null;
         Counters counters;
@@ -106,12 +107,12 @@ final class SessionRunner {
         }
         try {
             if (ending == null) {
-                master.send(parked, ctx.transferFd);
+                master.send(parked, ctx.transferFile);
             } else {
-                master.send(new Close(sessionId, counters, ending.end(), abbreviated(ending.detail())).encode(), -1);
+                master.send(new Close(sessionId, counters, ending.end(), abbreviated(ending.detail())).encode());
             }
         } finally {
-            Native.close(ctx.transferFd); // the master has its own copy now
+            FileDescriptor.closeIfAny(ctx.transferFile); // the master has its own copy now
         }
         return linger.stopRequested();
     }
@@ -225,12 +226,12 @@ final class SessionRunner {
                 // no command writes so much before one
                 return new Ending(SessionEnd.REPLIES_TOO_LONG, "during a transfer");
             }
-            int file = -1;
+            FileDescriptor file = null;
             try {
-                file = Native.memfd("pooldisk-replies");
-                Native.writeAll(file, owed);
+                file = FileDescriptor.memfd("pooldisk-replies");
+                DescriptorIo.writeAll(file.intValue(), owed);
             } catch (NativeException e) {
-                Native.close(file);
+                FileDescriptor.closeIfAny(file);
                 return new Ending(SessionEnd.REPLIES_TOO_LONG, "no file for them: " + e.getMessage());
             }
             ctx.suspend(new Transfer.Sending(lastCommand, 0, owed.length), file);
@@ -263,7 +264,7 @@ final class SessionRunner {
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
     private void reportIfDue() throws NativeException {
         if (now() - lastReport >= REPORT_INTERVAL_MILLIS) {
-            master.send(new Progress(sessionId, counters(), "", 0, false).encode(), -1);
+            master.send(new Progress(sessionId, counters(), "", 0, false).encode());
         }
     }
 
@@ -275,7 +276,7 @@ final class SessionRunner {
             return;
         }
         try {
-            master.send(new Progress(sessionId, counters(), command, bytes, false).encode(), -1);
+            master.send(new Progress(sessionId, counters(), command, bytes, false).encode());
         } catch (NativeException e) {
             throw new Linger.MasterGoneException(e);
         }

@@ -11,7 +11,7 @@ import io.pooldisk.protocol.Arguments;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.FileDescriptor;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +93,7 @@ final class TransferCommands {
                 ctx.suspend(
                         new Transfer.Receiving(
                                 label, t.id(), t.path(), t.size(), t.sha256(), part.position(), hashState),
-                        -1);
+                        null);
                 return;
             }
             Entry stored = uploads.commit(part);
@@ -114,14 +114,14 @@ final class TransferCommands {
     /** Goes on with the transfer the session was in the middle of when it last went back to the master. */
     static void resume(SessionContext ctx) throws BrokenConnectionException {
         Transfer transfer = ctx.state.transfer();
-        int file = ctx.transferFd;
+        FileDescriptor file = ctx.transferFile;
         ctx.resumed();
         if (transfer instanceof Transfer.Sending s) {
             send(ctx, file, s.position(), s.remaining(), s.label());
             return;
         }
         Transfer.Receiving r = (Transfer.Receiving) transfer;
-        Native.close(file);
+        FileDescriptor.closeIfAny(file);
         try {
             Uploads uploads = ctx.uploads();
             PartWriter part;
@@ -182,22 +182,22 @@ final class TransferCommands {
     }
 
     /**
-     * Sends {@code count} bytes of the open file {@code fd} from {@code position} and closes it; or, when the
+     * Sends {@code count} bytes of the open file {@code file} from {@code position} and closes it; or, when the
      * client's socket stays full and the worker may not wait, keeps the file open for the session, which goes back
      * to the master to wait for room.
      */
-    static void send(SessionContext ctx, int fd, long position, long count, String label)
+    static void send(SessionContext ctx, FileDescriptor file, long position, long count, String label)
             throws BrokenConnectionException {
         boolean handedBack = false;
         try {
-            long sent = ctx.conn.sendFile(fd, position, count, progress(ctx, label, position));
+            long sent = ctx.conn.sendFile(file.intValue(), position, count, progress(ctx, label, position));
             if (sent < count) {
-                ctx.suspend(new Transfer.Sending(label, position + sent, count - sent), fd);
+                ctx.suspend(new Transfer.Sending(label, position + sent, count - sent), file);
                 handedBack = true;
             }
         } finally {
             if (!handedBack) {
-                Native.close(fd);
+                file.close();
             }
         }
     }

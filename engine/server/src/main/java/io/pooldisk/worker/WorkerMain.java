@@ -6,9 +6,10 @@ import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.Stop;
 import io.pooldisk.control.WorkerOptions;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.ProcessControl;
 
 /**
  * A worker process. The master spawned it with its end of a socketpair on descriptor 3; it says hello, then loops as
@@ -27,23 +28,23 @@ public final class WorkerMain {
         WorkerOptions options = WorkerOptions.parse(args);
         // A worker creates files only in the data directory, which is its owner's alone: whatever it or a library
         // creates there (parts, blobs, the database's files) is owner-only even where no mode is given.
-        Native.umask(0077);
+        ProcessControl.umask(0077);
         // Backstop for a master that dies while this worker is deep in a command: the kernel kills us too.
-        Native.dieWithParent();
-        if (options.masterPid() > 0 && Native.getppid() != options.masterPid()) {
+        ProcessControl.dieWithParent();
+        if (options.masterPid() > 0 && ProcessControl.getppid() != options.masterPid()) {
             System.exit(0); // the master died before prctl took effect
         }
-        try (MessageSocket master = new MessageSocket(MASTER_FD)) {
+        try (MessageSocket master = new MessageSocket(new FileDescriptor(MASTER_FD))) {
             serveForever(master, new WorkerServices(options));
         } catch (NativeException | RuntimeException e) {
-            System.err.println("pooldisk worker " + Native.getpid() + ": " + e.getMessage());
+            System.err.println("pooldisk worker " + ProcessControl.getpid() + ": " + e.getMessage());
             System.exit(1);
         }
         System.exit(0);
     }
 
     private static void serveForever(MessageSocket master, WorkerServices services) throws NativeException {
-        master.send(new Hello(Native.getpid()).encode(), -1);
+        master.send(new Hello(ProcessControl.getpid()).encode());
         SessionRunner runner = new SessionRunner(master, new CommandHandler(), services);
         while (true) {
             MessageSocket.Received received = master.receive(false);
@@ -51,7 +52,7 @@ public final class WorkerMain {
                 return; // the master's end closed
             }
             ControlMessage message = ControlMessage.decode(received.data());
-            if (message instanceof Serve serve && received.fd() >= 0) {
+            if (message instanceof Serve serve && received.fd() != null) {
                 if (runner.serve(serve, received.fd(), received.secondFd())) {
                     return; // told to stop while it served
                 }

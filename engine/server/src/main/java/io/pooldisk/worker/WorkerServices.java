@@ -8,7 +8,7 @@ import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.disk.InstantUploadPolicy;
 import io.pooldisk.protocol.ReplyCode;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.ProcessControl;
 
 /**
  * What a worker process keeps for all the sessions it serves: its pid, its options, and the storage, opened on first
@@ -16,7 +16,7 @@ import io.pooldisk.unix.Native;
  */
 final class WorkerServices {
 
-    final long pid = Native.getpid();
+    final long pid = ProcessControl.getpid();
     final WorkerOptions options;
     private final InstantUploadPolicy instantUploads;
     private DiskStore store;

@@ -38,7 +38,7 @@ final class Content {
     }
 
     static byte[] read(Download d) throws IOException {
-        return Files.readAllBytes(Path.of("/proc/self/fd/" + d.fd()));
+        return Files.readAllBytes(Path.of("/proc/self/fd/" + d.fd().intValue()));
     }
 
     /** Where the blob of that content lives in data directory {@code data}. */

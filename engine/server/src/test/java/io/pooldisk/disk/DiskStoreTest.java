@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pooldisk.auth.Accounts;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.ProcessControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -67,7 +67,7 @@ class DiskStoreTest {
     void theDatabaseAndTheFilesSqliteMakesBesideItAreOwnerOnlyWhateverTheUmask() throws Exception {
         Path data = Files.createDirectory(tmp.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int before = Native.umask(0);
+        int before = ProcessControl.umask(0);
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add("ann", "pw".toCharArray(), 0); // a write: SQLite makes -wal and -shm
             for (String name :
@@ -78,7 +78,7 @@ class DiskStoreTest {
                         .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
             }
         } finally {
-            Native.umask(before);
+            ProcessControl.umask(before);
         }
     }
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pooldisk.auth.Accounts;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.FileDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,12 +136,12 @@ class UploadsTest {
     void splicedBytesAreCountedExactlyAndMixWithWrittenOnes() throws Exception {
         byte[] content = Content.bytes(3_000_003, 22);
         String sha = Content.sha256(content);
-        int[] pipe = Native.pipe(1 << 20);
+        FileDescriptor[] pipe = FileDescriptor.pipe(1 << 20);
         try {
             try (PartWriter w = uploads.openPart(uploads.begin("/spliced", content.length, sha))) {
                 w.write(ByteBuffer.wrap(content, 0, 1001)); // what came with the PUT line
                 assertThat(splice(w, pipe, content, 1001, 1_000_000)).isTrue();
-                assertCode(400, () -> w.spliceFrom(pipe[0], content.length)); // past the announced size
+                assertCode(400, () -> w.spliceFrom(pipe[0].intValue(), content.length)); // past the announced size
                 assertThat(w.position()).isEqualTo(1_001_001);
             } // the client went away
             PartWriter w = uploads.openPart(uploads.begin("/spliced", content.length, sha));
@@ -152,18 +153,19 @@ class UploadsTest {
             uploads.commit(w);
             assertThat(Content.stored(files, "/spliced")).isEqualTo(content);
         } finally {
-            Native.close(pipe[0]);
-            Native.close(pipe[1]);
+            pipe[0].close();
+            pipe[1].close();
         }
     }
 
     /** Puts {@code length} bytes of {@code content} in the pipe, in pieces it holds, and splices them into the part. */
-    private static boolean splice(PartWriter w, int[] pipe, byte[] content, int offset, int length) throws Exception {
+    private static boolean splice(PartWriter w, FileDescriptor[] pipe, byte[] content, int offset, int length)
+            throws Exception {
         for (int at = offset; at < offset + length; at += 65_536) {
             int n = Math.min(65_536, offset + length - at);
             ByteBuffer piece = ByteBuffer.allocateDirect(n).put(content, at, n).flip();
-            Native.writeFully(pipe[1], piece);
-            if (!w.spliceFrom(pipe[0], n)) {
+            DescriptorIo.writeFully(pipe[1].intValue(), piece);
+            if (!w.spliceFrom(pipe[0].intValue(), n)) {
                 return false;
             }
         }

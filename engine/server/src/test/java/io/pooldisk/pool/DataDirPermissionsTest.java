@@ -10,7 +10,7 @@ import io.pooldisk.disk.DiskStore;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.ProcessControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,14 +43,14 @@ class DataDirPermissionsTest {
             server.close();
         }
         if (umaskBefore >= 0) {
-            Native.umask(umaskBefore);
+            ProcessControl.umask(umaskBefore);
         }
     }
 
     @ParameterizedTest(name = "umask {0}")
     @ValueSource(ints = {022, 0})
     void everyFileIs0600AndEveryDirectory0700(int umask) throws Exception {
-        umaskBefore = Native.umask(umask); // the workers, spawned by this process, start with it too
+        umaskBefore = ProcessControl.umask(umask); // the workers, spawned by this process, start with it too
         Path data = Files.createDirectory(tmp.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
 

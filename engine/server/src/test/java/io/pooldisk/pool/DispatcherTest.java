@@ -3,14 +3,23 @@ package io.pooldisk.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pooldisk.testing.ManualClock;
+import io.pooldisk.unix.FileDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Who serves which session next, on workers that are records and a clock the test moves: no sockets, no sleeps. */
 class DispatcherTest {
+
+    private final FileDescriptor connection = StandInConnection.open();
+
+    @AfterEach
+    void closeConnection() {
+        connection.close();
+    }
 
     private final ManualClock clock = new ManualClock();
     private final List<Worker> slots = new ArrayList<>();
@@ -53,7 +62,7 @@ class DispatcherTest {
     }
 
     private Session session() {
-        return new Session(nextSession++, -1, "127.0.0.1:4000", clock.millis());
+        return new Session(nextSession++, connection, "127.0.0.1:4000", clock.millis());
     }
 
     @Test

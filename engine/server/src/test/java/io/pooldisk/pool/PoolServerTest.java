@@ -157,7 +157,7 @@ class PoolServerTest {
     private int freezeTheWorkerOf(LineClient holder) throws Exception {
         int pid = LineClient.pidOf(holder.request("ECHO keep the only worker"));
         await().atMost(PATIENCE).until(() -> server.snapshot().lingering() == 1);
-        io.pooldisk.unix.Native.kill(pid, 19); // SIGSTOP
+        io.pooldisk.unix.ProcessControl.kill(pid, 19); // SIGSTOP
         return pid;
     }
 
@@ -175,7 +175,8 @@ class PoolServerTest {
             await().atMost(PATIENCE).until(() -> server.snapshot().queuedNow() == 1);
             assertThat(refused.request("ECHO no room")).isEqualTo("ERR 503 server busy");
             assertThat(refused.readLine()).isNull();
-            io.pooldisk.unix.Native.kill(pid, 18); // SIGCONT: it takes the release and serves the waiting session
+            io.pooldisk.unix.ProcessControl.kill(
+                    pid, 18); // SIGCONT: it takes the release and serves the waiting session
             assertThat(waiting.readLine()).isEqualTo("OK PROCESS[PID " + pid + "]: WAIT");
             waiting.close();
             refused.close();
@@ -194,7 +195,7 @@ class PoolServerTest {
             try (LineClient waiting = new LineClient(server.address())) {
                 assertThat(waiting.request("ECHO wait")).isEqualTo("ERR 503 server busy");
             }
-            io.pooldisk.unix.Native.kill(pid, 18);
+            io.pooldisk.unix.ProcessControl.kill(pid, 18);
             assertThat(holder.request("ECHO still here")).endsWith(": STILL HERE");
         }
     }
@@ -279,7 +280,7 @@ class PoolServerTest {
         // A worker frozen with SIGSTOP takes the session and never answers: stuck, as far as the master can tell.
         start(TestServers.config(data, 1).requestTimeout(Duration.ofMillis(500)));
         int pid = workerPids().iterator().next();
-        io.pooldisk.unix.Native.kill(pid, 19); // SIGSTOP
+        io.pooldisk.unix.ProcessControl.kill(pid, 19); // SIGSTOP
         try (LineClient client = new LineClient(server.address())) {
             client.send("ECHO frozen");
             // Mid-command, part of a reply may be on the wire already: the master closes without a word of its own.

@@ -7,9 +7,11 @@ import io.pooldisk.control.ControlMessage.Stop;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
 import io.pooldisk.testing.ManualClock;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.MessageSocket;
-import io.pooldisk.unix.Native;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.Sockets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SupervisorTest {
 
+    private final FileDescriptor connection = StandInConnection.open();
+
     private static final int SIGKILLED = 9;
     private static final int EXIT_1 = 1 << 8;
 
@@ -36,6 +40,7 @@ class SupervisorTest {
     @AfterEach
     void closeSockets() {
         processes.close();
+        connection.close();
     }
 
     private Supervisor supervisor(PoolConfig.Builder config) {
@@ -106,13 +111,13 @@ class SupervisorTest {
     @Test
     void aProgramThatCannotBeExecutedStopsTheServerButNoDescriptorsIsRetried() {
         supervisor(PoolConfig.builder().workers(1));
-        processes.failWith = Native.EMFILE;
+        processes.failWith = Errors.EMFILE;
         for (int i = 0; i < 20; i++) {
             supervisor.manage(now());
             clock.advance(Duration.ofMillis(Supervisor.MAX_BACKOFF_MILLIS));
         }
         assertThat(hooks.cannotStart).isEmpty();
-        processes.failWith = Native.ENOENT;
+        processes.failWith = Errors.ENOENT;
         for (int i = 0; i < Supervisor.MAX_BOOT_FAILURES; i++) {
             supervisor.manage(now());
             clock.advance(Duration.ofMillis(Supervisor.MAX_BACKOFF_MILLIS));
@@ -217,7 +222,7 @@ class SupervisorTest {
 
     /** Gives {@code w} a session, running {@code command} ("" between commands). */
     private Session serve(Worker w, String command) {
-        Session s = new Session(w.slot + 1L, -1, "127.0.0.1:4000", now());
+        Session s = new Session(w.slot + 1L, connection, "127.0.0.1:4000", now());
         w.session = s;
         s.worker = w;
         w.state = WorkerState.BUSY;
@@ -240,7 +245,7 @@ class SupervisorTest {
             if (failWith != 0) {
                 throw new NativeException("posix_spawnp", failWith);
             }
-            int[] pair = Native.seqpacketPair();
+            FileDescriptor[] pair = Sockets.seqpacketPair();
             int pid = nextPid++;
             started.add(pid);
             workerEnds.put(pid, new MessageSocket(pair[1]));

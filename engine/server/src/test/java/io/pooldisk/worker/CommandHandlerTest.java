@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.protocol.RequestLine;
-import io.pooldisk.unix.Native;
+import io.pooldisk.unix.DescriptorIo;
+import io.pooldisk.unix.Errors;
+import io.pooldisk.unix.FileDescriptor;
 import io.pooldisk.unix.NativeException;
+import io.pooldisk.unix.ProcessControl;
+import io.pooldisk.unix.Sockets;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,13 +25,13 @@ class CommandHandlerTest {
     private static final String INTERNAL_ERROR = "ERR 500 internal error: the command failed unexpectedly\n";
 
     private final ClientConnection conn = new ClientConnection();
-    private int[] pair;
+    private FileDescriptor[] pair;
     private SessionContext ctx;
 
     @BeforeEach
     void open() throws NativeException {
-        pair = Native.seqpacketPair();
-        Native.setNonBlocking(pair[1], true);
+        pair = Sockets.seqpacketPair();
+        Sockets.setNonBlocking(pair[1].intValue(), true);
         conn.open(pair[0], new byte[0], (events, midTransfer) -> false);
         WorkerOptions options =
                 new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1), Duration.ofMinutes(5), "own");
@@ -38,7 +42,7 @@ class CommandHandlerTest {
     @AfterEach
     void close() {
         conn.close();
-        Native.close(pair[1]);
+        pair[1].close();
     }
 
     /** A handler whose every command is {@code body}. */
@@ -111,7 +115,7 @@ class CommandHandlerTest {
 
     @Test
     void theMasterGoingAwayIsNotTheCommandsFailure() {
-        NativeException gone = new NativeException("sendmsg", Native.EINVAL);
+        NativeException gone = new NativeException("sendmsg", Errors.EINVAL);
         assertThatThrownBy(() -> handle(
                         commandThat(c -> {
                             throw new Linger.MasterGoneException(gone);
@@ -127,8 +131,8 @@ class CommandHandlerTest {
         assertThat(handle(real, "PROOF abc")).isEqualTo(CommandHandler.Next.CONTINUE);
         assertThat(handle(real, "QUIT")).isEqualTo(CommandHandler.Next.END_SESSION);
         assertThat(written())
-                .isEqualTo(
-                        "OK PROCESS[PID " + Native.getpid() + "]: HI\n" + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
+                .isEqualTo("OK PROCESS[PID " + ProcessControl.getpid() + "]: HI\n"
+                        + "ERR 400 PROOF comes after LOGIN\nOK bye\n");
     }
 
     /** The longest command word a worker reports to the master: control.SessionStateTest counts on this bound. */
@@ -178,7 +182,7 @@ class CommandHandlerTest {
         ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
         while (true) {
             buf.clear();
-            int n = Native.tryRead(pair[1], buf);
+            int n = DescriptorIo.tryRead(pair[1].intValue(), buf);
             if (n <= 0) {
                 return text.toString();
             }

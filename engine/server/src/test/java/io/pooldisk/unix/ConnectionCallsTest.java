@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The calls a connection goes through, on real sockets: accept's peer text, reads and writes by buffer address. */
-class NativeTest {
+class ConnectionCallsTest {
 
-    private final SockaddrBuffer sockaddr = Native.allocateSockaddr();
+    private final SockaddrBuffer sockaddr = Sockets.allocateSockaddr();
 
     @Test
     void acceptNamesThePeerAsTheLogsShowIt() throws IOException {
@@ -27,15 +27,18 @@ class NativeTest {
 
     @Test
     void ipv6AddressesAreWrittenAsRfc5952Says() throws Exception {
-        assertThat(Native.ipv6(InetAddress.getByName("::1").getAddress())).isEqualTo("::1");
-        assertThat(Native.ipv6(new byte[16])).isEqualTo("::");
-        assertThat(Native.ipv6(InetAddress.getByName("2001:DB8:0:0:1:0:0:1").getAddress()))
+        assertThat(AddressText.ipv6(InetAddress.getByName("::1").getAddress())).isEqualTo("::1");
+        assertThat(AddressText.ipv6(new byte[16])).isEqualTo("::");
+        assertThat(AddressText.ipv6(
+                        InetAddress.getByName("2001:DB8:0:0:1:0:0:1").getAddress()))
                 .isEqualTo("2001:db8::1:0:0:1"); // the first of two equal runs
-        assertThat(Native.ipv6(InetAddress.getByName("2001:0:0:1:0:0:0:1").getAddress()))
+        assertThat(AddressText.ipv6(InetAddress.getByName("2001:0:0:1:0:0:0:1").getAddress()))
                 .isEqualTo("2001:0:0:1::1"); // the longest run
-        assertThat(Native.ipv6(InetAddress.getByName("2001:db8:0:1:1:1:1:1").getAddress()))
+        assertThat(AddressText.ipv6(
+                        InetAddress.getByName("2001:db8:0:1:1:1:1:1").getAddress()))
                 .isEqualTo("2001:db8:0:1:1:1:1:1"); // one zero group stays
-        assertThat(Native.ipv6(InetAddress.getByName("fe80::a:0").getAddress())).isEqualTo("fe80::a:0");
+        assertThat(AddressText.ipv6(InetAddress.getByName("fe80::a:0").getAddress()))
+                .isEqualTo("fe80::a:0");
     }
 
     /** The peer text accept gave, with the client's port replaced by %d. */
@@ -44,8 +47,8 @@ class NativeTest {
             listener.bind(new InetSocketAddress(InetAddress.getByName(listenOn), 0));
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
             try (Socket client = new Socket(connectTo, port)) {
-                Native.Accepted accepted = Native.accept(Native.fdOf(listener), sockaddr);
-                Native.close(accepted.fd());
+                Sockets.Accepted accepted = Sockets.accept(Sockets.fdOf(listener), sockaddr);
+                accepted.fd().close();
                 return accepted.peer().replace(":" + client.getLocalPort(), ":%d");
             }
         }
@@ -56,12 +59,12 @@ class NativeTest {
         try (Connected c = new Connected()) {
             ByteBuffer out = ByteBuffer.allocateDirect(16);
             out.put("xxhello".getBytes(StandardCharsets.US_ASCII)).flip().position(2);
-            Native.writeFully(c.server, out);
+            DescriptorIo.writeFully(c.server, out);
             assertThat(out.hasRemaining()).isFalse();
 
             ByteBuffer in = ByteBuffer.allocateDirect(16).put((byte) '>');
             c.client.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
-            assertThat(Native.read(c.server, in)).isEqualTo(2);
+            assertThat(DescriptorIo.read(c.server, in)).isEqualTo(2);
             assertThat(StandardCharsets.US_ASCII.decode(in.flip()).toString()).isEqualTo(">hi");
             assertThat(new String(c.client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
                     .isEqualTo("hello");
@@ -73,19 +76,19 @@ class NativeTest {
         ByteBuffer in = ByteBuffer.allocateDirect(16);
         try (Connected c = new Connected()) {
             c.client.shutdownOutput();
-            assertThat(Native.tryRead(c.server, in)).isZero();
+            assertThat(DescriptorIo.tryRead(c.server, in)).isZero();
         }
         try (Connected c = new Connected()) {
             c.client.setSoLinger(true, 0); // closing sends a reset
             c.client.close();
-            assertThat(Native.tryRead(c.server, in)).isEqualTo(-Native.ECONNRESET);
+            assertThat(DescriptorIo.tryRead(c.server, in)).isEqualTo(-Errors.ECONNRESET);
         }
     }
 
     @Test
     void aHeapBufferIsRefused() throws IOException {
         try (Connected c = new Connected()) {
-            assertThatThrownBy(() -> Native.read(c.server, ByteBuffer.allocate(8)))
+            assertThatThrownBy(() -> DescriptorIo.read(c.server, ByteBuffer.allocate(8)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("direct");
         }
@@ -95,18 +98,20 @@ class NativeTest {
     private final class Connected implements AutoCloseable {
         final Socket client;
         final int server;
+        private final FileDescriptor serverEnd;
         private final ServerSocketChannel listener = ServerSocketChannel.open();
 
         Connected() throws IOException {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             client = new Socket(
                     InetAddress.getLoopbackAddress(), listener.socket().getLocalPort());
-            server = Native.accept(Native.fdOf(listener), sockaddr).fd();
+            serverEnd = Sockets.accept(Sockets.fdOf(listener), sockaddr).fd();
+            server = serverEnd.intValue();
         }
 
         @Override
         public void close() throws IOException {
-            Native.close(server);
+            serverEnd.close();
             client.close();
             listener.close();
         }
