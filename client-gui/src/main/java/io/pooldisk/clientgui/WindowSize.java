@@ -14,7 +14,7 @@ public final class WindowSize {
 
     private WindowSize() {}
 
-    /** Shows {@code stage} at {@code width} x {@code height} unless it was given a size already; never below the minimum. */
+    /** Shows {@code stage} at {@code width} x {@code height} unless it has a size already; never below the minimum. */
     public static void show(Stage stage, double width, double height, double minWidth, double minHeight) {
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         stage.setMinWidth(Math.min(minWidth, screen.getWidth()));
