@@ -44,7 +44,7 @@ final class StatusBar extends HBox {
                 .bind(Bindings.createStringBinding(
                         () -> {
                             PoolSnapshot s = model.snapshotProperty().get();
-                            return (s == null ? 0 : s.sessions().size()) + " sessions";
+                            return Format.count(s == null ? 0 : s.sessions().size(), "session");
                         },
                         model.snapshotProperty()));
         rate.textProperty()

@@ -639,6 +639,9 @@ final class Master implements Runnable {
         if (m instanceof Progress p) {
             countProgress(w, p.counters(), p.running(), p.runningBytes());
             w.lastProgress = now;
+            if (w.session != null) {
+                w.session.userInWorker = p.user();
+            }
             boolean wasLingering = w.state == WorkerState.LINGERING;
             w.waiting(p.waiting(), now);
             if (!wasLingering && w.state == WorkerState.LINGERING) {
@@ -669,6 +672,7 @@ final class Master implements Runnable {
             Native.close(file);
         } else {
             s.state = p.state();
+            s.userInWorker = null;
             s.transferFd = file;
             if (s.midTransfer() && (s.movedSinceHandOff() || s.transferMovedAt == 0)) {
                 s.transferMovedAt = now;

@@ -44,6 +44,8 @@ final class SessionRunner {
     private int slowCommands;
     private String lastCommand = "";
     private long lastReport;
+    /** The session being served, or the one served last. */
+    private SessionContext current;
 
     SessionRunner(MessageSocket master, CommandHandler commands, WorkerServices services) {
         this.master = master;
@@ -52,8 +54,8 @@ final class SessionRunner {
         this.linger = new Linger(
                 master,
                 services.options.linger().toMillis(),
-                waiting ->
-                        master.send(new Progress(sessionId, counters(), running, runningBytes, waiting).encode(), -1));
+                waiting -> master.send(
+                        new Progress(sessionId, counters(), running, runningBytes, waiting, user()).encode(), -1));
     }
 
     /**
@@ -68,6 +70,7 @@ final class SessionRunner {
         runningBytes = 0;
         linger.begin(sessionId, fd, serve.mayLinger());
         SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
+        current = ctx;
         ctx.transferFd = transferFd;
         Ending ending;
         byte[] parked = null;
@@ -263,8 +266,13 @@ final class SessionRunner {
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
     private void reportIfDue() throws NativeException {
         if (now() - lastReport >= REPORT_INTERVAL_MILLIS) {
-            master.send(new Progress(sessionId, counters(), "", 0, false).encode(), -1);
+            master.send(new Progress(sessionId, counters(), "", 0, false, user()).encode(), -1);
         }
+    }
+
+    /** Who the session being served is logged in as, or "". */
+    private String user() {
+        return current == null ? "" : current.state.user();
     }
 
     /** A long command's progress, reported at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
@@ -275,7 +283,7 @@ final class SessionRunner {
             return;
         }
         try {
-            master.send(new Progress(sessionId, counters(), command, bytes, false).encode(), -1);
+            master.send(new Progress(sessionId, counters(), command, bytes, false, user()).encode(), -1);
         } catch (NativeException e) {
             throw new Linger.MasterGoneException(e);
         }
