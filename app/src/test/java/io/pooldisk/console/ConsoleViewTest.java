@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -105,10 +106,19 @@ class ConsoleViewTest extends ConsoleTestBase {
         robot.clickOn("#tabClient");
         echo(robot, "one");
 
+        Label status = robot.lookup("#connectionStatus").queryAs(Label.class);
+        Node dot = robot.lookup(".status-dot").query();
+        await(() ->
+                status.getText().startsWith("Connected") && dot.getStyleClass().contains("connected"));
         server.snapshot().sessions().forEach(session -> server.kickSession(session.id()));
         await(() -> server.snapshot().sessions().isEmpty());
+        // The tab sees it without a command: disconnected, and red.
+        await(() -> status.getText().startsWith("Disconnected")
+                && dot.getStyleClass().contains("failed"));
 
         assertThat(echo(robot, "two")).matches(echoReply("TWO"));
+        await(() ->
+                status.getText().startsWith("Connected") && dot.getStyleClass().contains("connected"));
     }
 
     /** Types a line into the Client tab and returns the reply it lists, as "PID <pid>: <TEXT>". */
