@@ -119,6 +119,7 @@ final class EchoView extends BorderPane {
                 Label echoed = new Label(line.reply().text());
                 echoed.setId("echoed");
                 echoed.setWrapText(true); // a long reply takes more lines, never an ellipsis
+                CjkFont.apply(echoed);
                 echoed.setMinWidth(0);
                 HBox.setHgrow(echoed, Priority.ALWAYS);
                 echoed.setMaxWidth(Double.MAX_VALUE);
@@ -132,6 +133,7 @@ final class EchoView extends BorderPane {
                 error.getStyleClass().add("echo-error");
                 error.setMinWidth(0);
                 error.setWrapText(true);
+                CjkFont.apply(error);
                 row = new HBox(10, at, error);
             }
             row.setAlignment(Pos.CENTER_LEFT);
