@@ -65,7 +65,11 @@ clean_env=(env -i HOME="$tmp/home" PATH="$tmp/bin:/usr/bin:/bin" LANG=C.UTF-8) #
 version=$(dpkg-deb -f "$deb" Version)
 version=${version%-*} # without the Debian revision: 0.1.0-1 is PoolDisk 0.1.0
 check "pooldisk --version names the package's version ($version)" \
-  bash -c '"$@" | grep -q "^pooldisk $0"' "$version" "${clean_env[@]}" pooldisk --version
+  bash -c '"$@" | grep -qx "pooldisk $0"' "$version" "${clean_env[@]}" pooldisk --version
+check "PoolDisk --version (the console) names it too" \
+  bash -c '"$@" | grep -qx "PoolDisk console $0"' "$version" "${clean_env[@]}" "$app/bin/PoolDisk" --version
+check "PoolDisk --help answers without a window" \
+  bash -c '"$@" | grep -q "^usage: pooldisk-console"' _ "${clean_env[@]}" "$app/bin/PoolDisk" --help
 
 # serve_and_check LABEL WORKER_EXE: start `pooldisk serve` with 2 workers on a free port (the kernel's pick, read back
 # from the "listening" line), ECHO, check the answering worker, SIGTERM, check that no process of the tree is left.

@@ -2,7 +2,8 @@
 # Regenerates screenshots/*.png from the real console under load, headless (Monocle, software rendering).
 # Builds the app and its test classes, compiles scripts/bench-c/loadgen.c when a C compiler is there,
 # then runs io.pooldisk.console.ScreenshotMain (app/src/test/java): six workers, two chatty clients,
-# three parked ones and two loadgen threads; it also prints how fast the FX thread answered under load.
+# three parked ones and two loadgen threads; it also prints how fast the FX thread answered under load. The Pool tab
+# is taken twice: at 1280x800 (pool.png) and at 1280x720 (pool-1280x720.png).
 # Usage, from the project root: scripts/screenshots.sh [OUTPUT_DIR]   (default: screenshots)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,6 +3,7 @@ package io.pooldisk.console;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.geometry.Side;
@@ -25,33 +26,64 @@ final class ChartsView extends GridPane {
     private static final DateTimeFormatter MINUTES =
             DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
+    /** Below this height two rows of charts are too flat to read. */
+    private static final double FLAT = 300;
+
+    /** The narrowest a chart in a row of four gets. */
+    private static final double NARROW = 180;
+
     private final NumberAxis[] timeAxes = new NumberAxis[4];
+    private final List<XYChart<Number, Number>> charts;
 
     ChartsView(Throughput throughput) {
         setId("charts");
         setHgap(4);
         setVgap(4);
-        add(
+        charts = List.of(
                 stackedChart(
                         0,
                         "Workers serving",
                         new XYChart.Series<>("busy", throughput.busy()),
                         new XYChart.Series<>("lingering", throughput.lingering())),
-                0,
-                0);
-        add(chart(1, "Queue length", throughput.queued()), 1, 0);
-        add(chart(2, "Commands/s", throughput.commands()), 0, 1);
-        add(chart(3, "KiB/s", throughput.kibibytes()), 1, 1);
-        for (int i = 0; i < 2; i++) {
-            ColumnConstraints column = new ColumnConstraints();
-            column.setPercentWidth(50);
-            getColumnConstraints().add(column);
-            RowConstraints row = new RowConstraints();
-            row.setPercentHeight(50);
-            getRowConstraints().add(row);
-        }
+                chart(1, "Queue length", throughput.queued()),
+                chart(2, "Commands/s", throughput.commands()),
+                chart(3, "KiB/s", throughput.kibibytes()));
+        getChildren().addAll(charts);
+        setMinSize(0, 0);
+        arrange(2);
+        widthProperty().addListener((property, before, now) -> rearrange());
+        heightProperty().addListener((property, before, now) -> rearrange());
         throughput.busy().addListener((ListChangeListener<XYChart.Data<Number, Number>>)
                 change -> moveWindow(Instant.now()));
+    }
+
+    /** Four in a row where two rows would each be too flat to read, else two by two. */
+    private void rearrange() {
+        double width = getWidth();
+        double height = getHeight();
+        arrange(height > 0 && height < FLAT && width >= 4 * NARROW ? 4 : 2);
+    }
+
+    private void arrange(int columns) {
+        if (columns == getColumnConstraints().size()) {
+            return;
+        }
+        getColumnConstraints().clear();
+        getRowConstraints().clear();
+        for (int i = 0; i < columns; i++) {
+            ColumnConstraints column = new ColumnConstraints();
+            column.setPercentWidth(100.0 / columns);
+            getColumnConstraints().add(column);
+        }
+        int rows = charts.size() / columns;
+        for (int i = 0; i < rows; i++) {
+            RowConstraints row = new RowConstraints();
+            row.setPercentHeight(100.0 / rows);
+            getRowConstraints().add(row);
+        }
+        for (int i = 0; i < charts.size(); i++) {
+            GridPane.setConstraints(charts.get(i), i % columns, i / columns);
+        }
     }
 
     private AreaChart<Number, Number> chart(
@@ -112,6 +144,8 @@ final class ChartsView extends GridPane {
         chart.setTitle(title);
         chart.setAnimated(false);
         chart.getStyleClass().add("pool-chart");
+        // A chart asks for 200x150 at least by default: in a short window that pushed the worker grid out of sight.
+        chart.setMinSize(0, 0);
         GridPane.setHgrow(chart, Priority.ALWAYS);
         GridPane.setVgrow(chart, Priority.ALWAYS);
         return chart;

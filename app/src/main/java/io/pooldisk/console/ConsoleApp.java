@@ -1,6 +1,7 @@
 package io.pooldisk.console;
 
 import atlantafx.base.theme.PrimerLight;
+import io.pooldisk.clientgui.WindowSize;
 import io.pooldisk.pool.PoolConfig;
 import javafx.application.Application;
 import javafx.geometry.Rectangle2D;
@@ -13,6 +14,16 @@ import javafx.stage.Stage;
  * come from the settings file, then the command line; they and the window's place are saved on exit.
  */
 public final class ConsoleApp extends Application {
+
+    /** The first size, when the screen has room for it. */
+    static final double WIDTH = 1280;
+
+    static final double HEIGHT = 800;
+
+    /** The smallest window that still shows the worker grid of an eight-worker pool whole. */
+    static final double MIN_WIDTH = 900;
+
+    static final double MIN_HEIGHT = 560;
 
     private ConsoleSettings saved;
     private SettingsModel settings;
@@ -38,7 +49,7 @@ public final class ConsoleApp extends Application {
                 .getSelectionModel()
                 .select(Math.max(0, Math.min(saved.tab(), view.tabs().getTabs().size() - 1)));
         stage.setTitle("PoolDisk console");
-        stage.setScene(new Scene(view, 1180, 760));
+        stage.setScene(new Scene(view));
         saved.window().filter(ConsoleApp::onSomeScreen).ifPresent(bounds -> {
             stage.setX(bounds.getMinX());
             stage.setY(bounds.getMinY());
@@ -46,7 +57,7 @@ public final class ConsoleApp extends Application {
             stage.setHeight(bounds.getHeight());
         });
         stage.setMaximized(saved.maximized());
-        stage.show();
+        WindowSize.show(stage, WIDTH, HEIGHT, MIN_WIDTH, MIN_HEIGHT);
         controller.start(settings);
     }
 

@@ -108,7 +108,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
         start.setOnAction(event -> controller.start(settings));
         start.disableProperty().bind(notStopped);
 
-        Button stop = new Button("Stop", new FontIcon(Feather.SQUARE));
+        Button stop = new Button("Stop", new FontIcon(Feather.STOP_CIRCLE));
         stop.setId("stop");
         stop.setTooltip(new Tooltip("Stop the server gracefully (Shift+F5)"));
         stop.setOnAction(event -> controller.stop());

@@ -28,6 +28,11 @@ final class Format {
         return String.format(Locale.ROOT, count >= 100 || count == 0 ? "%.0f/s" : "%.1f/s", count);
     }
 
+    /** 1 and "session" give "1 session", 2 give "2 sessions". */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
+    }
+
     /** 3725 s gives "1h 02m", 65 s gives "1m 05s". */
     static String uptime(Instant since, Instant now) {
         long seconds = Math.max(0, Duration.between(since, now).toSeconds());

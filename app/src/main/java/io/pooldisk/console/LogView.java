@@ -48,7 +48,7 @@ final class LogView extends BorderPane {
         table.setId("log");
         table.getStyleClass().addAll("dense", "striped");
         table.setPlaceholder(new Label("No events at this level"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Time", 90, event -> TIME.format(event.time())));
         table.getColumns().add(column("Level", 70, event -> event.level().name()));
         table.getColumns().add(column("Kind", 80, event -> event.kind().name().toLowerCase(Locale.ROOT)));

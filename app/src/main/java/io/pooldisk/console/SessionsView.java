@@ -5,7 +5,10 @@ import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableValue;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
@@ -31,7 +34,7 @@ final class SessionsView extends BorderPane {
         table = new TableView<>(controller.model().sessions().rows());
         table.setId("sessions");
         table.setPlaceholder(new Label("No open sessions"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Client", 170, row -> new ReadOnlyObjectWrapper<>(row.client())));
         table.getColumns().add(column("User", 100, SessionRow::userProperty));
         table.getColumns().add(column("Worker", 100, SessionRow::whereProperty));
@@ -90,15 +93,57 @@ final class SessionsView extends BorderPane {
     }
 
     private void kick(SessionRow session) {
-        if (session != null) {
+        if (session != null
+                && confirm(
+                        "Kick",
+                        "Kick session " + session.id() + "?",
+                        describe(session) + "\n\nIts connection is closed at once; the client may connect again.")) {
             controller.kickSession(session.id());
         }
     }
 
     private void ban(SessionRow session) {
-        if (session != null) {
+        if (session != null
+                && confirm(
+                        "Ban",
+                        "Ban " + session.host() + " for an hour?",
+                        describe(session) + "\n\nEvery session from " + session.host()
+                                + " is closed, and the address is refused for an hour.")) {
             controller.banAddress(session.host(), BAN);
         }
+    }
+
+    /** "Session 12 from 127.0.0.1:40112, user ann, on PID 4242". */
+    static String describe(SessionRow session) {
+        String user = session.userProperty().get();
+        return "Session " + session.id() + " from " + session.client()
+                + (user == null || user.isEmpty() ? "" : ", user " + user) + ", "
+                + (session.whereProperty().get().startsWith("PID") ? "on " : "")
+                + session.whereProperty().get();
+    }
+
+    /**
+     * Asks before an action on a session; Cancel is the default, so a second click or an Enter does not act. The
+     * selection is cleared once the action is done: the session's row goes, and the selection must not move on to
+     * the next session.
+     */
+    private boolean confirm(String action, String question, String details) {
+        ButtonType act = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, details, act, ButtonType.CANCEL);
+        alert.setTitle(action + " session");
+        alert.setHeaderText(question);
+        if (getScene() != null) {
+            alert.initOwner(getScene().getWindow());
+        }
+        ((Button) alert.getDialogPane().lookupButton(act)).setDefaultButton(false);
+        alert.getDialogPane().lookupButton(act).setId("confirmAction");
+        ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        alert.getDialogPane().setId("confirmSession");
+        boolean confirmed = alert.showAndWait().filter(act::equals).isPresent();
+        if (confirmed) {
+            table.getSelectionModel().clearSelection();
+        }
+        return confirmed;
     }
 
     private static TableColumn<SessionRow, String> column(

@@ -9,6 +9,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -25,6 +26,7 @@ final class StatusBar extends HBox {
 
         Label address = new Label(null, new FontIcon(Feather.SERVER));
         address.setId("address");
+        address.setMinWidth(Region.USE_PREF_SIZE);
         address.textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> describe(controller), controller.statusProperty(), controller.addressProperty()));
@@ -44,7 +46,7 @@ final class StatusBar extends HBox {
                 .bind(Bindings.createStringBinding(
                         () -> {
                             PoolSnapshot s = model.snapshotProperty().get();
-                            return (s == null ? 0 : s.sessions().size()) + " sessions";
+                            return Format.count(s == null ? 0 : s.sessions().size(), "session");
                         },
                         model.snapshotProperty()));
         rate.textProperty()

@@ -10,6 +10,7 @@ import javafx.css.PseudoClass;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.GridCell;
@@ -37,10 +38,12 @@ final class WorkerTile extends GridCell<WorkerInfo> {
     private final Label doing = new Label();
     private final Label who = new Label();
     private final Label figures = new Label();
+    private final Tooltip tip = new Tooltip();
     private final VBox content = new VBox(1, new HBox(8, pid, state), doing, who, figures);
 
     WorkerTile(PoolModel model, PoolController controller) {
         this.model = model;
+        setTooltip(tip);
         getStyleClass().add("worker-tile");
         pid.getStyleClass().add("worker-pid");
         state.getStyleClass().add("worker-state");
@@ -90,6 +93,9 @@ final class WorkerTile extends GridCell<WorkerInfo> {
                         ? " "
                         : worker.requests() + " req · " + Format.uptime(worker.startedAt(), Instant.now()) + " · "
                                 + Format.bytes(worker.rssBytes()));
+        // A narrow tile cuts its longer lines: the tooltip has them whole.
+        tip.setText(String.join(
+                "\n", pid.getText() + " · " + state.getText(), doing.getText(), who.getText(), figures.getText()));
         setGraphic(content);
     }
 }

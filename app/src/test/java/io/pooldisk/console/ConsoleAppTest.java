@@ -22,9 +22,16 @@ class ConsoleAppTest {
     @TempDir
     Path dir;
 
+    /** The test-only settings file the build names, back after the test. */
+    private final String buildSettings = System.getProperty("pooldisk.console.settings");
+
     @AfterEach
     void forgetTheSettingsFile() {
-        System.clearProperty("pooldisk.console.settings");
+        if (buildSettings == null) {
+            System.clearProperty("pooldisk.console.settings");
+        } else {
+            System.setProperty("pooldisk.console.settings", buildSettings);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.pooldisk.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pooldisk.cli.PoolDiskCommand;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import java.nio.file.Path;
@@ -44,5 +45,16 @@ class ConsoleOptionsTest {
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--port", "70000"), SAVED)
                         .applyTo(PoolConfig.builder().build()))
                 .hasMessageContaining("65535");
+    }
+
+    @Test
+    void helpAndVersionAreAnsweredWhereverTheyStand() {
+        assertThat(ConsoleOptions.answer(List.of("--help"))).contains(ConsoleOptions.HELP);
+        assertThat(ConsoleOptions.answer(List.of("--port", "9000", "-h"))).contains(ConsoleOptions.HELP);
+        assertThat(ConsoleOptions.HELP).startsWith(ConsoleOptions.USAGE).contains("--version");
+        assertThat(ConsoleOptions.answer(List.of("--version")))
+                .contains("PoolDisk console " + PoolDiskCommand.version());
+        assertThat(ConsoleOptions.answer(List.of("-V"))).isEqualTo(ConsoleOptions.answer(List.of("--version")));
+        assertThat(ConsoleOptions.answer(List.of("--port", "9000"))).isEmpty();
     }
 }

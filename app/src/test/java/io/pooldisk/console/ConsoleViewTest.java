@@ -11,10 +11,12 @@ import java.net.ServerSocket;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
@@ -97,6 +99,24 @@ class ConsoleViewTest extends ConsoleTestBase {
         Matcher matcher = echoReply("HELLO POOL").matcher(reply);
         assertThat(matcher.matches()).as("reply %s", reply).isTrue();
         assertThat(livePids(server)).contains(Integer.parseInt(matcher.group(1)));
+
+        // A long reply, and one in Chinese, are shown whole: on more lines, never cut with an ellipsis.
+        String longer = "hello pool, this line is longer than the echo pane is wide: 你好，世界";
+        assertThat(echo(robot, longer)).endsWith(longer.toUpperCase(java.util.Locale.ROOT));
+        await(() -> robot.lookup("#echoed").queryAllAs(Label.class).stream()
+                .anyMatch(label -> label.getText().startsWith("HELLO POOL, THIS")));
+        for (Label echoed : robot.lookup("#echoed").queryAllAs(Label.class)) {
+            assertThat(onFx(() -> shownText(echoed))).isEqualTo(echoed.getText());
+        }
+    }
+
+    /** What a label's skin draws: its text, or less of it with an ellipsis when it does not fit. */
+    private static String shownText(Label label) {
+        return label.lookupAll(".text").stream()
+                .filter(Text.class::isInstance)
+                .map(node -> ((Text) node).getText())
+                .findFirst()
+                .orElse("");
     }
 
     @Test
@@ -105,10 +125,19 @@ class ConsoleViewTest extends ConsoleTestBase {
         robot.clickOn("#tabClient");
         echo(robot, "one");
 
+        Label status = robot.lookup("#connectionStatus").queryAs(Label.class);
+        Node dot = robot.lookup(".status-dot").query();
+        await(() ->
+                status.getText().startsWith("Connected") && dot.getStyleClass().contains("connected"));
         server.snapshot().sessions().forEach(session -> server.kickSession(session.id()));
         await(() -> server.snapshot().sessions().isEmpty());
+        // The tab sees it without a command: disconnected, and red.
+        await(() -> status.getText().startsWith("Disconnected")
+                && dot.getStyleClass().contains("failed"));
 
         assertThat(echo(robot, "two")).matches(echoReply("TWO"));
+        await(() ->
+                status.getText().startsWith("Connected") && dot.getStyleClass().contains("connected"));
     }
 
     /** Types a line into the Client tab and returns the reply it lists, as "PID <pid>: <TEXT>". */

@@ -25,6 +25,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.TextField;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import javax.imageio.ImageIO;
 
 /**
@@ -99,11 +100,15 @@ public final class ScreenshotMain {
             return null;
         });
         shoot(view, 0, out.resolve("pool.png"));
+        resize(view, 1280, 720); // an ordinary laptop screen: the grid still shows all eight workers
+        shoot(view, 0, out.resolve("pool-1280x720.png"));
+        resize(view, WIDTH, HEIGHT);
         shoot(view, 1, out.resolve("sessions.png"));
         shoot(view, 2, out.resolve("log.png"));
         fx(() -> {
             TextField text = (TextField) view.lookup("#echoText");
-            for (String line : List.of("hello pool", "who answers?", "网盘")) {
+            for (String line : List.of(
+                    "hello pool", "who answers?", "网盘", "a longer line, which the pane wraps: 你好，世界 (hello, world)")) {
                 text.setText(line);
                 text.fireEvent(new ActionEvent());
             }
@@ -142,6 +147,15 @@ public final class ScreenshotMain {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return lags;
+    }
+
+    private static void resize(ConsoleView view, double width, double height) throws Exception {
+        fx(() -> {
+            Window window = view.getScene().getWindow();
+            window.setWidth(width);
+            window.setHeight(height);
+            return null;
+        });
     }
 
     private static void shoot(ConsoleView view, int tab, Path file) throws Exception {

@@ -2,6 +2,9 @@ package io.pooldisk.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pooldisk.auth.Accounts;
+import io.pooldisk.client.DiskClient;
+import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolEvent;
 import io.pooldisk.pool.PoolServer;
 import java.io.IOException;
@@ -9,6 +12,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -18,22 +23,45 @@ class SessionsAndLogTest extends ConsoleTestBase {
 
     @Test
     void aSessionAppearsInTheTableAndKickingItClosesTheClient(FxRobot robot) throws Exception {
-        PoolServer server = startAndAwaitServer(robot, config(0));
+        PoolServer server = startAndAwaitServer(robot, lingeringConfig());
+        try (DiskStore store = DiskStore.open(dataDir)) {
+            Accounts.of(store).add("ann", "pw".toCharArray(), 0);
+        }
         robot.clickOn("#tabSessions");
         TableView<SessionRow> table = robot.lookup("#sessions").queryTableView();
 
-        try (Socket client = openSession(server)) {
-            int port = client.getLocalPort();
-            await(() -> row(table, port).isPresent());
-            SessionRow row = onFx(() -> row(table, port).orElseThrow()); // the FX thread changes the rows
+        try (Socket other = openSession(server);
+                DiskClient ann =
+                        DiskClient.connect("127.0.0.1", server.address().getPort())) {
+            ann.login("ann", "pw".toCharArray());
+            // In its worker (which lingers with it), the session shows its user already.
+            await(() -> user(table, "ann")
+                    .filter(row -> row.whereProperty().get().startsWith("PID "))
+                    .isPresent());
+            await(() -> row(table, other.getLocalPort()).isPresent());
+            await(() -> label(robot, "#statusSessions").equals("2 sessions"));
+            SessionRow row = onFx(() -> user(table, "ann").orElseThrow()); // the FX thread changes the rows
             assertThat(row.host()).isEqualTo("127.0.0.1");
-            assertThat(row.whereProperty().get()).matches("parked|PID \\d+");
 
             robot.clickOn(row.client());
             robot.clickOn("#kickSession");
+            DialogPane dialog = robot.lookup("#confirmSession").queryAs(DialogPane.class);
+            assertThat(dialog.getHeaderText()).isEqualTo("Kick session " + row.id() + "?");
+            assertThat(dialog.getContentText()).contains(row.client(), "user ann");
+            robot.clickOn("Cancel");
+            assertThat(server.snapshot().sessions()).hasSize(2);
+            assertThat(table.getSelectionModel().getSelectedItem()).isSameAs(row);
 
-            assertThat(readUntilClosed(client)).isTrue();
-            await(() -> row(table, port).isEmpty());
+            robot.clickOn("#kickSession");
+            robot.clickOn("#confirmAction");
+
+            await(() -> user(table, "ann").isEmpty());
+            await(() -> label(robot, "#statusSessions").equals("1 session"));
+            // The selection does not move on to the next session, which a second click would kick.
+            assertThat(onFx(() -> table.getSelectionModel().getSelectedItems())).isEmpty();
+            assertThat(server.snapshot().sessions())
+                    .singleElement()
+                    .satisfies(left -> assertThat(left.client()).endsWith(":" + other.getLocalPort()));
         }
     }
 
@@ -57,6 +85,16 @@ class SessionsAndLogTest extends ConsoleTestBase {
         return table.getItems().stream()
                 .filter(row -> row.client().endsWith(":" + port))
                 .findFirst();
+    }
+
+    private static Optional<SessionRow> user(TableView<SessionRow> table, String user) {
+        return table.getItems().stream()
+                .filter(row -> user.equals(row.userProperty().get()))
+                .findFirst();
+    }
+
+    private static String label(FxRobot robot, String id) {
+        return onFx(() -> robot.lookup(id).queryAs(Label.class).getText());
     }
 
     /** True once the server has closed the connection (end of stream or reset). */

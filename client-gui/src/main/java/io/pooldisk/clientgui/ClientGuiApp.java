@@ -33,8 +33,8 @@ public final class ClientGuiApp {
                     : new ClientPane(
                             args.get(0), args.size() > 1 ? Integer.parseInt(args.get(1)) : DefaultAddress.PORT);
             stage.setTitle("PoolDisk");
-            stage.setScene(new Scene(client, 1180, 760));
-            stage.show();
+            stage.setScene(new Scene(client));
+            WindowSize.show(stage, 1180, 760, 760, 480);
         }
 
         @Override

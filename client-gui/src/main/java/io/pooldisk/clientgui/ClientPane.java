@@ -122,7 +122,8 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         host.setPrefColumnCount(10);
         port.setId("port");
         port.setPromptText("Port");
-        port.setPrefColumnCount(5);
+        port.setPrefColumnCount(6); // five digits, with the field's padding
+        port.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         user.setId("user");
         user.setPromptText("User");
         user.setTooltip(new Tooltip("Your user name; leave it empty to connect without logging in (echo only)"));
@@ -178,6 +179,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         statusTip.textProperty().bind(session.statusProperty());
         status.setTooltip(statusTip);
         status.setMinWidth(0);
+        status.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS); // both ends say something
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
 

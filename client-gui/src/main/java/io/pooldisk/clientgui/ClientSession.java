@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
@@ -54,6 +55,9 @@ public final class ClientSession implements AutoCloseable {
     /** Pauses between attempts to reconnect, in milliseconds. */
     static final long[] BACK_OFF = {0, 250, 500, 1000, 2000, 4000, 8000};
 
+    /** How often an idle connection is looked at for a close by the server, in milliseconds. */
+    static final long WATCH_MILLIS = 1000;
+
     private final Executor ui;
     private final Notifier notifier;
     private final RecentServers recents;
@@ -62,6 +66,13 @@ public final class ClientSession implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Looks once a second whether the server closed the connection, so the status says so without a command. */
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread t = new Thread(task, "pooldisk-session-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ObjectProperty<State> state = new SimpleObjectProperty<>(this, "state", State.DISCONNECTED);
     private final StringProperty status = new SimpleStringProperty(this, "status", "Not connected");
     private final StringProperty user = new SimpleStringProperty(this, "user", "");
@@ -83,6 +94,33 @@ public final class ClientSession implements AutoCloseable {
         this.ui = ui;
         this.notifier = notifier;
         this.recents = recents;
+        watch.scheduleWithFixedDelay(
+                () -> {
+                    if (target != null) {
+                        thread.execute(this::noticeServerClose);
+                    }
+                },
+                WATCH_MILLIS,
+                WATCH_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** On the session thread: when the idle connection was closed by the server, the session is disconnected. */
+    private void noticeServerClose() {
+        Target t = target;
+        if (t == null || client == null || !client.closedByServer()) {
+            return;
+        }
+        int gen = ++generation;
+        target = null;
+        closeClient();
+        ui.execute(() -> {
+            if (gen == generation) {
+                user.set("");
+                setState(State.DISCONNECTED, "Disconnected: the server closed the session with " + t.label());
+                onDisconnected.forEach(Runnable::run);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- connecting
@@ -336,5 +374,6 @@ public final class ClientSession implements AutoCloseable {
         }
         thread.execute(this::quitClient);
         thread.shutdown();
+        watch.shutdownNow();
     }
 }

@@ -89,6 +89,18 @@ final class EchoView extends BorderPane {
             setPrefWidth(0); // as wide as the list, never wider: no horizontal scroll bar
         }
 
+        /** As high as the row at the list's width: a reply that wraps makes its cell taller. */
+        @Override
+        protected double computePrefHeight(double width) {
+            double one = super.computePrefHeight(width);
+            javafx.scene.Node row = getGraphic();
+            if (row == null || width <= 0) {
+                return one;
+            }
+            double inner = width - snappedLeftInset() - snappedRightInset();
+            return Math.max(one, snappedTopInset() + row.prefHeight(inner) + snappedBottomInset());
+        }
+
         @Override
         protected void updateItem(EchoModel.Line line, boolean empty) {
             super.updateItem(line, empty);
@@ -105,6 +117,9 @@ final class EchoView extends BorderPane {
                 Label pid = new Label("PID " + line.reply().workerPid());
                 pid.getStyleClass().add("echo-pid");
                 Label echoed = new Label(line.reply().text());
+                echoed.setId("echoed");
+                echoed.setWrapText(true); // a long reply takes more lines, never an ellipsis
+                CjkFont.apply(echoed);
                 echoed.setMinWidth(0);
                 HBox.setHgrow(echoed, Priority.ALWAYS);
                 echoed.setMaxWidth(Double.MAX_VALUE);
@@ -117,6 +132,8 @@ final class EchoView extends BorderPane {
                 Label error = new Label(line.sent() + ": " + line.error());
                 error.getStyleClass().add("echo-error");
                 error.setMinWidth(0);
+                error.setWrapText(true);
+                CjkFont.apply(error);
                 row = new HBox(10, at, error);
             }
             row.setAlignment(Pos.CENTER_LEFT);

@@ -126,7 +126,7 @@ final class FilesView extends BorderPane {
         table.getStyleClass().add("files-table");
         table.setItems(model.entries());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
         TableColumn<RemoteEntry, RemoteEntry> name = new TableColumn<>("Name");
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));

@@ -72,7 +72,7 @@ final class TransfersView extends BorderPane {
         table.setId("transfers");
         table.setItems(queue.transfers());
         table.setPlaceholder(new Label("Uploads and downloads appear here."));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
         TableColumn<Transfer, Transfer> name = new TableColumn<>("File");
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));

@@ -2,6 +2,8 @@ package io.pooldisk.clientgui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,23 @@ class FormatsAndRecentsTest {
                     .hasSize(1);
             assertThat(node.keys()).allMatch(k -> k.startsWith("recent."));
             assertThat(new RecentServers(node).list().get(0).label()).isEqualTo("ann@host5:8080");
+        } finally {
+            node.removeNode();
+        }
+    }
+
+    /** The build gives tests preferences of their own under target/, so no test run shows in the user's. */
+    @Test
+    void testsKeepTheirPreferencesUnderTheBuildDirectory() throws Exception {
+        Path root = Path.of(System.getProperty("java.util.prefs.userRoot", System.getProperty("user.home")));
+        assertThat(root.toAbsolutePath().normalize().toString()).contains("target");
+        Preferences node = Preferences.userRoot().node("io/pooldisk/clientgui-test/" + System.nanoTime());
+        try {
+            node.put("k", "v");
+            node.flush();
+            assertThat(Files.exists(root.resolve(".java/.userPrefs")
+                            .resolve(node.absolutePath().substring(1))))
+                    .isTrue();
         } finally {
             node.removeNode();
         }

@@ -75,6 +75,27 @@ public final class DiskClient implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Whether the server has closed the connection (a kick, a ban, its stop), looked at between commands without
+     * waiting; whatever the server sent meanwhile stays for the next reply.
+     */
+    public boolean closedByServer() {
+        try {
+            channel.configureBlocking(false);
+            in.compact();
+            int read;
+            try {
+                read = channel.read(in);
+            } finally {
+                in.flip();
+                channel.configureBlocking(true);
+            }
+            return read < 0;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     // ---------------------------------------------------------------- commands
 
     public EchoReply echo(String text) throws IOException {

@@ -51,11 +51,24 @@ public final class PoolDiskCommand {
         return USAGE;
     }
 
+    /**
+     * The version this copy of PoolDisk is: an installed one says its package's version (its launchers set
+     * {@code jpackage.app-version}), a jar the Maven version in its manifest, a build from the IDE "(development
+     * build)".
+     */
+    public static String version() {
+        String installed = System.getProperty("jpackage.app-version");
+        if (installed != null && !installed.isBlank()) {
+            return installed;
+        }
+        String v = PoolDiskCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = PoolDiskCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"pooldisk " + (v == null ? "(development build)" : v)};
+            return new String[] {"pooldisk " + version()};
         }
     }
 }

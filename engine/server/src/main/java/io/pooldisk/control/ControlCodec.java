@@ -50,7 +50,8 @@ final class ControlCodec {
                     .putCounters(m.counters())
                     .putString(m.running())
                     .putLong(m.runningBytes())
-                    .putByte(m.waiting() ? 1 : 0);
+                    .putByte(m.waiting() ? 1 : 0)
+                    .putString(m.user());
         } else if (message instanceof Park m) {
             w.type(PARK).putLong(m.sessionId()).putCounters(m.counters()).putState(m.state());
         } else if (message instanceof Close m) {
@@ -73,7 +74,8 @@ final class ControlCodec {
                 case RELEASE -> new Release(in.getLong());
                 case STOP -> new Stop();
                 case PROGRESS ->
-                    new Progress(in.getLong(), getCounters(in), getString(in), in.getLong(), in.get() != 0);
+                    new Progress(
+                            in.getLong(), getCounters(in), getString(in), in.getLong(), in.get() != 0, getString(in));
                 case PARK -> new Park(in.getLong(), getCounters(in), getState(in));
                 case CLOSE -> {
                     long id = in.getLong();

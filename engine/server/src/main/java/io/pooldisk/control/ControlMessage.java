@@ -39,8 +39,9 @@ public sealed interface ControlMessage {
     /**
      * A busy worker's report: what it did since the last one, and the long command it is running ("" if none).
      * {@code waiting}: it has started to wait for its client (lingering), and can be asked to {@link Release} it.
+     * {@code user}: who is logged in now (""), so the master can show it before the session comes back.
      */
-    record Progress(long sessionId, Counters counters, String running, long runningBytes, boolean waiting)
+    record Progress(long sessionId, Counters counters, String running, long runningBytes, boolean waiting, String user)
             implements ControlMessage {}
 
     /**

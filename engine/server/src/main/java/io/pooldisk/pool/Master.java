@@ -641,6 +641,9 @@ final class Master implements Runnable {
         if (m instanceof Progress p) {
             countProgress(w, p.counters(), p.running(), p.runningBytes());
             w.lastProgress = now;
+            if (w.session != null) {
+                w.session.userInWorker = p.user();
+            }
             boolean wasLingering = w.state == WorkerState.LINGERING;
             w.waiting(p.waiting(), now);
             if (!wasLingering && w.state == WorkerState.LINGERING) {
@@ -671,6 +674,7 @@ final class Master implements Runnable {
             FileDescriptor.closeIfAny(file);
         } else {
             s.state = p.state();
+            s.userInWorker = null;
             s.transferFile = file;
             if (s.midTransfer() && (s.movedSinceHandOff() || s.transferMovedAt == 0)) {
                 s.transferMovedAt = now;

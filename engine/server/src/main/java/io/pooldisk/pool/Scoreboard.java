@@ -73,7 +73,7 @@ final class Scoreboard {
                     w.state,
                     w.command.isEmpty() && w.state == WorkerState.LINGERING ? "(waiting)" : w.command,
                     s == null ? "" : s.client(),
-                    s == null ? "" : s.state.user(),
+                    s == null ? "" : s.user(),
                     s == null ? 0 : s.id,
                     w.commandBytes,
                     w.requests,
@@ -85,7 +85,7 @@ final class Scoreboard {
             list.add(new SessionInfo(
                     s.id,
                     s.client(),
-                    s.state.user(),
+                    s.user(),
                     s.worker != null ? s.worker.pid : s.queued ? -1 : 0,
                     instant.apply(s.acceptedAt),
                     s.bytesIn,

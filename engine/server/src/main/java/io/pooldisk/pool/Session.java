@@ -18,6 +18,9 @@ final class Session {
 
     final long acceptedAt;
     SessionState state;
+    /** Who the worker serving the session last said is logged in, or null: the state only says so after the park. */
+    String userInWorker;
+
     Worker worker;
     long queuedAt;
     boolean queued;
@@ -70,6 +73,11 @@ final class Session {
 
     String client() {
         return state.client();
+    }
+
+    /** The logged-in user, or "": as the worker serving the session last reported it, else as its state says. */
+    String user() {
+        return userInWorker != null ? userInWorker : state.user();
     }
 
     @Override

@@ -371,7 +371,10 @@ final class Supervisor {
     void resize(int workers) {
         PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
         if (workers != wanted) {
-            hooks.event(Level.INFO, Kind.SERVER, "pool resized from " + wanted + " to " + workers + " workers");
+            hooks.event(
+                    Level.INFO,
+                    Kind.SERVER,
+                    "pool resized from " + wanted + " to " + workers + (workers == 1 ? " worker" : " workers"));
             wanted = workers;
             manage(now());
             hooks.changed();

@@ -46,6 +46,8 @@ final class SessionRunner {
     private int slowCommands;
     private String lastCommand = "";
     private long lastReport;
+    /** The session being served, or the one served last. */
+    private SessionContext current;
 
     SessionRunner(MessageSocket master, CommandHandler commands, WorkerServices services) {
         this.master = master;
@@ -54,7 +56,8 @@ final class SessionRunner {
         this.linger = new Linger(
                 master,
                 services.options.linger().toMillis(),
-                waiting -> master.send(new Progress(sessionId, counters(), running, runningBytes, waiting).encode()));
+                waiting -> master.send(
+                        new Progress(sessionId, counters(), running, runningBytes, waiting, user()).encode()));
     }
 
     /**
@@ -69,6 +72,7 @@ final class SessionRunner {
         runningBytes = 0;
         linger.begin(sessionId, fd.intValue(), serve.mayLinger());
         SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
+        current = ctx;
         ctx.transferFile = transferFile;
         Ending ending;
         byte[] parked = null;
@@ -264,8 +268,13 @@ final class SessionRunner {
     /** A client sending command after command keeps this worker: the master still hears how it goes. */
     private void reportIfDue() throws NativeException {
         if (now() - lastReport >= REPORT_INTERVAL_MILLIS) {
-            master.send(new Progress(sessionId, counters(), "", 0, false).encode());
+            master.send(new Progress(sessionId, counters(), "", 0, false, user()).encode());
         }
+    }
+
+    /** Who the session being served is logged in as, or "". */
+    private String user() {
+        return current == null ? "" : current.state.user();
     }
 
     /** A long command's progress, reported at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
@@ -276,7 +285,7 @@ final class SessionRunner {
             return;
         }
         try {
-            master.send(new Progress(sessionId, counters(), command, bytes, false).encode());
+            master.send(new Progress(sessionId, counters(), command, bytes, false, user()).encode());
         } catch (NativeException e) {
             throw new Linger.MasterGoneException(e);
         }

@@ -133,8 +133,7 @@ class ServeCommandTest {
                 assertThat(resize.waitFor(PATIENCE)).isZero();
             }
             await().atMost(PATIENCE).until(() -> statusJson(data).contains("\"total\":1,"));
-            assertThat(server.stderr())
-                    .contains("pool resized from 2 to 3 workers", "pool resized from 3 to 1 workers");
+            assertThat(server.stderr()).contains("pool resized from 2 to 3 workers", "pool resized from 3 to 1 worker");
 
             try (PoolDiskProcess resize = PoolDiskProcess.start(tmp.resolve("logs"), "resize", "0", "--data", data)) {
                 assertThat(resize.waitFor(PATIENCE)).isEqualTo(2);

@@ -32,8 +32,8 @@ class ControlMessageTest {
             new Hello(4242),
             new Stop(),
             new Release(1L << 33),
-            new Progress(9, COUNTERS, "GET", 1L << 40, false),
-            new Progress(9, COUNTERS, "", 0, true),
+            new Progress(9, COUNTERS, "GET", 1L << 40, false, ""),
+            new Progress(9, COUNTERS, "", 0, true, "ann"),
             new Close(9, COUNTERS, SessionEnd.CLIENT_CLOSED, ""),
             new Close(9, COUNTERS, SessionEnd.CONNECTION_FAILED, "read: Connection reset by peer"),
             new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "")

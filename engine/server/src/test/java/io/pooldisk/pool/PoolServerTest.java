@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pooldisk.auth.Accounts;
+import io.pooldisk.disk.DiskStore;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.Procfs;
 import io.pooldisk.testing.TestServers;
@@ -288,6 +290,27 @@ class PoolServerTest {
         }
         await().atMost(PATIENCE)
                 .until(() -> !Procfs.alive(pid) && server.snapshot().idle() == 1);
+    }
+
+    @Test
+    void aSessionShowsItsUserWhileAWorkerServesItAndOnceParked() throws Exception {
+        start(TestServers.config(data, 1).linger(Duration.ofSeconds(30)));
+        try (DiskStore store = DiskStore.open(data)) {
+            Accounts.of(store).add("ann", "pw".toCharArray(), 0);
+        }
+        try (LineClient client = new LineClient(server.address())) {
+            TestServers.login(client, "ann", "pw");
+            await().atMost(PATIENCE)
+                    .until(() -> server.snapshot().sessions().stream()
+                            .anyMatch(s -> s.workerPid() > 0 && s.user().equals("ann")));
+            assertThat(server.snapshot().workers()).anyMatch(w -> w.user().equals("ann"));
+            try (LineClient other = new LineClient(server.address())) { // takes the worker: ann's session parks
+                other.request("ECHO hi");
+            }
+            await().atMost(PATIENCE)
+                    .until(() -> server.snapshot().sessions().stream()
+                            .anyMatch(s -> s.workerPid() == 0 && s.user().equals("ann")));
+        }
     }
 
     @Test
