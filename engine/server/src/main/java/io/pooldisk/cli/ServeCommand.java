@@ -220,7 +220,8 @@ final class ServeCommand implements Callable<Integer> {
                 .collect(Collectors.joining(" "));
         PrintWriter out = spec.commandLine().getOut();
         out.println("PoolDisk listening on " + server.snapshot().listenAddress() + " with " + config.workers()
-                + " workers (pids " + pids + "), data in " + config.dataDir());
+                + (config.workers() == 1 ? " worker" : " workers") + " (pids " + pids + "), data in "
+                + config.dataDir());
         out.flush();
         while (!server.awaitTermination(Duration.ofDays(1))) {
             // serve until stopped

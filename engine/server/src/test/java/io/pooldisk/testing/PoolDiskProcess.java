@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class PoolDiskProcess implements AutoCloseable {
 
     private static final Pattern LISTENING =
-            Pattern.compile("PoolDisk listening on (.+):(\\d+) with \\d+ workers " + "\\(pids ([\\d ]+)\\)");
+            Pattern.compile("PoolDisk listening on (.+):(\\d+) with \\d+ workers? \\(pids ([\\d ]+)\\)");
 
     private final Process process;
     private final Path stdout;
