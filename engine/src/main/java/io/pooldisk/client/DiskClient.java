@@ -35,9 +35,12 @@ public final class DiskClient implements AutoCloseable {
     public static final String PARTIAL_SUFFIX = ".pooldisk-part";
 
     private static final int CHUNK = 1024 * 1024;
+    /** An unlimited upload hands the file to the kernel (sendfile) in pieces this large. */
+    private static final long SEND_PIECE = 8L * CHUNK;
 
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+    private volatile RateLimiter limiter;
 
     private DiskClient(SocketChannel channel) {
         this.channel = channel;
@@ -54,6 +57,14 @@ public final class DiskClient implements AutoCloseable {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Keeps the bytes of later uploads and downloads to {@code limiter}'s rate on the wire (null: no limit). They move
+     * in pieces no larger than the limiter allows, and their listener hears of each piece.
+     */
+    public void setRateLimiter(RateLimiter limiter) {
+        this.limiter = limiter;
     }
 
     // ---------------------------------------------------------------- commands
@@ -276,39 +287,49 @@ public final class DiskClient implements AutoCloseable {
         }
     }
 
+    /** Sends the file's bytes from {@code offset}; the listener hears of each piece as the socket takes it. */
     private void sendFile(Path local, long offset, long size, TransferListener listener) throws IOException {
+        RateLimiter limit = limiter;
         try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
             long pos = offset;
             listener.progress(pos, size);
             while (pos < size) {
-                long n = file.transferTo(pos, Math.min(CHUNK * 8L, size - pos), channel);
-                if (n <= 0) {
-                    throw new IOException(local + " changed while it was being sent");
+                long wanted = Math.min(SEND_PIECE, size - pos);
+                long end = pos + (limit == null ? wanted : limit.acquire(wanted));
+                while (pos < end) {
+                    long n = file.transferTo(pos, end - pos, channel);
+                    if (n <= 0) {
+                        throw new IOException(local + " changed while it was being sent");
+                    }
+                    pos += n;
                 }
-                pos += n;
                 listener.progress(pos, size);
             }
         }
     }
 
+    /** Reads {@code count} bytes into {@code out}; the listener hears of each piece as it is written. */
     private void receive(long count, FileChannel out, MessageDigest md, long have, long size, TransferListener listener)
             throws IOException {
+        RateLimiter limit = limiter;
         long done = 0;
         listener.progress(have, size);
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         while (done < count) {
+            long wanted = Math.min(CHUNK, count - done);
+            int allowed = (int) (limit == null ? wanted : limit.acquire(wanted));
+            int n;
             if (in.hasRemaining()) {
-                int take = (int) Math.min(in.remaining(), count - done);
-                ByteBuffer slice = in.slice().limit(take);
+                n = Math.min(in.remaining(), allowed);
+                ByteBuffer slice = in.slice().limit(n);
                 md.update(slice.duplicate());
                 while (slice.hasRemaining()) {
                     out.write(slice);
                 }
-                in.position(in.position() + take);
-                done += take;
+                in.position(in.position() + n);
             } else {
-                buf.clear().limit((int) Math.min(CHUNK, count - done));
-                int n = channel.read(buf);
+                buf.clear().limit(allowed);
+                n = channel.read(buf);
                 if (n < 0) {
                     throw new DiskClientException(
                             0,
@@ -320,8 +341,11 @@ public final class DiskClient implements AutoCloseable {
                 while (buf.hasRemaining()) {
                     out.write(buf);
                 }
-                done += n;
             }
+            if (limit != null) {
+                limit.refund(allowed - n);
+            }
+            done += n;
             listener.progress(have + done, size);
         }
     }
