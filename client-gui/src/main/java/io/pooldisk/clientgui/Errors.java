@@ -21,12 +21,26 @@ final class Errors {
         }
     }
 
+    /** A transfer of one account while the session is logged in as another: it never moves under the other. */
+    static final class OtherAccountException extends IOException {
+        OtherAccountException(ClientSession.Account owner, ClientSession.Account current) {
+            super(refusal(owner, current));
+        }
+    }
+
+    /** Why a transfer of {@code owner} does not run while logged in as {@code current} (null: not connected). */
+    static String refusal(ClientSession.Account owner, ClientSession.Account current) {
+        String who = owner.user().isEmpty() ? owner.label() : owner.user() + " on " + owner.host() + ":" + owner.port();
+        return "This transfer belongs to " + owner.label() + (current == null ? "" : ", not " + current.label())
+                + ": connect as " + who + " to retry it.";
+    }
+
     /**
      * Whether {@code e} means the connection is gone (worker died, server restarted, network dropped, server busy) so
      * that connecting again and repeating the command may well work.
      */
     static boolean dropped(Throwable e) {
-        if (e instanceof NotConnectedException) {
+        if (e instanceof NotConnectedException || e instanceof OtherAccountException) {
             return false;
         }
         if (e instanceof DiskClientException d) {
@@ -85,7 +99,7 @@ final class Errors {
                     })
                     .orElse(asItCame);
         }
-        if (e instanceof NotConnectedException) {
+        if (e instanceof NotConnectedException || e instanceof OtherAccountException) {
             return e.getMessage();
         }
         if (e instanceof java.nio.file.NoSuchFileException n) {
