@@ -3,7 +3,6 @@ package io.pooldisk.clientgui;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.RateLimiter;
-import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
@@ -151,11 +150,8 @@ public final class TransferQueue implements AutoCloseable {
                 Meter meter = new Meter(t, run);
                 String outcome;
                 if (t.kind() == Transfer.Kind.UPLOAD) {
-                    RemoteEntry stored = c.upload(t.local(), t.remote(), meter);
-                    outcome = meter.instant()
-                            ? "Done · instant upload: the server had this content"
-                            : "Done · stored and verified (SHA-256 "
-                                    + stored.sha256().substring(0, 8) + "…)";
+                    c.upload(t.local(), t.remote(), meter);
+                    outcome = meter.instant() ? "Done · instant upload" : "Done · stored and verified";
                 } else {
                     Files.createDirectories(t.local().getParent());
                     c.download(t.remote(), t.local(), meter);
