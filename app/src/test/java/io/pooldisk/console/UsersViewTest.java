@@ -26,12 +26,21 @@ class UsersViewTest extends ConsoleTestBase {
 
     private static final long MIB = 1024 * 1024;
 
+    private TableView<UserInfo> table;
+    private Label outcome;
+
+    /** Starts the server and shows the Users tab. */
+    private PoolServer openUsersTab(FxRobot robot) throws Exception {
+        PoolServer server = startAndAwaitServer(robot, config(0));
+        robot.clickOn("#tabUsers");
+        table = robot.lookup("#users").queryTableView();
+        outcome = robot.lookup("#usersOutcome").queryAs(Label.class);
+        return server;
+    }
+
     @Test
     void addsChangesAndRemovesAUser(FxRobot robot) throws Exception {
-        startAndAwaitServer(robot, config(0));
-        robot.clickOn("#tabUsers");
-        TableView<UserInfo> table = robot.lookup("#users").queryTableView();
-        Label outcome = robot.lookup("#usersOutcome").queryAs(Label.class);
+        openUsersTab(robot);
 
         robot.clickOn("#userName")
                 .write("alice")
@@ -52,8 +61,7 @@ class UsersViewTest extends ConsoleTestBase {
         assertThat(robot.lookup("#addUser").queryButton().isDisabled())
                 .as("password cleared after adding")
                 .isTrue();
-        typeInto(robot, "#userPassword", "again and again");
-        typeInto(robot, "#userPasswordAgain", "again and again");
+        typePasswords(robot, "again and again", "again and again");
         robot.clickOn("#addUser");
         await(() -> outcome.getText().contains("alice exists"));
 
@@ -83,18 +91,13 @@ class UsersViewTest extends ConsoleTestBase {
 
     @Test
     void aPasswordNeedsEightCharactersTypedTwiceTheSame(FxRobot robot) throws Exception {
-        startAndAwaitServer(robot, config(0));
-        robot.clickOn("#tabUsers");
-        TableView<UserInfo> table = robot.lookup("#users").queryTableView();
-        Label outcome = robot.lookup("#usersOutcome").queryAs(Label.class);
+        openUsersTab(robot);
 
         typeInto(robot, "#userName", "bob");
-        typeInto(robot, "#userPassword", "x");
-        typeInto(robot, "#userPasswordAgain", "x");
+        typePasswords(robot, "x", "x");
         robot.clickOn("#addUser");
         await(() -> outcome.getText().equals("failed: a password needs at least 8 characters"));
-        typeInto(robot, "#userPassword", "long enough 1");
-        typeInto(robot, "#userPasswordAgain", "long enough 2");
+        typePasswords(robot, "long enough 1", "long enough 2");
         robot.clickOn("#addUser");
         await(() -> outcome.getText().startsWith("failed: the two passwords differ"));
         assertThat(stored()).isEmpty();
@@ -107,19 +110,17 @@ class UsersViewTest extends ConsoleTestBase {
                 .isEmpty();
 
         robot.interact(() -> table.getSelectionModel().select(user(table, "bob").orElseThrow()));
-        typeInto(robot, "#userPassword", "short");
-        typeInto(robot, "#userPasswordAgain", "short");
+        typePasswords(robot, "short", "short");
         robot.clickOn("#setPassword");
         await(() -> outcome.getText().equals("failed: a password needs at least 8 characters"));
-        typeInto(robot, "#userPassword", "a better one");
-        typeInto(robot, "#userPasswordAgain", "a better one");
+        typePasswords(robot, "a better one", "a better one");
         robot.clickOn("#setPassword");
         await(() -> outcome.getText().equals("changed the password of bob"));
     }
 
     @Test
     void aQuotaBelowWhatTheUserStoresIsSetOnlyAfterAskingAndWithAWarning(FxRobot robot) throws Exception {
-        PoolServer server = startAndAwaitServer(robot, config(0));
+        PoolServer server = openUsersTab(robot);
         try (DiskStore store = DiskStore.open(dataDir)) {
             Accounts.of(store).add("carol", "correct horse".toCharArray(), 0);
         }
@@ -132,9 +133,6 @@ class UsersViewTest extends ConsoleTestBase {
         } finally {
             Files.delete(local);
         }
-        robot.clickOn("#tabUsers");
-        TableView<UserInfo> table = robot.lookup("#users").queryTableView();
-        Label outcome = robot.lookup("#usersOutcome").queryAs(Label.class);
         robot.clickOn("#refreshUsers");
         await(() -> user(table, "carol").map(UserInfo::usedBytes).equals(Optional.of(3 * MIB)));
         robot.interact(
@@ -153,6 +151,12 @@ class UsersViewTest extends ConsoleTestBase {
         robot.clickOn(dialog(robot, "#quotaBelowUseDialog").lookupButton(ButtonType.OK));
         await(() -> outcome.getText().startsWith("set the quota of carol to 1.0 MiB; warning: carol stores 3.0 MiB"));
         assertThat(stored()).extracting(UserInfo::quotaBytes).containsExactly(MIB);
+    }
+
+    /** The password, and again in the confirmation field. */
+    private static void typePasswords(FxRobot robot, String password, String again) {
+        typeInto(robot, "#userPassword", password);
+        typeInto(robot, "#userPasswordAgain", again);
     }
 
     private static void typeInto(FxRobot robot, String field, String text) {

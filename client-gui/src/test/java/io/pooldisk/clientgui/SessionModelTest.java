@@ -56,6 +56,14 @@ class SessionModelTest {
         session.connect("127.0.0.1", port, TestServer.USER, TestServer.PASSWORD.toCharArray());
     }
 
+    /** A server, a session logged in as ann, and a queue whose changes run on the transferring threads. */
+    private void connectedQueue() throws Exception {
+        server = new TestServer(tmp);
+        connect(server.port());
+        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
+        queue = new TransferQueue(session, notifier, Runnable::run);
+    }
+
     @Test
     void aDroppedConnectionIsOpenedAgainAndTheCommandRepeated() throws Exception {
         server = new TestServer(tmp);
@@ -113,10 +121,7 @@ class SessionModelTest {
 
     @Test
     void theQueueUploadsAndDownloadsWithoutAUiThread() throws Exception {
-        server = new TestServer(tmp);
-        connect(server.port());
-        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
-        queue = new TransferQueue(session, notifier, Runnable::run);
+        connectedQueue();
         Path local = TestServer.randomFile(tmp, "a.bin", 2_000_000, 9);
         Transfer up = queue.upload(local, "/a.bin");
         await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.DONE);
@@ -140,10 +145,7 @@ class SessionModelTest {
 
     @Test
     void aLimitedUploadShowsItsProgressSpeedAndTimeLeftAsTheBytesGo() throws Exception {
-        server = new TestServer(tmp);
-        connect(server.port());
-        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
-        queue = new TransferQueue(session, notifier, Runnable::run);
+        connectedQueue();
         queue.speedLimitProperty().set(1L << 20);
         Path local = TestServer.randomFile(tmp, "limited.bin", 3 * 1024 * 1024, 21);
 
@@ -172,12 +174,9 @@ class SessionModelTest {
 
     @Test
     void aTransferBelongsToItsAccountAndRetryUnderAnotherIsRefused() throws Exception {
-        server = new TestServer(tmp);
+        connectedQueue();
         server.addUser("bob", "bob's password", 0);
         server.setQuota(TestServer.USER, 1024 * 1024);
-        connect(server.port());
-        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
-        queue = new TransferQueue(session, notifier, Runnable::run);
         Path local = TestServer.randomFile(tmp, "too big.bin", 2_000_000, 22);
         Transfer up = queue.upload(local, "/too big.bin");
         await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.FAILED);
