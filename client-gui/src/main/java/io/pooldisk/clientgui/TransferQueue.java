@@ -100,7 +100,7 @@ public final class TransferQueue implements AutoCloseable {
         }
         ClientSession.Account now = session.account();
         if (t.account() != null && !t.account().equals(now)) {
-            notifier.error("Retry refused: " + Errors.refusal(t.account(), now));
+            notifier.error("Retry refused. " + Errors.refusal(t.account(), now));
             return false;
         }
         t.rearm();
