@@ -1,6 +1,8 @@
 package io.pooldisk.console;
 
 import io.pooldisk.auth.Accounts;
+import io.pooldisk.auth.PasswordPolicy;
+import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
 import java.nio.file.Path;
@@ -50,6 +52,7 @@ final class UsersModel implements AutoCloseable {
     void add(String name, char[] password, long quotaBytes) {
         run(
                 accounts -> {
+                    PasswordPolicy.check(password);
                     accounts.add(name, password, quotaBytes);
                     return "added " + name;
                 },
@@ -59,6 +62,7 @@ final class UsersModel implements AutoCloseable {
     void setPassword(String name, char[] password) {
         run(
                 accounts -> {
+                    PasswordPolicy.check(password);
                     accounts.setPassword(name, password);
                     return "changed the password of " + name;
                 },
@@ -69,7 +73,16 @@ final class UsersModel implements AutoCloseable {
         run(
                 accounts -> {
                     accounts.setQuota(name, quotaBytes);
-                    return "set the quota of " + name + " to " + describeQuota(quotaBytes);
+                    String set = "set the quota of " + name + " to " + describeQuota(quotaBytes);
+                    long used = accounts.list().stream()
+                            .filter(user -> user.name().equals(name))
+                            .mapToLong(Accounts.UserInfo::usedBytes)
+                            .sum();
+                    return quotaBytes == 0 || used <= quotaBytes
+                            ? set
+                            : set + "; warning: " + name + " stores " + ByteSizes.human(used)
+                                    + " already, so their uploads are refused until they remove "
+                                    + ByteSizes.human(used - quotaBytes);
                 },
                 true);
     }
@@ -89,7 +102,7 @@ final class UsersModel implements AutoCloseable {
     }
 
     static String describeQuota(long quotaBytes) {
-        return quotaBytes == 0 ? "unlimited" : Format.bytes(quotaBytes);
+        return quotaBytes == 0 ? "unlimited" : ByteSizes.human(quotaBytes);
     }
 
     @Override

@@ -23,7 +23,7 @@ import javafx.beans.property.StringProperty;
 /**
  * The client's connection to one server: who to connect as, and the connection used to browse and echo, which lives
  * on a thread of its own. A connection that drops is opened again (with a back-off) and the command that noticed it
- * runs again when repeating it is harmless. Transfers open connections of their own with {@link #openClient()}.
+ * runs again when repeating it is harmless. Transfers open connections of their own with {@link #openClient}.
  * Properties change on the UI executor only.
  */
 public final class ClientSession implements AutoCloseable {
@@ -41,6 +41,14 @@ public final class ClientSession implements AutoCloseable {
         T run(DiskClient client) throws IOException;
     }
 
+    /** Who on which server: what a transfer belongs to. */
+    public record Account(String host, int port, String user) {
+        /** user@host:port, or host:port without a user. */
+        public String label() {
+            return (user.isEmpty() ? "" : user + "@") + host + ":" + port;
+        }
+    }
+
     /** Where to connect and as whom; {@code user} empty for a connection that only echoes. */
     record Target(String host, int port, String user, char[] password) {
         boolean anonymous() {
@@ -48,7 +56,11 @@ public final class ClientSession implements AutoCloseable {
         }
 
         String label() {
-            return (anonymous() ? "" : user + "@") + host + ":" + port;
+            return account().label();
+        }
+
+        Account account() {
+            return new Account(host, port, user);
         }
     }
 
@@ -178,13 +190,27 @@ public final class ClientSession implements AutoCloseable {
         onDisconnected.forEach(Runnable::run);
     }
 
-    /** A new connection, logged in as the session's user: for a transfer, which needs one of its own. */
-    public DiskClient openClient() throws IOException {
+    /**
+     * A new connection for a transfer, which needs one of its own, logged in as {@code owner}: the account that
+     * started the transfer, which must still be the session's.
+     *
+     * @throws Errors.OtherAccountException when the session is logged in as someone else now
+     */
+    public DiskClient openClient(Account owner) throws IOException {
         Target t = target;
-        if (t == null) {
+        if (t == null || owner == null) {
             throw new Errors.NotConnectedException();
         }
+        if (!t.account().equals(owner)) {
+            throw new Errors.OtherAccountException(owner, t.account());
+        }
         return open(t);
+    }
+
+    /** The account the session is connected as, or null when not connected. */
+    public Account account() {
+        Target t = target;
+        return t == null ? null : t.account();
     }
 
     private static DiskClient open(Target t) throws IOException {

@@ -1,6 +1,8 @@
 package io.pooldisk.clientgui;
 
+import io.pooldisk.client.ConnectionException;
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.client.LocalFileException;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -21,13 +23,29 @@ final class Errors {
         }
     }
 
+    /** A transfer of one account while the session is logged in as another: it never moves under the other. */
+    static final class OtherAccountException extends IOException {
+        OtherAccountException(ClientSession.Account owner, ClientSession.Account current) {
+            super(refusal(owner, current));
+        }
+    }
+
+    /** Why a transfer of {@code owner} does not run while logged in as {@code current} (null: not connected). */
+    static String refusal(ClientSession.Account owner, ClientSession.Account current) {
+        String who = owner.user().isEmpty() ? owner.label() : owner.user() + " on " + owner.host() + ":" + owner.port();
+        return "This transfer belongs to " + owner.label() + (current == null ? "" : ", not " + current.label())
+                + ": connect as " + who + " to retry it.";
+    }
+
     /**
      * Whether {@code e} means the connection is gone (worker died, server restarted, network dropped, server busy) so
      * that connecting again and repeating the command may well work.
      */
     static boolean dropped(Throwable e) {
-        if (e instanceof NotConnectedException) {
-            return false;
+        if (e instanceof NotConnectedException
+                || e instanceof OtherAccountException
+                || e instanceof LocalFileException) {
+            return false; // no new connection would help: nobody to ask, or this computer's own file
         }
         if (e instanceof DiskClientException d) {
             return d.code() == 0
@@ -37,8 +55,10 @@ final class Errors {
     }
 
     /** A sentence about failing to connect to host:port. */
-    static String connecting(Throwable e, String host, int port) {
+    static String connecting(Throwable failure, String host, int port) {
         String where = host + ":" + port;
+        Throwable e =
+                failure instanceof ConnectionException && failure.getCause() != null ? failure.getCause() : failure;
         if (e instanceof ConnectException) {
             return "Connection refused: no PoolDisk server is listening on " + where + ". Is it running?";
         }
@@ -54,11 +74,15 @@ final class Errors {
         if (e instanceof DiskClientException d && d.is(ReplyCode.UNAUTHORIZED)) {
             return "Wrong user name or password.";
         }
-        return explain(e);
+        return explain(failure);
     }
 
     /** A sentence about any failure. */
     static String explain(Throwable e) {
+        if (e instanceof LocalFileException || e instanceof ConnectionException) {
+            String said = e.getMessage(); // "cannot read /x: no such file...", "lost the connection to h:p: ..."
+            return Character.toUpperCase(said.charAt(0)) + said.substring(1) + ".";
+        }
         if (e instanceof DiskClientException d) {
             String said = d.getMessage();
             if (d.code() == 0) {
@@ -85,7 +109,7 @@ final class Errors {
                     })
                     .orElse(asItCame);
         }
-        if (e instanceof NotConnectedException) {
+        if (e instanceof NotConnectedException || e instanceof OtherAccountException) {
             return e.getMessage();
         }
         if (e instanceof java.nio.file.NoSuchFileException n) {

@@ -50,6 +50,7 @@ public final class Transfer {
     private final Kind kind;
     private final Path local;
     private final String remote;
+    private final ClientSession.Account account;
     private final ObjectProperty<State> state = new SimpleObjectProperty<>(this, "state", State.QUEUED);
     private final LongProperty done = new SimpleLongProperty(this, "done");
     private final LongProperty total = new SimpleLongProperty(this, "total", -1);
@@ -65,10 +66,11 @@ public final class Transfer {
     private volatile CountDownLatch cancelSignal = new CountDownLatch(1);
     private final AtomicReference<DiskClient> connection = new AtomicReference<>();
 
-    Transfer(Kind kind, Path local, String remote, long sizeHint) {
+    Transfer(Kind kind, Path local, String remote, long sizeHint, ClientSession.Account account) {
         this.kind = kind;
         this.local = local;
         this.remote = remote;
+        this.account = account;
         this.total.set(sizeHint);
     }
 
@@ -82,6 +84,11 @@ public final class Transfer {
 
     public String remote() {
         return remote;
+    }
+
+    /** The account that started it, and the only one it moves bytes for; null when started without a connection. */
+    public ClientSession.Account account() {
+        return account;
     }
 
     /** The name people know it by: the file's name. */

@@ -2,7 +2,7 @@ package io.pooldisk.clientgui;
 
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
-import io.pooldisk.client.RemoteEntry;
+import io.pooldisk.client.RateLimiter;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
@@ -23,7 +23,9 @@ import javafx.collections.ObservableList;
 /**
  * The uploads and downloads, each on a connection of its own, a few at a time. A transfer whose connection drops
  * (worker killed, server restarted, network gone) connects again and resumes from the bytes already in place,
- * backing off between attempts; Cancel closes its connection, Retry resumes it. UI thread for the public methods.
+ * backing off between attempts; Cancel closes its connection, Retry resumes it. A transfer belongs to the account
+ * (server and user) that started it: it never moves bytes while the session is logged in as another. The speed limit
+ * is a token bucket each transfer's connection asks before each piece. UI thread for the public methods.
  */
 public final class TransferQueue implements AutoCloseable {
 
@@ -63,11 +65,11 @@ public final class TransferQueue implements AutoCloseable {
         } catch (IOException e) {
             size = -1;
         }
-        return add(new Transfer(Transfer.Kind.UPLOAD, local, remote, size));
+        return add(new Transfer(Transfer.Kind.UPLOAD, local, remote, size, session.account()));
     }
 
     public Transfer download(String remote, Path local, long size) {
-        return add(new Transfer(Transfer.Kind.DOWNLOAD, local, remote, size));
+        return add(new Transfer(Transfer.Kind.DOWNLOAD, local, remote, size, session.account()));
     }
 
     private Transfer add(Transfer t) {
@@ -86,14 +88,25 @@ public final class TransferQueue implements AutoCloseable {
         }
     }
 
-    /** Starts a failed or cancelled transfer again; it resumes from what is already in place. */
-    public void retry(Transfer t) {
+    /**
+     * Starts a failed or cancelled transfer again; it resumes from what is already in place. Refused, and said so,
+     * when the session is not logged in as the account that started it.
+     *
+     * @return whether it started again
+     */
+    public boolean retry(Transfer t) {
         if (t.state() != Transfer.State.FAILED && t.state() != Transfer.State.CANCELLED) {
-            return;
+            return false;
+        }
+        ClientSession.Account now = session.account();
+        if (t.account() != null && !t.account().equals(now)) {
+            notifier.error("Retry refused. " + Errors.refusal(t.account(), now));
+            return false;
         }
         t.rearm();
         t.state(Transfer.State.QUEUED, "Waiting");
         workers.execute(() -> run(t));
+        return true;
     }
 
     /** Stops every transfer not yet over, saying why (they keep what they moved; Retry resumes them). */
@@ -124,7 +137,8 @@ public final class TransferQueue implements AutoCloseable {
             });
             DiskClient c = null;
             try {
-                c = session.openClient();
+                c = session.openClient(t.account());
+                c.setRateLimiter(new RateLimiter(() -> limit));
                 t.attach(c);
                 update(t, run, () -> {
                     if (!t.cancelled()) {
@@ -136,11 +150,8 @@ public final class TransferQueue implements AutoCloseable {
                 Meter meter = new Meter(t, run);
                 String outcome;
                 if (t.kind() == Transfer.Kind.UPLOAD) {
-                    RemoteEntry stored = c.upload(t.local(), t.remote(), meter);
-                    outcome = meter.instant()
-                            ? "Done · instant upload: the server had this content"
-                            : "Done · stored and verified (SHA-256 "
-                                    + stored.sha256().substring(0, 8) + "…)";
+                    c.upload(t.local(), t.remote(), meter);
+                    outcome = meter.instant() ? "Done · instant upload" : "Done · stored and verified";
                 } else {
                     Files.createDirectories(t.local().getParent());
                     c.download(t.remote(), t.local(), meter);
@@ -230,14 +241,13 @@ public final class TransferQueue implements AutoCloseable {
     }
 
     /**
-     * Watches one attempt's progress on the transferring thread: measures the speed, keeps to the speed limit, and
-     * hands the numbers to the UI at most ten times a second.
+     * Watches one attempt's progress on the transferring thread: measures the speed and hands the numbers to the UI at
+     * most ten times a second. The bytes it hears of are on their way (the socket took them) or in place.
      */
     private final class Meter implements TransferListener {
         private final Transfer t;
         private final int run;
         private long first = -1;
-        private long firstAt;
         private long sampleAt;
         private long sampleBytes = -1;
         private double speed;
@@ -259,7 +269,6 @@ public final class TransferQueue implements AutoCloseable {
             total = totalBytes;
             if (first < 0) {
                 first = doneBytes;
-                firstAt = now;
                 sampleBytes = doneBytes;
                 sampleAt = now;
                 long from = doneBytes;
@@ -275,7 +284,7 @@ public final class TransferQueue implements AutoCloseable {
                 });
             }
             long span = now - sampleAt;
-            if (span >= 1_000_000_000L) { // a second or more: smooths the bursts of 8 MB an upload sends in
+            if (span >= 1_000_000_000L) { // a second or more: smooths the bursts of an unlimited upload's pieces
                 double recent = (doneBytes - sampleBytes) * 1e9 / span;
                 speed = speed == 0 ? recent : 0.6 * recent + 0.4 * speed;
                 sampleAt = now;
@@ -287,19 +296,12 @@ public final class TransferQueue implements AutoCloseable {
                 long left = s > 0 ? (long) Math.ceil((totalBytes - doneBytes) / s) : -1;
                 update(t, run, () -> t.progress(doneBytes, totalBytes, s, left));
             }
-            throttle(now, doneBytes);
-        }
-
-        /** Sleeps as long as it takes to keep this attempt's average rate under the limit. */
-        private void throttle(long now, long doneBytes) {
-            long max = limit;
-            if (max <= 0 || doneBytes <= first) {
-                return;
-            }
-            double due = (doneBytes - first) * 1e9 / max;
-            long ahead = (long) ((due - (now - firstAt)) / 1e6);
-            if (ahead > 0) {
-                t.pause(ahead);
+            if (doneBytes == totalBytes && calls > 1 && t.kind() == Transfer.Kind.UPLOAD) {
+                update(t, run, () -> {
+                    if (!t.cancelled()) {
+                        t.state(Transfer.State.RUNNING, "Sent; the server is verifying…");
+                    }
+                });
             }
         }
 

@@ -96,7 +96,7 @@ final class TransfersView extends BorderPane {
             }
         });
         name.setPrefWidth(130);
-        name.setMinWidth(100);
+        name.setMinWidth(80);
 
         TableColumn<Transfer, Number> progress = new TableColumn<>("Progress");
         progress.setCellValueFactory(c -> progressOf(c.getValue()));
@@ -123,8 +123,7 @@ final class TransfersView extends BorderPane {
                 }
             }
         });
-        progress.setPrefWidth(110);
-        progress.setMinWidth(90);
+        fixed(progress, 84);
 
         TableColumn<Transfer, String> size = new TableColumn<>("Size");
         size.setCellValueFactory(c -> {
@@ -141,28 +140,32 @@ final class TransfersView extends BorderPane {
                     t.totalProperty(),
                     t.stateProperty());
         });
-        size.setPrefWidth(140);
-        size.setMinWidth(136);
+        fixed(size, 136);
 
         TableColumn<Transfer, String> speed = new TableColumn<>("Speed");
         speed.setCellValueFactory(c -> Bindings.createStringBinding(
                 () -> Formats.speed(c.getValue().speedProperty().get()),
                 c.getValue().speedProperty()));
-        speed.setPrefWidth(80);
-        speed.setMinWidth(84);
+        fixed(speed, 84);
 
         TableColumn<Transfer, String> left = new TableColumn<>("Left");
         left.setCellValueFactory(c -> Bindings.createStringBinding(
                 () -> Formats.timeLeft(c.getValue().secondsLeftProperty().get()),
                 c.getValue().secondsLeftProperty()));
-        left.setPrefWidth(76);
-        left.setMinWidth(78);
+        fixed(left, 72);
 
         TableColumn<Transfer, Transfer.State> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> c.getValue().stateProperty());
         status.setCellFactory(c -> new TableCell<>() {
             private Transfer shown;
-            private final javafx.beans.value.ChangeListener<String> onMessage = (p, was, now) -> setText(now);
+            private final Tooltip whole = new Tooltip();
+            private final javafx.beans.value.ChangeListener<String> onMessage = (p, was, now) -> show(now);
+
+            /** The message, and the tooltip with all of it for when the column is too narrow. */
+            private void show(String message) {
+                setText(message);
+                whole.setText(message);
+            }
 
             @Override
             protected void updateItem(Transfer.State s, boolean empty) {
@@ -178,8 +181,8 @@ final class TransfersView extends BorderPane {
                     return;
                 }
                 shown.messageProperty().addListener(onMessage);
-                setText(shown.message());
-                setTooltip(new Tooltip(shown.message()));
+                show(shown.message());
+                setTooltip(whole);
                 if (s == Transfer.State.FAILED) {
                     getStyleClass().add("transfer-failed");
                 } else if (s == Transfer.State.DONE) {
@@ -187,7 +190,7 @@ final class TransfersView extends BorderPane {
                 }
             }
         });
-        status.setPrefWidth(220);
+        status.setPrefWidth(400);
         status.setMinWidth(120);
 
         TableColumn<Transfer, Transfer.State> action = new TableColumn<>("");
@@ -224,12 +227,21 @@ final class TransfersView extends BorderPane {
                 setAlignment(Pos.CENTER);
             }
         });
-        action.setPrefWidth(84);
-        action.setMinWidth(84);
+        fixed(action, 84);
 
         table.getColumns().setAll(List.of(name, progress, size, speed, left, status, action));
         setTop(bar);
         setCenter(table);
+    }
+
+    /**
+     * A column of a constant width, wide enough for what it shows: the space a wider window adds goes to the file
+     * names and the status, whose text is long.
+     */
+    private static void fixed(TableColumn<Transfer, ?> column, double width) {
+        column.setMinWidth(width);
+        column.setPrefWidth(width);
+        column.setMaxWidth(width);
     }
 
     private static ObservableValue<Number> progressOf(Transfer t) {

@@ -18,8 +18,10 @@ import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +167,16 @@ class ClientPaneTest {
                 PATIENCE,
                 TimeUnit.SECONDS,
                 () -> cellTexts(robot, "#files").containsAll(List.of("report 2026.bin", "2.9 MiB", "BIN file")));
+        // The outcome is shown whole in the window's default size, and its tooltip says it too.
+        String outcome = queue().get(0).message();
+        waitFor(PATIENCE, TimeUnit.SECONDS, () -> cellTexts(robot, "#transfers").contains(outcome));
+        assertThat(onFx(() -> {
+                    Labeled cell = statusCell(robot, outcome);
+                    return List.of(
+                            ((Text) cell.lookup(".text")).getText(),
+                            cell.getTooltip().getText());
+                }))
+                .containsExactly(outcome, outcome);
 
         Path into = Files.createDirectories(tmp.resolve("downloads"));
         chooser.downloadTo = into;
@@ -399,6 +411,15 @@ class ClientPaneTest {
                         .map(Label::getText)
                         .toList())
                 .get();
+    }
+
+    /** The transfers table's cell that holds {@code text}; on the FX thread. */
+    private static Labeled statusCell(FxRobot robot, String text) {
+        return robot.lookup("#transfers").lookup(".table-cell").queryAll().stream()
+                .map(n -> (Labeled) n)
+                .filter(cell -> text.equals(cell.getText()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<String> cellTexts(FxRobot robot, String under) throws Exception {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pooldisk.auth.Accounts;
 import io.pooldisk.client.DiskClient;
+import io.pooldisk.client.RemoteEntry;
 import io.pooldisk.disk.DiskStore;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
@@ -13,6 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,14 @@ class SessionModelTest {
     private void connect(int port) {
         session = new ClientSession(Runnable::run, notifier, null);
         session.connect("127.0.0.1", port, TestServer.USER, TestServer.PASSWORD.toCharArray());
+    }
+
+    /** A server, a session logged in as ann, and a queue whose changes run on the transferring threads. */
+    private void connectedQueue() throws Exception {
+        server = new TestServer(tmp);
+        connect(server.port());
+        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
+        queue = new TransferQueue(session, notifier, Runnable::run);
     }
 
     @Test
@@ -109,10 +121,7 @@ class SessionModelTest {
 
     @Test
     void theQueueUploadsAndDownloadsWithoutAUiThread() throws Exception {
-        server = new TestServer(tmp);
-        connect(server.port());
-        await().atMost(PATIENCE).until(() -> session.state() == ClientSession.State.CONNECTED);
-        queue = new TransferQueue(session, notifier, Runnable::run);
+        connectedQueue();
         Path local = TestServer.randomFile(tmp, "a.bin", 2_000_000, 9);
         Transfer up = queue.upload(local, "/a.bin");
         await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.DONE);
@@ -132,5 +141,77 @@ class SessionModelTest {
         assertThat(queue.transfers()).hasSize(4);
         queue.clearFinished();
         assertThat(queue.transfers()).containsExactly(missing);
+    }
+
+    @Test
+    void aLimitedUploadShowsItsProgressSpeedAndTimeLeftAsTheBytesGo() throws Exception {
+        connectedQueue();
+        queue.speedLimitProperty().set(1L << 20);
+        Path local = TestServer.randomFile(tmp, "limited.bin", 3 * 1024 * 1024, 21);
+
+        List<Long> done = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean speedAndTimeLeftShown = new AtomicBoolean();
+        Transfer up = queue.upload(local, "/limited.bin");
+        up.doneProperty().addListener((p, was, now) -> {
+            done.add(now.longValue());
+            if (now.longValue() < up.totalProperty().get()
+                    && up.speedProperty().get() > 0
+                    && up.secondsLeftProperty().get() >= 0) {
+                speedAndTimeLeftShown.set(true);
+            }
+        });
+        await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.DONE);
+
+        assertThat(up.message()).contains("verified");
+        assertThat(done).as("progress only grows").isSorted().endsWith(3L * 1024 * 1024);
+        assertThat(done.stream().filter(d -> d < 3L * 1024 * 1024).distinct().count())
+                .as("the bytes are reported as they go, not all at once ahead of them")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(speedAndTimeLeftShown)
+                .as("speed and time left shown before the end")
+                .isTrue();
+    }
+
+    @Test
+    void aTransferBelongsToItsAccountAndRetryUnderAnotherIsRefused() throws Exception {
+        connectedQueue();
+        server.addUser("bob", "bob's password", 0);
+        server.setQuota(TestServer.USER, 1024 * 1024);
+        Path local = TestServer.randomFile(tmp, "too big.bin", 2_000_000, 22);
+        Transfer up = queue.upload(local, "/too big.bin");
+        await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.FAILED);
+        assertThat(up.message()).startsWith("Not enough space");
+        assertThat(up.account().user()).isEqualTo(TestServer.USER);
+
+        session.connect("127.0.0.1", server.port(), "bob", "bob's password".toCharArray());
+        await().atMost(PATIENCE)
+                .until(() -> session.state() == ClientSession.State.CONNECTED
+                        && session.userProperty().get().equals("bob"));
+        assertThat(queue.retry(up)).isFalse();
+        assertThat(up.state()).isEqualTo(Transfer.State.FAILED);
+        assertThat(notifier.current().level()).isEqualTo(Notifier.Level.ERROR);
+        assertThat(notifier.current().text())
+                .contains("Retry refused")
+                .contains("ann@127.0.0.1:" + server.port())
+                .contains("bob@127.0.0.1:" + server.port());
+        assertThat(listing("bob", "bob's password")).isEmpty();
+
+        // Back as ann, with room now: Retry stores it in her space.
+        server.setQuota(TestServer.USER, 0);
+        session.connect("127.0.0.1", server.port(), TestServer.USER, TestServer.PASSWORD.toCharArray());
+        await().atMost(PATIENCE)
+                .until(() -> session.state() == ClientSession.State.CONNECTED
+                        && session.userProperty().get().equals(TestServer.USER));
+        assertThat(queue.retry(up)).isTrue();
+        await().atMost(PATIENCE).until(() -> up.state() == Transfer.State.DONE);
+        assertThat(listing(TestServer.USER, TestServer.PASSWORD)).containsExactly("too big.bin");
+        assertThat(listing("bob", "bob's password")).isEmpty();
+    }
+
+    private List<String> listing(String user, String password) throws Exception {
+        try (DiskClient c = DiskClient.connect("127.0.0.1", server.port())) {
+            c.login(user, password.toCharArray());
+            return c.list("/").stream().map(RemoteEntry::name).toList();
+        }
     }
 }

@@ -20,9 +20,10 @@ final class TestServer implements AutoCloseable {
     static final String PASSWORD = "correct horse";
 
     final PoolServer server;
+    private final Path data;
 
     TestServer(Path dir) throws Exception {
-        Path data = dir.resolve("data");
+        data = dir.resolve("data");
         Files.createDirectories(data);
         try (DiskStore store = DiskStore.open(data)) {
             Accounts.of(store).add(USER, PASSWORD.toCharArray(), 0);
@@ -33,6 +34,19 @@ final class TestServer implements AutoCloseable {
                 .dataDir(data)
                 .grace(Duration.ofSeconds(5))
                 .build());
+    }
+
+    /** Adds an account, through the same database the running workers use. */
+    void addUser(String name, String password, long quotaBytes) throws Exception {
+        try (DiskStore store = DiskStore.open(data)) {
+            Accounts.of(store).add(name, password.toCharArray(), quotaBytes);
+        }
+    }
+
+    void setQuota(String name, long quotaBytes) throws Exception {
+        try (DiskStore store = DiskStore.open(data)) {
+            Accounts.of(store).setQuota(name, quotaBytes);
+        }
     }
 
     int port() {

@@ -9,4 +9,10 @@ public final class ConnectionException extends DiskClientException {
     public ConnectionException(String message) {
         super(0, message);
     }
+
+    /** With the exception the connection failed with ({@code ConnectException}, {@code UnknownHostException}...). */
+    public ConnectionException(String message, Throwable cause) {
+        super(0, message);
+        initCause(cause);
+    }
 }

@@ -12,6 +12,7 @@ import io.pooldisk.protocol.Sha256;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -36,10 +37,13 @@ public final class DiskClient implements AutoCloseable {
     public static final String PARTIAL_SUFFIX = ".pooldisk-part";
 
     private static final int CHUNK = 1024 * 1024;
+    /** An unlimited upload hands the file to the kernel (sendfile) in pieces this large. */
+    private static final long SEND_PIECE = 8L * CHUNK;
 
     private final SocketChannel channel;
     private final String address;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+    private volatile RateLimiter limiter;
 
     private DiskClient(SocketChannel channel, String address) {
         this.channel = channel;
@@ -56,7 +60,8 @@ public final class DiskClient implements AutoCloseable {
         String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         InetSocketAddress to = new InetSocketAddress(host, port);
         if (to.isUnresolved()) {
-            throw new ConnectionException("cannot connect to " + address + ": unknown host");
+            throw new ConnectionException(
+                    "cannot connect to " + address + ": unknown host", new UnknownHostException(host));
         }
         SocketChannel ch = null;
         try {
@@ -66,7 +71,7 @@ public final class DiskClient implements AutoCloseable {
             return new DiskClient(ch, address);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new ConnectionException("cannot connect to " + address + ": " + IoMessages.reason(e));
+            throw new ConnectionException("cannot connect to " + address + ": " + IoMessages.reason(e), e);
         }
     }
 
@@ -94,6 +99,14 @@ public final class DiskClient implements AutoCloseable {
         } catch (IOException reset) {
             return true;
         }
+    }
+
+    /**
+     * Keeps the bytes of later uploads and downloads to {@code limiter}'s rate on the wire (null: no limit). They move
+     * in pieces no larger than the limiter allows, and their listener hears of each piece.
+     */
+    public void setRateLimiter(RateLimiter limiter) {
+        this.limiter = limiter;
     }
 
     // ---------------------------------------------------------------- commands
@@ -361,7 +374,7 @@ public final class DiskClient implements AutoCloseable {
 
     /** The connection broke under a read or a write. */
     private ConnectionException lost(IOException e) {
-        return new ConnectionException("lost the connection to " + address + ": " + IoMessages.reason(e));
+        return new ConnectionException("lost the connection to " + address + ": " + IoMessages.reason(e), e);
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -403,57 +416,90 @@ public final class DiskClient implements AutoCloseable {
         }
     }
 
+    /** Sends the file's bytes from {@code offset}; the listener hears of each piece as the socket takes it. */
     private void sendFile(Path local, long offset, long size, TransferListener listener) throws IOException {
-        try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
+        RateLimiter limit = limiter;
+        FileChannel file;
+        try {
+            file = FileChannel.open(local, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot read", local, e);
+        }
+        try (file) {
             long pos = offset;
             listener.progress(pos, size);
             while (pos < size) {
-                long n = file.transferTo(pos, Math.min(CHUNK * 8L, size - pos), channel);
-                if (n <= 0) {
-                    throw new IOException(local + " changed while it was being sent");
+                long wanted = Math.min(SEND_PIECE, size - pos);
+                long end = pos + (limit == null ? wanted : limit.acquire(wanted));
+                while (pos < end) {
+                    long n;
+                    try {
+                        n = file.transferTo(pos, end - pos, channel);
+                    } catch (IOException e) { // the socket's write: the file was read already
+                        throw lost(e);
+                    }
+                    if (n <= 0) {
+                        throw new LocalFileException(local + " got shorter while it was being sent; send it again");
+                    }
+                    pos += n;
                 }
-                pos += n;
                 listener.progress(pos, size);
             }
         }
     }
 
+    /** Reads {@code count} bytes into {@code out}; the listener hears of each piece as it is written. */
     private void receive(long count, FileChannel out, MessageDigest md, long have, long size, TransferListener listener)
             throws IOException {
+        RateLimiter limit = limiter;
         long done = 0;
         listener.progress(have, size);
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         while (done < count) {
+            long wanted = Math.min(CHUNK, count - done);
+            int allowed = (int) (limit == null ? wanted : limit.acquire(wanted));
+            int n;
             if (in.hasRemaining()) {
-                int take = (int) Math.min(in.remaining(), count - done);
-                ByteBuffer slice = in.slice().limit(take);
+                n = Math.min(in.remaining(), allowed);
+                ByteBuffer slice = in.slice().limit(n);
                 md.update(slice.duplicate());
-                while (slice.hasRemaining()) {
-                    out.write(slice);
-                }
-                in.position(in.position() + take);
-                done += take;
+                writeLocal(out, slice);
+                in.position(in.position() + n);
             } else {
-                buf.clear().limit((int) Math.min(CHUNK, count - done));
-                int n = channel.read(buf);
+                buf.clear().limit(allowed);
+                try {
+                    n = channel.read(buf);
+                } catch (IOException e) {
+                    throw lost(e);
+                }
                 if (n < 0) {
-                    throw new DiskClientException(
-                            0,
-                            "the server closed the connection after " + (have + done) + " of " + size
-                                    + " bytes; run the download again to resume");
+                    throw new ConnectionException("the server at " + address + " closed the connection after "
+                            + (have + done) + " of " + size + " bytes; run the download again to resume");
                 }
                 buf.flip();
                 md.update(buf.duplicate());
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
-                done += n;
+                writeLocal(out, buf);
             }
+            if (limit != null) {
+                limit.refund(allowed - n);
+            }
+            done += n;
             listener.progress(have + done, size);
         }
     }
 
     // ---------------------------------------------------------------- small helpers
+
+    /** Writes all of {@code bytes} to the download's file: a failure here is this computer's (a full disk). */
+    private static void writeLocal(FileChannel out, ByteBuffer bytes) throws LocalFileException {
+        try {
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write the download: " + IoMessages.reason(e));
+        }
+    }
 
     private static RemoteEntry entry(String line) throws DiskClientException {
         try {
