@@ -49,7 +49,7 @@ final class UsersView extends BorderPane {
         table = new TableView<>(model.users());
         table.setId("users");
         table.setPlaceholder(new Label("No users yet: add one above"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Name", UserInfo::name));
         table.getColumns().add(column("Quota", user -> UsersModel.describeQuota(user.quotaBytes())));
         table.getColumns().add(column("Used", user -> ByteSizes.human(user.usedBytes())));
