@@ -32,7 +32,8 @@ import sun.misc.Signal;
         sortOptions = false,
         description = {
             "Run the server headless: a master process and a pool of worker processes.",
-            "SIGTERM or SIGINT stops it gracefully; a second one stops it at once."
+            "SIGTERM or SIGINT stops it gracefully; a second one stops it at once. SIGHUP replaces the workers"
+                    + " gracefully, SIGUSR1 reopens server.log, SIGTTIN and SIGTTOU add and remove a worker."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -303,8 +304,16 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Signal handlers only ask: the master loop does the stopping. A second signal means: now. */
+    /**
+     * Signal handlers only ask; the master loop does the work. TERM and INT stop gracefully, a second one at once. As
+     * gunicorn and nginx take them: HUP replaces the workers gracefully, USR1 reopens server.log (after logrotate),
+     * TTIN and TTOU add and remove a worker. (QUIT stays the JVM's: it prints a thread dump.)
+     */
     private static void installSignalHandlers(PoolServer server) {
+        Signal.handle(new Signal("HUP"), s -> server.replaceWorkers());
+        Signal.handle(new Signal("USR1"), s -> server.reopenLogs());
+        Signal.handle(new Signal("TTIN"), s -> server.resizeBy(1));
+        Signal.handle(new Signal("TTOU"), s -> server.resizeBy(-1));
         AtomicInteger signals = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), s -> {

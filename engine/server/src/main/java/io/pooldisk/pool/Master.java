@@ -27,7 +27,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -811,6 +813,33 @@ final class Master implements Runnable {
     void resize(int workers) {
         supervisor.resize(workers);
         limitSessions();
+    }
+
+    /** One worker more or fewer (SIGTTIN, SIGTTOU), within 1 and {@link PoolConfig#MAX_WORKERS}. */
+    void resizeBy(int delta) {
+        int to = Math.max(1, Math.min(PoolConfig.MAX_WORKERS, supervisor.wanted() + delta));
+        if (to != supervisor.wanted()) {
+            resize(to);
+        }
+    }
+
+    /**
+     * Replaces every worker (SIGHUP, as gunicorn does): each is asked to leave once its command is done, handing its
+     * session back, and a new one starts in its place at once. No session is lost.
+     */
+    void replaceWorkers() {
+        List<Worker> serving = new ArrayList<>();
+        for (Worker w : supervisor.slots()) {
+            if (w.serving()) {
+                serving.add(w);
+            }
+        }
+        emit(
+                Level.INFO,
+                Kind.WORKER,
+                "replacing all " + serving.size() + " workers: each leaves once its command is"
+                        + " done, a new one starts in its place");
+        serving.forEach(supervisor::retire);
     }
 
     // ---------------------------------------------------------------- stopping

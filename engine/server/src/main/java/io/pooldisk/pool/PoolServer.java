@@ -34,6 +34,7 @@ public final class PoolServer implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile String failure;
+    private final ServerLogFile logFile;
 
     private PoolServer(PoolConfig config, DataDirLock lock, ServerSocketChannel listener, List<PoolListener> listeners)
             throws IOException {
@@ -41,7 +42,8 @@ public final class PoolServer implements AutoCloseable {
         this.lock = lock;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         List<PoolListener> all = new ArrayList<>(listeners);
-        all.add(new ServerLogFile(DataDirs.logFile(config.dataDir())));
+        this.logFile = new ServerLogFile(DataDirs.logFile(config.dataDir()));
+        all.add(logFile);
         this.notifier = new PoolNotifier(all);
         if (lock.looserMode() != null) {
             notifier.event(new PoolEvent(
@@ -164,6 +166,21 @@ public final class PoolServer implements AutoCloseable {
     public void resize(int workers) {
         PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
         master.submit(() -> master.resize(workers));
+    }
+
+    /** One worker more ({@code +1}) or fewer ({@code -1}), as SIGTTIN and SIGTTOU ask; between 1 and the maximum. */
+    public void resizeBy(int delta) {
+        master.submit(() -> master.resizeBy(delta));
+    }
+
+    /** Replaces every worker gracefully, as SIGHUP asks: old ones finish their command, new ones start; no session lost. */
+    public void replaceWorkers() {
+        master.submit(master::replaceWorkers);
+    }
+
+    /** Closes {@code server.log} and opens it again at its path, as SIGUSR1 asks after logrotate moved it. */
+    public void reopenLogs() {
+        logFile.reopen();
     }
 
     /** Ends a worker with SIGKILL, as a crash would; the pool replaces it. */

@@ -24,6 +24,19 @@ final class ServerLogFile implements PoolListener {
         return false;
     }
 
+    /** The next event goes to a file opened anew at the path (after logrotate moved the old one away). */
+    synchronized void reopen() {
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                System.err.println("pooldisk: cannot close " + file + ": " + e.getMessage());
+            }
+            writer = null;
+        }
+        failed = false;
+    }
+
     @Override
     public synchronized void onEvent(PoolEvent event) {
         if (event.level() == PoolEvent.Level.DEBUG || failed) {

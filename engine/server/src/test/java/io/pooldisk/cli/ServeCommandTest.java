@@ -7,12 +7,19 @@ import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.PoolDiskProcess;
 import io.pooldisk.testing.Procfs;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,6 +82,83 @@ class ServeCommandTest {
             assertThat(server.waitFor(PATIENCE)).isZero();
             assertThat(server.stderr()).contains("stopping (grace").contains("stopped");
             await().atMost(PATIENCE).until(() -> up.workerPids().stream().noneMatch(Procfs::alive));
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                        .start()
+                        .waitFor())
+                .as("kill -" + name)
+                .isZero();
+    }
+
+    /**
+     * TTIN and TTOU resize, USR1 reopens server.log after it was moved away, HUP replaces every worker: all while a
+     * client sends ECHO after ECHO on one connection and another holds an idle session. Nothing is lost.
+     */
+    @Test
+    void signalsResizeReopenTheLogAndReplaceTheWorkersWithoutLosingASession() throws Exception {
+        try (PoolDiskProcess server = serve()) {
+            PoolDiskProcess.Listening up = server.awaitListening(PATIENCE);
+            long master = server.process().pid();
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", up.port());
+            AtomicBoolean loading = new AtomicBoolean(true);
+            AtomicInteger answered = new AtomicInteger();
+            CompletableFuture<String> load = CompletableFuture.supplyAsync(() -> {
+                try (LineClient busy = new LineClient(address)) {
+                    while (loading.get()) {
+                        String reply = busy.request("ECHO load " + answered.get());
+                        if (reply == null || !reply.startsWith("OK PROCESS")) {
+                            return "lost: " + reply;
+                        }
+                        answered.incrementAndGet();
+                    }
+                    return "ok";
+                } catch (IOException e) {
+                    return "lost: " + e;
+                }
+            });
+            try (LineClient idle = new LineClient(address)) {
+                assertThat(idle.request("ECHO before")).contains("BEFORE");
+
+                signal("TTIN", master);
+                await().atMost(PATIENCE).until(() -> server.stderr().contains("from 2 to 3 workers"));
+                signal("TTOU", master);
+                await().atMost(PATIENCE).until(() -> server.stderr().contains("from 3 to 2 workers"));
+
+                Path log = tmp.resolve("data").resolve("server.log");
+                Files.move(log, log.resolveSibling("server.log.1"));
+                signal("USR1", master);
+                signal("TTIN", master);
+                await().atMost(PATIENCE)
+                        .until(() -> Files.exists(log) && Files.readString(log).contains("from 2 to 3 workers"));
+                assertThat(Files.readString(log.resolveSibling("server.log.1"))).contains("from 3 to 2 workers");
+                assertThat(Files.readString(log)).doesNotContain("from 3 to 2 workers"); // a new file
+
+                await().atMost(PATIENCE)
+                        .until(() -> Procfs.pidsWithArgument("--master-pid " + master)
+                                        .size()
+                                == 3);
+                List<Long> before = Procfs.pidsWithArgument("--master-pid " + master);
+                signal("HUP", master);
+                await().atMost(PATIENCE).until(() -> server.stderr().contains("replacing all 3 workers"));
+                await().atMost(PATIENCE).until(() -> before.stream().noneMatch(Procfs::alive));
+                await().atMost(PATIENCE)
+                        .until(() -> Procfs.pidsWithArgument("--master-pid " + master)
+                                        .size()
+                                == 3);
+                int answeredBefore = answered.get();
+                await().atMost(PATIENCE).until(() -> answered.get() > answeredBefore + 10);
+
+                String after = idle.request("ECHO after");
+                assertThat(after).contains("AFTER");
+                assertThat(before).doesNotContain((long) LineClient.pidOf(after));
+            } finally {
+                loading.set(false);
+            }
+            assertThat(load.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(server.process().isAlive()).isTrue();
         }
     }
 
@@ -211,7 +295,7 @@ class ServeCommandTest {
 
     @Test
     void aDataDirectoryThatCannotBeUsedIsNamedWithWhatIsWrong() throws Exception {
-        Path file = java.nio.file.Files.writeString(tmp.resolve("afile"), "x");
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
         String[][] cases = {
             {file.toString(), "it is a file, not a directory"},
             {"/proc/pooldisk-test", "no such file or directory"},
