@@ -173,7 +173,10 @@ public final class PoolServer implements AutoCloseable {
         master.submit(() -> master.resizeBy(delta));
     }
 
-    /** Replaces every worker gracefully, as SIGHUP asks: old ones finish their command, new ones start; no session lost. */
+    /**
+     * Replaces every worker gracefully, as SIGHUP asks: old ones finish their command, new ones start; no session is
+     * lost.
+     */
     public void replaceWorkers() {
         master.submit(master::replaceWorkers);
     }
