@@ -1,8 +1,10 @@
 package io.pooldisk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pooldisk.protocol.DefaultAddress;
+import io.pooldisk.testing.Procfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,9 @@ class ReadmeTryItTest {
         Path data = tmp.resolve("pooldisk");
         StringBuilder script = new StringBuilder()
                 .append("set -eu -o pipefail\n")
-                .append("trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n")
+                // At the end, TERM to the script's whole process group: the background server is a java process under
+                // a subshell, and it no longer ends when the terminal hangs up (SIGHUP replaces its workers).
+                .append("trap 'trap \"\" TERM; kill -TERM 0; wait' EXIT\n")
                 .append("pooldisk() { '")
                 .append(Path.of(System.getProperty("java.home"), "bin", "java"))
                 .append("' --add-exports java.base/sun.nio.ch=ALL-UNNAMED -cp '")
@@ -90,6 +95,15 @@ class ReadmeTryItTest {
         String transcript = Files.readString(tmp.resolve("transcript.txt"));
         if (!finished) {
             p.destroyForcibly();
+        }
+        // The server was sent TERM as the script ended: it stops gracefully, its workers with it.
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Procfs.pidsWithArgument(data.toString()).isEmpty());
+        } finally {
+            for (long pid : Procfs.pidsWithArgument(data.toString())) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
         assertThat(finished).as(transcript).isTrue();
         assertThat(p.exitValue()).as(transcript).isZero();
