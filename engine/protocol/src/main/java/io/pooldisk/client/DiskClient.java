@@ -208,7 +208,8 @@ public final class DiskClient implements AutoCloseable {
             if (!e.is(ReplyCode.NOT_FOUND) || !e.getMessage().startsWith("no such directory")) {
                 throw e;
             }
-            makeParents(remote);
+            String absolute = remote.startsWith("/") ? remote : pwd() + "/" + remote;
+            makeDirectories(RemotePaths.parent(RemotePaths.resolve("/", absolute)));
             reply = okReply(put);
         }
         if (reply.startsWith("PROVE ")) {
@@ -229,17 +230,21 @@ public final class DiskClient implements AutoCloseable {
         return stored(okReply(null));
     }
 
-    /** Makes the directories above {@code path} that are missing, as {@code mkdir -p} does. */
-    private void makeParents(String path) throws IOException {
-        String absolute = path.startsWith("/") ? path : pwd() + "/" + path;
-        String parent = RemotePaths.parent(RemotePaths.resolve("/", absolute));
+    /**
+     * Makes the directory {@code path} (absolute) and those above it that are missing, as {@code mkdir -p} does;
+     * directories already there are fine, a file in the way is the server's {@code ERR 409}.
+     */
+    public void makeDirectories(String path) throws IOException {
         StringBuilder at = new StringBuilder();
-        for (String name : parent.substring(1).split("/")) {
+        for (String name : path.split("/")) {
+            if (name.isEmpty()) {
+                continue;
+            }
             at.append('/').append(name);
             try {
                 mkdir(at.toString());
             } catch (DiskClientException e) {
-                if (!e.is(ReplyCode.CONFLICT)) { // already there: a directory, or a file that the PUT will name
+                if (!e.is(ReplyCode.CONFLICT) || !stat(at.toString()).directory()) {
                     throw e;
                 }
             }

@@ -1,6 +1,5 @@
 package io.pooldisk.cli;
 
-import io.pooldisk.client.ConnectionException;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.protocol.DefaultAddress;
@@ -273,9 +272,8 @@ final class ClientCommand implements Callable<Integer> {
         return 1;
     }
 
+    /** The server's refusal as it came ("ERR 404 ..."); any other failure by its message. */
     private static String message(IOException e) {
-        return e instanceof DiskClientException d && !(e instanceof ConnectionException)
-                ? d.toString()
-                : e.getMessage();
+        return e instanceof DiskClientException ? e.toString() : e.getMessage();
     }
 }

@@ -219,20 +219,10 @@ public final class ClientShell {
     private void mkdir(List<String> args) throws IOException {
         boolean parents = !args.isEmpty() && args.get(0).equals("-p");
         String path = remote(one(parents ? args.subList(1, args.size()) : args, "mkdir [-p] PATH"));
-        if (!parents) {
+        if (parents) {
+            client.makeDirectories(path);
+        } else {
             client.mkdir(path);
-            return;
-        }
-        StringBuilder at = new StringBuilder();
-        for (String name : path.substring(1).split("/")) {
-            at.append('/').append(name);
-            try {
-                client.mkdir(at.toString());
-            } catch (DiskClientException e) {
-                if (!e.is(ReplyCode.CONFLICT) || !client.stat(at.toString()).directory()) {
-                    throw e;
-                }
-            }
         }
     }
 
