@@ -71,7 +71,9 @@ class ReadmeTryItTest {
         }
         Path file = Files.writeString(tmp.resolve("try-it.sh"), script);
 
-        Process p = new ProcessBuilder("script", "-qec", "bash " + file, "/dev/null")
+        // script(1) runs its command under $SHELL -c; exec leaves bash alone in the process group that the EXIT trap
+        // ends (dash, a common /bin/sh, would otherwise be in it too and die of the TERM, failing the run with 143).
+        Process p = new ProcessBuilder("script", "-qec", "exec bash " + file, "/dev/null")
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("transcript.txt").toFile())
