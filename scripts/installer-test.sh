@@ -71,9 +71,9 @@ check "man page is pooldisk(1) in roff" bash -c 'zcat "$0" | grep -q "^\.TH \"PO
 if command -v man >/dev/null; then
   rendered=$(MANWIDTH=100 man -l "$page" 2>/dev/null || true)
 elif command -v groff >/dev/null; then
-  rendered=$(zcat "$page" | groff -man -Tutf8 2>/dev/null || true)
-else
-  rendered=$(zcat "$page")
+  rendered=$(zcat "$page" | groff -man -Tutf8 -P-cbou 2>/dev/null || true) # no bold, underline or colour
+else # the roff itself, its section headings and font escapes undone
+  rendered=$(zcat "$page" | sed -e 's/^\.SH "\(.*\)"$/\1/' -e 's/\\f[BIPR]//g' -e 's/\\-/-/g')
 fi
 for section in SYNOPSIS COMMANDS 'POOLDISK SERVE' SIGNALS FILES 'EXIT STATUS'; do
   check "man page has $section" grep -q "^$section" <<<"$rendered"
@@ -151,6 +151,10 @@ version=${version%-*} # without the Debian revision: 0.1.0-1 is PoolDisk 0.1.0
 check "pooldisk --version names the package's version ($version)" \
   bash -c '"$@" | grep -qx "pooldisk $0"' "$version" "${clean_env[@]}" pooldisk --version
 check "pooldisk --help lists serve" bash -c '"$@" | grep -q "^  serve "' _ "${clean_env[@]}" pooldisk --help
+# The man page is made from the same model as --help: every option serve's help names is in it.
+serve_options=$("${clean_env[@]}" pooldisk serve --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | tr '\n' ' ')
+missing_options=$(for o in $serve_options; do grep -q -- "$o" <<<"$rendered" || echo "$o"; done | tr '\n' ' ')
+check "man page names every option of serve --help (missing: ${missing_options:-none})" test -z "$missing_options"
 if [ "$package" = pooldisk ]; then
   check "PoolDisk --version (the console) names it too" \
     bash -c '"$@" | grep -qx "PoolDisk console $0"' "$version" "${clean_env[@]}" "$app/bin/PoolDisk" --version

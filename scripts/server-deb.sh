@@ -59,6 +59,9 @@ rm -rf "$stage"
 mkdir -p "$stage/$prefix" "$stage/usr/bin" "$stage/DEBIAN"
 cp -a "$out/pooldisk/." "$stage/$prefix/"
 rm -f "$stage/$prefix/lib/pooldisk.png" # jpackage's default icon: a command has none
+# jlink leaves its files read-only (0444): Debian's are 0644, and a shared library is not executable.
+chmod -R u+w "$stage/$prefix"
+chmod 644 "$stage/$prefix/lib/libapplauncher.so"
 ln -s "../lib/pooldisk/bin/pooldisk" "$stage/usr/bin/pooldisk"
 install -D -m 644 "$src/pooldisk.service" "$stage/lib/systemd/system/pooldisk.service"
 install -D -m 644 "$src/pooldisk.logrotate" "$stage/etc/logrotate.d/pooldisk"
