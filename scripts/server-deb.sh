@@ -70,6 +70,11 @@ install -D -m 644 "$out/man/pooldisk.1.gz" "$stage/usr/share/man/man1/pooldisk.1
 mkdir -p "$stage/usr/share/doc/$package"
 sed -e "s|@PACKAGE@|$package|g" -e "s|@INSTALL_DIR@|$prefix|g" "$src/copyright" >"$stage/usr/share/doc/$package/copyright"
 chmod 644 "$stage/usr/share/doc/$package/copyright"
+# Debian's changelog of the package (the project's own history is its git log); SOURCE_DATE_EPOCH for a fixed date.
+printf '%s (%s-1) unstable; urgency=medium\n\n  * PoolDisk %s.\n\n -- PoolDisk <pooldisk@localhost>  %s\n' \
+  "$package" "$version" "$version" "$(LC_ALL=C date -R -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")" |
+  gzip -9n >"$stage/usr/share/doc/$package/changelog.Debian.gz"
+chmod 644 "$stage/usr/share/doc/$package/changelog.Debian.gz"
 install -m 755 "$src/postinst" "$src/prerm" "$src/postrm" "$stage/DEBIAN/"
 printf '%s\n' /etc/default/pooldisk /etc/logrotate.d/pooldisk >"$stage/DEBIAN/conffiles"
 
