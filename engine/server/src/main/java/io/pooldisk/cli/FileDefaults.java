@@ -8,7 +8,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * A configuration file's values as picocli's defaults, over {@code fallback}'s: so the file covers every option by its
  * long name (without dashes), those added later included, and the command line overrides it as it overrides any
- * default. An empty value means the fallback's default. A relative path is taken from the file's directory.
+ * default. An empty value means the fallback's default. A relative path is taken from the file's directory. (picocli's
+ * own PropertiesDefaultProvider would do the lookup, but over no other provider, and through java.util.Properties it
+ * knows no line numbers and takes any key: {@link ServeCommand} checks each entry first, so that errors name them.)
  */
 final class FileDefaults implements IDefaultValueProvider {
 
