@@ -414,7 +414,8 @@ final class ServeCommand implements Callable<Integer> {
                         ? String.valueOf(value)
                         : String.join(",", option.originalStringValues());
             case "file" -> file.fileValue(option);
-            default -> defaults.defaultValue(option);
+            // ServeDefaults', else the option's own (an option added with a defaultValue in its annotation).
+            default -> defaults.defaultValue(option) != null ? defaults.defaultValue(option) : option.defaultValue();
         };
         if (text == null) {
             boolean scalar = value instanceof Boolean || value instanceof Number || value instanceof CharSequence;
