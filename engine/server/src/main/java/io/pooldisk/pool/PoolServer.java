@@ -189,7 +189,7 @@ public final class PoolServer implements AutoCloseable {
      * gracefully (as {@link #replaceWorkers}). The address and the data directory cannot change while running: when
      * {@code next} changes them, a warning says a restart is needed and the ones in force stay.
      */
-    public void reload(PoolConfig next) {
+    public synchronized void reload(PoolConfig next) {
         PoolConfig current = config;
         PoolConfig.Builder kept = next.toBuilder().launcher(current.launcher());
         if (!next.bind().equals(current.bind())) {
