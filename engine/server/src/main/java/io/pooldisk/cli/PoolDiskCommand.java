@@ -29,17 +29,23 @@ public final class PoolDiskCommand {
     }
 
     static int run(String... args) {
+        CommandLine cli = commandLine();
+        if (args.length == 0) {
+            cli.usage(cli.getOut());
+            return USAGE;
+        }
+        return cli.execute(args);
+    }
+
+    /** The command line as {@link #main} runs it: its error handling and exit codes (tests run it in-process). */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new PoolDiskCommand());
         cli.setParameterExceptionHandler(PoolDiskCommand::oneLineUsageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
             return 1;
         });
-        if (args.length == 0) {
-            cli.usage(cli.getOut());
-            return USAGE;
-        }
-        return cli.execute(args);
+        return cli;
     }
 
     /** picocli prints the whole usage after a bad option; a person needs one line and where to look. */

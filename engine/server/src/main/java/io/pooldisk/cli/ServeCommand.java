@@ -12,14 +12,20 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -32,14 +38,22 @@ import sun.misc.Signal;
         sortOptions = false,
         description = {
             "Run the server headless: a master process and a pool of worker processes.",
-            "SIGTERM or SIGINT stops it gracefully; a second one stops it at once. SIGHUP replaces the workers"
-                    + " gracefully, SIGUSR1 reopens server.log, SIGTTIN and SIGTTOU add and remove a worker."
+            "SIGTERM or SIGINT stops it gracefully; a second one stops it at once. SIGHUP rereads the configuration"
+                    + " file and replaces the workers gracefully, SIGUSR1 reopens server.log, SIGTTIN and SIGTTOU add"
+                    + " and remove a worker.",
+            "",
+            "Every option can also be set in pooldisk.properties in the data directory (or the file of --config):"
+                    + " one 'key = value' a line, the key being the option's long name without the dashes (workers ="
+                    + " 8, request-timeout = 30s), # starts a comment. Options on the command line override the file."
+                    + " The data directory's own file cannot move it elsewhere: there, data may only name that"
+                    + " directory. SIGHUP applies a changed file; host, port and data need a restart, and a file with"
+                    + " an error is logged and changes nothing."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped normally",
             "1:could not start or run (port in use, data directory in use, workers failing to start)",
-            "2:bad command line (unknown option, bad value, unresolvable host)"
+            "2:bad command line or configuration file (unknown option or key, bad value, unresolvable host)"
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -68,6 +82,19 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description = "Data directory. Default: $XDG_DATA_HOME/pooldisk or ~/.local/share/pooldisk.")
     Path data;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Read the settings from FILE (which must exist) instead of " + ConfigFile.NAME
+                    + " in the data directory (read when it exists).")
+    Path configFile;
+
+    @Option(
+            names = "--print-config",
+            description = "Print the configuration in effect, every setting as a line of the configuration file with"
+                    + " where it came from (default, file or flag), and exit without serving.")
+    boolean printConfig;
 
     @Option(
             names = "--max-pending",
@@ -185,14 +212,32 @@ final class ServeCommand implements Callable<Integer> {
             description = "Log every hand-off, command and session too.")
     boolean verbose;
 
+    /** Options that say what to do rather than how to serve: not settings, so not in a configuration file. */
+    private static final Set<String> NOT_SETTINGS = Set.of("--config", "--print-config");
+
+    /** The file the settings came from, and the options given on the command line; set by {@link #effective}. */
+    private ConfigFile source;
+
+    private Set<String> fromCommandLine = Set.of();
+
+    /** The settings the server started with (what a reload cannot change is compared with them). */
+    private ServeCommand current;
+
     @Override
     public Integer call() {
-        PoolConfig config = config();
+        ServeCommand settings = usageError(() -> effective(readConfigFile()));
+        PoolConfig config = usageError(settings::config);
+        if (printConfig) {
+            settings.printConfig(spec.commandLine().getOut());
+            return 0;
+        }
+        current = settings;
+        boolean logAll = settings.verbose;
         PrintWriter err = spec.commandLine().getErr();
         PoolListener log = new PoolListener() {
             @Override
             public void onEvent(PoolEvent event) {
-                if (verbose || event.level() != PoolEvent.Level.DEBUG) {
+                if (logAll || event.level() != PoolEvent.Level.DEBUG) {
                     err.println(event);
                     err.flush();
                 }
@@ -200,7 +245,7 @@ final class ServeCommand implements Callable<Integer> {
 
             @Override
             public boolean wantsDebugEvents() {
-                return verbose;
+                return logAll;
             }
 
             @Override
@@ -215,7 +260,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("pooldisk serve: " + e.getMessage());
             return 1;
         }
-        installSignalHandlers(server);
+        installSignalHandlers(server, () -> reload(server));
         String pids = server.snapshot().workers().stream()
                 .map(w -> Integer.toString(w.pid()))
                 .collect(Collectors.joining(" "));
@@ -232,6 +277,195 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    static boolean isSetting(OptionSpec option) {
+        return !option.usageHelp() && !option.versionHelp() && !NOT_SETTINGS.contains(option.longestName());
+    }
+
+    /** The file to read: --config's, else pooldisk.properties in the data directory (--data's or the default). */
+    ConfigFile readConfigFile() throws ConfigFile.Invalid {
+        if (configFile != null) {
+            return ConfigFile.read(configFile.toAbsolutePath(), true);
+        }
+        Path dir = data.toAbsolutePath();
+        // No directory (yet): no file. Starting makes the directory, or says what is wrong with it (exit 1).
+        return Files.isDirectory(dir)
+                ? ConfigFile.read(dir.resolve(ConfigFile.NAME), false)
+                : ConfigFile.none(dir.resolve(ConfigFile.NAME));
+    }
+
+    /**
+     * The settings in force: a new command whose every option is the command line's when given there, else the
+     * file's, else the default. Generic over the options, so that one added to this class is covered as it stands.
+     *
+     * @throws ConfigFile.Invalid naming the file, the line and what is wrong
+     */
+    ServeCommand effective(ConfigFile file) throws ConfigFile.Invalid {
+        check(file);
+        ServeCommand settings = new ServeCommand();
+        CommandLine cl = new CommandLine(settings);
+        cl.setDefaultValueProvider(new FileDefaults(file, new ServeDefaults()));
+        try {
+            cl.parseArgs();
+        } catch (CommandLine.ParameterException e) {
+            throw new ConfigFile.Invalid(file.path() + ": " + e.getMessage());
+        }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (OptionSpec option : given.matchedOptions()) {
+            settings.spec.findOption(option.longestName()).setValue(option.getValue());
+        }
+        settings.source = file;
+        settings.fromCommandLine =
+                given.matchedOptions().stream().map(OptionSpec::longestName).collect(Collectors.toSet());
+        return settings;
+    }
+
+    /** Each entry alone, so that an error names its line: a known key, a value its option takes. */
+    private void check(ConfigFile file) throws ConfigFile.Invalid {
+        Map<String, OptionSpec> settings = new TreeMap<>();
+        spec.options().stream().filter(ServeCommand::isSetting).forEach(o -> settings.put(FileDefaults.key(o), o));
+        for (ConfigFile.Entry e : file.entries().values()) {
+            OptionSpec option = settings.get(e.key());
+            if (option == null) {
+                String where = file.path() + " line " + e.line() + ": ";
+                OptionSpec other = spec.findOption(e.key());
+                if (other != null && e.key().length() > 1) {
+                    throw new ConfigFile.Invalid(where + "'" + e.key() + "' is for the command line only");
+                }
+                String near = settings.keySet().stream()
+                        .filter(k -> distance(k, e.key()) <= 2)
+                        .findFirst()
+                        .map(k -> "; did you mean '" + k + "'?")
+                        .orElse(" (the keys are the long options without the dashes)");
+                throw new ConfigFile.Invalid(where + "unknown key '" + e.key() + "'" + near);
+            }
+            if (e.value().isEmpty()) {
+                continue;
+            }
+            ServeCommand alone = new ServeCommand();
+            CommandLine cl = new CommandLine(alone);
+            FileDefaults one =
+                    new FileDefaults(new ConfigFile(file.path(), true, Map.of(e.key(), e)), new ServeDefaults());
+            cl.setDefaultValueProvider(one);
+            try {
+                cl.parseArgs();
+                alone.config();
+            } catch (CommandLine.ParameterException ex) {
+                throw new ConfigFile.Invalid(file.where(e) + ": " + ex.getMessage());
+            }
+            if (configFile == null && option.longestName().equals("--data")) {
+                Path named = Path.of(one.fileValue(option)).normalize();
+                if (!named.equals(data.toAbsolutePath().normalize())) {
+                    throw new ConfigFile.Invalid(file.where(e) + ": the file in a data directory cannot move it to"
+                            + " another; use --data DIR, or --config FILE with this key");
+                }
+            }
+        }
+    }
+
+    /** Levenshtein's distance: how many letters to add, remove or change to make one word the other. */
+    private static int distance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(
+                        Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
+    }
+
+    /** Every setting as a line of the configuration file, with where its value came from. */
+    private void printConfig(PrintWriter out) {
+        out.println("# pooldisk serve: the configuration in effect: defaults, then " + source.path()
+                + (source.exists() ? "" : " (there is none)") + ", then the command line");
+        ServeDefaults defaults = new ServeDefaults();
+        FileDefaults file = new FileDefaults(source, defaults);
+        for (OptionSpec option : spec.options()) {
+            if (!isSetting(option)) {
+                continue;
+            }
+            String from = fromCommandLine.contains(option.longestName())
+                    ? "flag"
+                    : file.fileValue(option) != null ? "file" : "default";
+            String line = FileDefaults.key(option) + " = " + valueText(option, from, file, defaults);
+            out.println(String.format("%-36s # %s", line, from));
+        }
+        out.flush();
+    }
+
+    /** A value in the syntax it was given in (a path made absolute, so that the line means the same anywhere). */
+    private static String valueText(OptionSpec option, String from, FileDefaults file, ServeDefaults defaults) {
+        Object value = option.getValue();
+        if (value instanceof Path p) {
+            return p.toAbsolutePath().normalize().toString();
+        }
+        String text = switch (from) {
+            case "flag" ->
+                option.originalStringValues().isEmpty()
+                        ? String.valueOf(value)
+                        : String.join(",", option.originalStringValues());
+            case "file" -> file.fileValue(option);
+            // ServeDefaults', else the option's own (an option added with a defaultValue in its annotation).
+            default -> defaults.defaultValue(option) != null ? defaults.defaultValue(option) : option.defaultValue();
+        };
+        if (text == null) {
+            boolean scalar = value instanceof Boolean || value instanceof Number || value instanceof CharSequence;
+            text = scalar ? value.toString() : "";
+        }
+        return text;
+    }
+
+    /**
+     * SIGHUP: reads the file again and applies it, the command line still over it. A file with an error is logged and
+     * changes nothing: the server goes on as it was.
+     */
+    private synchronized void reload(PoolServer server) {
+        try {
+            ServeCommand next = effective(readConfigFile());
+            PoolConfig config = next.config();
+            if (current != null && next.verbose != current.verbose) {
+                server.log(event(
+                        PoolEvent.Level.WARN,
+                        "verbose changed to " + next.verbose + ": restart the server to apply it"));
+            }
+            server.reload(config);
+        } catch (ConfigFile.Invalid | CommandLine.ParameterException e) {
+            server.log(event(PoolEvent.Level.ERROR, "configuration not reloaded, nothing changed: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            // Never let a reload end the server: say what happened and go on as before.
+            server.log(event(PoolEvent.Level.ERROR, "configuration not reloaded, nothing changed: " + e));
+        }
+    }
+
+    private static PoolEvent event(PoolEvent.Level level, String message) {
+        return new PoolEvent(Instant.now(), level, PoolEvent.Kind.SERVER, message);
+    }
+
+    /** Runs {@code step}; a configuration problem becomes a bad command line (exit 2) of this command. */
+    private <T> T usageError(ConfigStep<T> step) {
+        try {
+            return step.run();
+        } catch (ConfigFile.Invalid e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (CommandLine.ParameterException e) {
+            throw e.getCommandLine() == spec.commandLine()
+                    ? e
+                    : new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ConfigStep<T> {
+        T run() throws ConfigFile.Invalid;
     }
 
     PoolConfig config() {
@@ -309,8 +543,8 @@ final class ServeCommand implements Callable<Integer> {
      * gunicorn and nginx take them: HUP replaces the workers gracefully, USR1 reopens server.log (after logrotate),
      * TTIN and TTOU add and remove a worker. (QUIT stays the JVM's: it prints a thread dump.)
      */
-    private static void installSignalHandlers(PoolServer server) {
-        Signal.handle(new Signal("HUP"), s -> server.replaceWorkers());
+    private static void installSignalHandlers(PoolServer server, Runnable reload) {
+        Signal.handle(new Signal("HUP"), s -> reload.run());
         Signal.handle(new Signal("USR1"), s -> server.reopenLogs());
         Signal.handle(new Signal("TTIN"), s -> server.resizeBy(1));
         Signal.handle(new Signal("TTOU"), s -> server.resizeBy(-1));

@@ -1,5 +1,6 @@
 package io.pooldisk.cli;
 
+import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -7,8 +8,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code pooldisk serve}'s defaults, read from {@link PoolConfig#defaults()} so that the server, its help text and the
- * console cannot disagree. Options left out here have no single default value ({@code --data} depends on the
- * environment, {@code --max-requests-jitter} on {@code --max-requests}).
+ * console cannot disagree. {@code --data}'s depends on the environment, so its help text says it in words; options left
+ * out here have no single default value ({@code --max-requests-jitter} depends on {@code --max-requests}).
  */
 final class ServeDefaults implements IDefaultValueProvider {
 
@@ -24,6 +25,7 @@ final class ServeDefaults implements IDefaultValueProvider {
             case "--host" -> d.bind().getHostString();
             case "--port" -> Integer.toString(d.bind().getPort());
             case "--workers" -> Integer.toString(d.workers());
+            case "--data" -> DataDirs.defaultDataDir().toString();
             case "--max-pending" -> Integer.toString(d.maxPending());
             case "--queue-timeout" -> Durations.format(d.queueTimeout());
             case "--request-timeout" -> Durations.format(d.requestTimeout());

@@ -25,7 +25,9 @@ final class Dispatcher {
         void refuse(Session session, SessionEnd end, String why);
     }
 
-    private final PoolConfig config;
+    /** Replaced by {@link #reconfigure} on a reload; read on the master thread only. */
+    private PoolConfig config;
+
     private final List<Worker> slots;
     private final Hooks hooks;
     private final LongSupplier clock;
@@ -38,6 +40,11 @@ final class Dispatcher {
         this.hooks = hooks;
         this.clock = clock;
         this.scoreboard = scoreboard;
+    }
+
+    /** The queue's bound and time-out from {@code next} apply from now (sessions waiting keep their place). */
+    void reconfigure(PoolConfig next) {
+        config = next;
     }
 
     int queued() {

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Collects the storage's garbage on a thread of its own, never the master loop's: unfinished uploads older than the
@@ -24,8 +25,10 @@ final class Housekeeper implements AutoCloseable {
         return t;
     });
 
-    Housekeeper(Path dataDir, Duration uploadTtl, Consumer<PoolEvent> log) {
-        timer.scheduleAtFixedRate(() -> collect(dataDir, uploadTtl, log), 5, PERIOD.toSeconds(), TimeUnit.SECONDS);
+    /** {@code uploadTtl} is asked each time, as a reload may change it. */
+    Housekeeper(Path dataDir, Supplier<Duration> uploadTtl, Consumer<PoolEvent> log) {
+        timer.scheduleAtFixedRate(
+                () -> collect(dataDir, uploadTtl.get(), log), 5, PERIOD.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static void collect(Path dataDir, Duration uploadTtl, Consumer<PoolEvent> log) {

@@ -53,7 +53,9 @@ final class Master implements Runnable {
     /** The most a parked session may hold of a request line: the longest line and its CRLF. */
     private static final int LINE_LIMIT = RequestLine.MAX_BYTES + 2;
 
-    private final PoolConfig config;
+    /** Replaced by {@link #reload}; read on the loop thread only. */
+    private PoolConfig config;
+
     private final Epoll epoll;
     private final ServerSocketChannel listener;
     private final int listenerFd;
@@ -61,6 +63,7 @@ final class Master implements Runnable {
     private final PoolServer.Lifecycle lifecycle;
 
     private final Supervisor supervisor;
+    private final SpawnedProcesses processes;
     private final Map<Integer, Worker> workersByFd = new HashMap<>();
     private final SessionTable sessions = new SessionTable();
     private final Dispatcher dispatcher;
@@ -112,7 +115,8 @@ final class Master implements Runnable {
         this.listenerFd = Sockets.fdOf(listener);
         this.notifier = notifier;
         this.lifecycle = lifecycle;
-        this.supervisor = new Supervisor(config, new SpawnedProcesses(config), new WorkerHooks(), clock);
+        this.processes = new SpawnedProcesses(config);
+        this.supervisor = new Supervisor(config, processes, new WorkerHooks(), clock);
         this.dispatcher = new Dispatcher(config, supervisor.slots(), new DispatchHooks(), clock, scoreboard);
         this.epoll = new Epoll(1024);
         epoll.add(listenerFd, Epoll.IN);
@@ -840,6 +844,32 @@ final class Master implements Runnable {
                 "replacing all " + serving.size() + " workers: each leaves once its command is"
                         + " done, a new one starts in its place");
         serving.forEach(supervisor::retire);
+    }
+
+    /**
+     * Applies a new configuration (SIGHUP): limits and time-outs from now on, the worker count when it changed, and
+     * the workers' own options through replacing every worker, as {@link #replaceWorkers} does. {@code next} keeps
+     * the address and data directory in force ({@link PoolServer#reload} sees to it).
+     */
+    void reload(PoolConfig next) {
+        PoolConfig previous = config;
+        config = next;
+        supervisor.reconfigure(next);
+        dispatcher.reconfigure(next);
+        processes.reconfigure(next);
+        String changes = PoolConfig.changes(previous, next);
+        emit(Level.INFO, Kind.SERVER, "configuration reloaded: " + (changes.isEmpty() ? "nothing changed" : changes));
+        // Only a changed count resizes: a reload for something else keeps what SIGTTIN, SIGTTOU or resize set. Growing
+        // after the old workers are replaced and shrinking before, no worker is started only to be replaced at once.
+        int workers = next.workers() != previous.workers() ? next.workers() : supervisor.wanted();
+        if (workers < supervisor.wanted()) {
+            resize(workers);
+        }
+        replaceWorkers();
+        if (workers > supervisor.wanted()) {
+            resize(workers);
+        }
+        limitSessions();
     }
 
     // ---------------------------------------------------------------- stopping

@@ -3,14 +3,17 @@ package io.pooldisk.pool;
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.disk.InstantUploadPolicy;
 import io.pooldisk.protocol.DefaultAddress;
+import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
- * Everything the master needs to run, fixed at start (the worker count can change later through
- * {@link PoolServer#resize(int)}). Build with {@link #builder()}.
+ * Everything the master needs to run. The worker count can change through {@link PoolServer#resize(int)}, and all but
+ * the address, the data directory and the launcher through {@link PoolServer#reload(PoolConfig)}. Build with
+ * {@link #builder()}.
  *
  * @param bind              resolved address to listen on (port 0 picks a free one)
  * @param workers           worker processes to keep running
@@ -115,6 +118,33 @@ public record PoolConfig(
         b.instantUploads = instantUploads;
         b.launcher = launcher;
         return b;
+    }
+
+    /**
+     * What differs from {@code before} to {@code after}, for the log: {@code "workers 2 -> 3, linger 50ms -> 1s"}, or
+     * empty. Over every component, so that a setting added later is reported too.
+     */
+    static String changes(PoolConfig before, PoolConfig after) {
+        StringJoiner changes = new StringJoiner(", ");
+        for (RecordComponent c : PoolConfig.class.getRecordComponents()) {
+            try {
+                Object was = c.getAccessor().invoke(before);
+                Object is = c.getAccessor().invoke(after);
+                if (!Objects.equals(was, is)) {
+                    changes.add(c.getName() + " " + text(was) + " -> " + text(is));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return changes.toString();
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+        return value instanceof InstantUploadPolicy p ? p.option() : String.valueOf(value);
     }
 
     /** What each worker process is told on its command line. */

@@ -23,7 +23,9 @@ public final class PoolServer implements AutoCloseable {
     /** listen(2) takes the smaller of this and net.core.somaxconn (4096 by default since Linux 5.4). */
     private static final int LISTEN_BACKLOG = 65_535;
 
-    private final PoolConfig config;
+    /** Replaced by {@link #reload}: the stop's grace and the upload TTL are read from here. */
+    private volatile PoolConfig config;
+
     private final DataDirLock lock;
     private final InetSocketAddress address;
     private final PoolNotifier notifier;
@@ -56,7 +58,7 @@ public final class PoolServer implements AutoCloseable {
         this.master = new Master(config, listener, notifier, new Lifecycle(), Master::systemClock);
         this.loop = new Thread(master, "pooldisk-master");
         this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);
-        this.housekeeper = new Housekeeper(config.dataDir(), config.uploadTtl(), notifier::event);
+        this.housekeeper = new Housekeeper(config.dataDir(), () -> this.config.uploadTtl(), notifier::event);
     }
 
     /**
@@ -179,6 +181,39 @@ public final class PoolServer implements AutoCloseable {
      */
     public void replaceWorkers() {
         master.submit(master::replaceWorkers);
+    }
+
+    /**
+     * Applies a new configuration to the running server, as SIGHUP asks after the configuration file changed: limits
+     * and time-outs at once, the worker count when it changed, the workers' options by replacing every worker
+     * gracefully (as {@link #replaceWorkers}). The address and the data directory cannot change while running: when
+     * {@code next} changes them, a warning says a restart is needed and the ones in force stay.
+     */
+    public synchronized void reload(PoolConfig next) {
+        PoolConfig current = config;
+        PoolConfig.Builder kept = next.toBuilder().launcher(current.launcher());
+        if (!next.bind().equals(current.bind())) {
+            warn("the address changed to " + Master.describe(next.bind()) + ": restart the server to listen there;"
+                    + " still on " + Master.describe(current.bind()));
+            kept.bind(current.bind());
+        }
+        if (!next.dataDir().equals(current.dataDir())) {
+            warn("the data directory changed to " + next.dataDir() + ": restart the server to use it; still "
+                    + current.dataDir());
+            kept.dataDir(current.dataDir());
+        }
+        PoolConfig applied = kept.build();
+        config = applied;
+        master.submit(() -> master.reload(applied));
+    }
+
+    /** Logs {@code event} with the server's own: on its listeners and in {@code server.log}. */
+    public void log(PoolEvent event) {
+        notifier.event(event);
+    }
+
+    private void warn(String message) {
+        log(new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER, message));
     }
 
     /** Closes {@code server.log} and opens it again at its path, as SIGUSR1 asks after logrotate moved it. */

@@ -11,7 +11,9 @@ import java.util.List;
 /** Real worker processes: the seed's socketpair and fork, in posix_spawn's form (see {@link ProcessControl#spawn}). */
 final class SpawnedProcesses implements Supervisor.Processes {
 
-    private final PoolConfig config;
+    /** Replaced on a reload, so that workers started from then on get the new options. */
+    private PoolConfig config;
+
     private final List<String> environment;
 
     SpawnedProcesses(PoolConfig config) {
@@ -19,6 +21,10 @@ final class SpawnedProcesses implements Supervisor.Processes {
         this.environment = System.getenv().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .toList();
+    }
+
+    void reconfigure(PoolConfig next) {
+        config = next;
     }
 
     @Override

@@ -67,7 +67,9 @@ final class Supervisor {
     /** {@code booting}: it ended before saying hello, so its exit status tells whether it can start at all. */
     private record Exited(String reason, long killAt, boolean booting) {}
 
-    private final PoolConfig config;
+    /** Replaced by {@link #reconfigure} on a reload; read on the master thread only. */
+    private PoolConfig config;
+
     private final Processes processes;
     private final Hooks hooks;
     private final LongSupplier clock;
@@ -96,6 +98,11 @@ final class Supervisor {
 
     List<Worker> slots() {
         return slots;
+    }
+
+    /** Time limits and recycling from {@code next} apply from now; workers started from now get its options. */
+    void reconfigure(PoolConfig next) {
+        config = next;
     }
 
     int wanted() {
