@@ -27,9 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -828,22 +826,18 @@ final class Master implements Runnable {
     }
 
     /**
-     * Replaces every worker (SIGHUP, as gunicorn does): each is asked to leave once its command is done, handing its
-     * session back, and a new one starts in its place at once. No session is lost.
+     * Replaces every worker (SIGHUP, as gunicorn does): new ones start at once, and each old one leaves when a new one
+     * is ready and its own command is done, handing its session back. No session is lost, and the pool is never
+     * short of workers while the new ones boot.
      */
     void replaceWorkers() {
-        List<Worker> serving = new ArrayList<>();
-        for (Worker w : supervisor.slots()) {
-            if (w.serving()) {
-                serving.add(w);
-            }
-        }
+        int outdated = supervisor.replaceAll();
         emit(
                 Level.INFO,
                 Kind.WORKER,
-                "replacing all " + serving.size() + " workers: each leaves once its command is"
-                        + " done, a new one starts in its place");
-        serving.forEach(supervisor::retire);
+                "replacing all " + outdated + " workers: new ones start, each old one leaves once a new one is ready"
+                        + " and its command is done");
+        supervisor.manage(now());
     }
 
     /**

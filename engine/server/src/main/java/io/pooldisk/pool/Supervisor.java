@@ -87,6 +87,11 @@ final class Supervisor {
 
     private long nextSpawnAt;
     private boolean stopping;
+    /**
+     * Bumped by {@link #replaceAll}: workers of an older generation are outdated. They serve on until enough workers
+     * of the new generation are ready, then leave, so that a replacement never leaves the pool short of workers.
+     */
+    private int generation;
 
     Supervisor(PoolConfig config, Processes processes, Hooks hooks, LongSupplier clock) {
         this.config = config;
@@ -119,9 +124,35 @@ final class Supervisor {
         return n;
     }
 
-    /** Workers that count toward the wanted number: alive and not on their way out. */
+    /** Workers that count toward the wanted number: alive, not on their way out, and not outdated. */
     int servingCount() {
-        return count(Worker::serving);
+        return count(w -> w.serving() && !outdated(w));
+    }
+
+    /**
+     * Replaces every worker (SIGHUP, gunicorn's reload): the new ones start at once, beside the old; each old one is
+     * asked to leave when a new one is ready, an idle one first, a busy one once its command is done. Returns how many
+     * are to be replaced.
+     */
+    int replaceAll() {
+        generation++;
+        int outdated = outdatedCount();
+        hooks.changed();
+        return outdated;
+    }
+
+    /** Outdated workers still serving. */
+    private int outdatedCount() {
+        return count(w -> w.serving() && outdated(w));
+    }
+
+    /** Workers of the current generation that said hello and serve. */
+    private int readyCount() {
+        return count(w -> w.serving() && !outdated(w) && w.state != WorkerState.STARTING);
+    }
+
+    private boolean outdated(Worker w) {
+        return w.generation != generation;
     }
 
     /** No process left, alive or unreaped. */
@@ -146,6 +177,7 @@ final class Supervisor {
             }
             if (free == null) {
                 if (slots.size() >= PoolConfig.MAX_WORKERS) {
+                    retireOutdated(1); // no slot for a new worker beside the old: one old one makes room
                     break;
                 }
                 free = new Worker(slots.size());
@@ -156,10 +188,13 @@ final class Supervisor {
                 break;
             }
         }
+        // Outdated workers leave as their replacements become ready: ready new ones and old ones together stay at
+        // least the number wanted.
+        retireOutdated(outdatedCount() + readyCount() - wanted);
         int excess = servingCount() - wanted;
         for (int i = slots.size() - 1; i >= 0 && excess > 0; i--) {
             Worker w = slots.get(i);
-            if (w.state == WorkerState.IDLE || w.state == WorkerState.STARTING) {
+            if (!outdated(w) && (w.state == WorkerState.IDLE || w.state == WorkerState.STARTING)) {
                 retire(w);
                 excess--;
             }
@@ -167,6 +202,21 @@ final class Supervisor {
         // Busy surplus workers leave when their session comes back (see idle); free trailing dead slots.
         while (slots.size() > wanted && !slots.get(slots.size() - 1).alive()) {
             slots.remove(slots.size() - 1);
+        }
+    }
+
+    /** Asks up to {@code n} outdated workers to leave: idle ones first, then busy ones (after their command). */
+    private void retireOutdated(int n) {
+        for (boolean idleOnes : new boolean[] {true, false}) {
+            for (Worker w : slots) {
+                if (n <= 0) {
+                    return;
+                }
+                if (w.serving() && outdated(w) && (w.state == WorkerState.IDLE) == idleOnes) {
+                    retire(w);
+                    n--;
+                }
+            }
         }
     }
 
@@ -181,6 +231,7 @@ final class Supervisor {
             return;
         }
         long now = now();
+        w.generation = generation;
         w.started(
                 started.pid(),
                 started.socket(),
@@ -233,7 +284,7 @@ final class Supervisor {
             retire(w);
             return false;
         }
-        if (servingCount() > wanted) {
+        if (outdated(w) ? outdatedCount() + readyCount() > wanted : servingCount() > wanted) {
             retire(w);
             return false;
         }

@@ -26,6 +26,8 @@ final class Worker {
     long lastProgress;
 
     long rssBytes;
+    /** The {@link Supervisor}'s generation when it was started: an older one is being replaced. */
+    int generation;
 
     Worker(int slot) {
         this.slot = slot;

@@ -204,6 +204,36 @@ class SupervisorTest {
     }
 
     @Test
+    void replacingAllWorkersKeepsTheOldOnesServingUntilTheirReplacementsAreReady() throws Exception {
+        supervisor(PoolConfig.builder().workers(2)).manage(now());
+        List<Worker> old = List.copyOf(supervisor.slots());
+        old.forEach(w -> supervisor.ready(w, now()));
+        serve(old.get(1), "GET /big");
+
+        assertThat(supervisor.replaceAll()).isEqualTo(2);
+        supervisor.manage(now());
+        assertThat(processes.started).as("two new workers beside the two old").hasSize(4);
+        assertThat(old).allMatch(w -> w.state != WorkerState.STOPPING);
+
+        List<Worker> fresh = supervisor.slots().subList(2, 4);
+        supervisor.ready(fresh.get(0), now());
+        supervisor.manage(now());
+        assertThat(old.get(0).state).as("the idle old one leaves first").isEqualTo(WorkerState.STOPPING);
+        assertThat(processes.received(old.get(0).pid)).isInstanceOf(Stop.class);
+        assertThat(old.get(1).state)
+                .as("one new one is ready: the busy old one serves on")
+                .isEqualTo(WorkerState.BUSY);
+
+        supervisor.ready(fresh.get(1), now());
+        supervisor.manage(now());
+        assertThat(processes.received(old.get(1).pid))
+                .as("both new ones are ready: the busy old one is told to leave after its command")
+                .isInstanceOf(Stop.class);
+        assertThat(processes.killed).isEmpty();
+        assertThat(supervisor.servingCount()).isEqualTo(2);
+    }
+
+    @Test
     void aWorkerThatServedItsRequestsIsRecycledWhenItsSessionIsBack() {
         supervisor(PoolConfig.builder().workers(1).maxRequests(100).maxRequestsJitter(0))
                 .manage(now());
