@@ -29,7 +29,11 @@ final class StatusBar extends HBox {
         address.setMinWidth(Region.USE_PREF_SIZE);
         address.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> describe(controller), controller.statusProperty(), controller.addressProperty()));
+                        () -> describe(controller),
+                        controller.statusProperty(),
+                        controller.addressProperty(),
+                        controller.attachedToProperty(),
+                        controller.stoppedTextProperty()));
         Label workers = label("statusWorkers", Feather.CPU);
         Label sessions = label("statusSessions", Feather.USERS);
         Label rate = label("statusThroughput", Feather.ACTIVITY);
@@ -74,11 +78,17 @@ final class StatusBar extends HBox {
 
     private static String describe(PoolController controller) {
         InetSocketAddress address = controller.addressProperty().get();
+        java.nio.file.Path attached = controller.attachedToProperty().get();
+        String listening = address == null ? "" : "listening on " + address.getHostString() + ":" + address.getPort();
         return switch (controller.statusProperty().get()) {
-            case STOPPED -> "Stopped";
+            case STOPPED -> controller.stoppedTextProperty().get();
             case STARTING -> "Starting…";
-            case RUNNING ->
-                address == null ? "Running" : "Listening on " + address.getHostString() + ":" + address.getPort();
+            case RUNNING -> {
+                if (attached != null) {
+                    yield "Attached to " + attached + (listening.isEmpty() ? "" : " · " + listening);
+                }
+                yield address == null ? "Running" : "L" + listening.substring(1);
+            }
             case STOPPING -> "Stopping…";
         };
     }
