@@ -2,6 +2,7 @@ package io.pooldisk.console;
 
 import io.pooldisk.pool.PoolSnapshot;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -13,7 +14,9 @@ import javafx.scene.layout.Region;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The line at the bottom: where the server listens, idle, busy and lingering workers, sessions, throughput. */
+/**
+ * The line at the bottom: where the server listens (and the data directory of the server the console is attached to,
+ * or that it stopped), idle, busy and lingering workers, sessions, throughput. */
 final class StatusBar extends HBox {
 
     StatusBar(PoolController controller) {
@@ -78,16 +81,16 @@ final class StatusBar extends HBox {
 
     private static String describe(PoolController controller) {
         InetSocketAddress address = controller.addressProperty().get();
-        java.nio.file.Path attached = controller.attachedToProperty().get();
-        String listening = address == null ? "" : "listening on " + address.getHostString() + ":" + address.getPort();
+        Path attached = controller.attachedToProperty().get();
+        String where = address == null ? null : address.getHostString() + ":" + address.getPort();
         return switch (controller.statusProperty().get()) {
             case STOPPED -> controller.stoppedTextProperty().get();
             case STARTING -> "Starting…";
             case RUNNING -> {
                 if (attached != null) {
-                    yield "Attached to " + attached + (listening.isEmpty() ? "" : " · " + listening);
+                    yield "Attached to " + attached + (where == null ? "" : " · listening on " + where);
                 }
-                yield address == null ? "Running" : "L" + listening.substring(1);
+                yield where == null ? "Running" : "Listening on " + where;
             }
             case STOPPING -> "Stopping…";
         };
