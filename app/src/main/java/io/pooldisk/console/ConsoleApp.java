@@ -4,14 +4,17 @@ import atlantafx.base.theme.PrimerLight;
 import io.pooldisk.clientgui.WindowSize;
 import io.pooldisk.pool.PoolConfig;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /**
- * The admin console: starts the pool in-process, shows it, and stops it when the window goes. The settings
- * come from the settings file, then the command line; they and the window's place are saved on exit.
+ * The admin console: starts the pool in-process (or attaches to a headless one with {@code --attach DIR}), shows it,
+ * and stops it when the window goes, having asked first when sessions are open ({@link CloseGuard}): it may keep
+ * running headless instead. The settings come from the settings file, then the command line; they and the window's
+ * place are saved on exit.
  */
 public final class ConsoleApp extends Application {
 
@@ -57,8 +60,13 @@ public final class ConsoleApp extends Application {
             stage.setHeight(bounds.getHeight());
         });
         stage.setMaximized(saved.maximized());
+        CloseGuard.install(stage, controller, kept -> {
+            HeadlessServer.keep(kept);
+            Platform.exit();
+        });
         WindowSize.show(stage, WIDTH, HEIGHT, MIN_WIDTH, MIN_HEIGHT);
-        controller.start(settings);
+        ConsoleOptions.attach(getParameters().getRaw())
+                .ifPresentOrElse(controller::attach, () -> controller.start(settings));
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 final class ConsoleOptions {
 
-    static final String USAGE = "usage: pooldisk-console [--host H] [--port N] [--workers N] [--data DIR]";
+    static final String USAGE =
+            "usage: pooldisk-console [--host H] [--port N] [--workers N] [--data DIR] | --attach DIR";
 
     static final String HELP = USAGE + "\n       pooldisk-console --help | --version\n\n"
             + "The PoolDisk admin console: runs the server in this process and shows its workers live.\n"
@@ -20,6 +21,8 @@ final class ConsoleOptions {
             + "  --port N      the port to listen on (0: any free port)\n"
             + "  --workers N   the worker processes to start with\n"
             + "  --data DIR    the data directory (files and accounts)\n"
+            + "  --attach DIR  show and manage the server running headless (pooldisk serve) on data directory DIR,\n"
+            + "                through its control socket, instead of running one; closing leaves it running\n"
             + "  -h, --help    this text\n"
             + "  -V, --version the version\n\n"
             + "The command-line server and client: pooldisk --help";
@@ -54,10 +57,19 @@ final class ConsoleOptions {
                 case "--port" -> port = number(name, value);
                 case "--workers" -> workers = number(name, value);
                 case "--data" -> dataDir = Path.of(value);
+                case "--attach" -> {
+                    // read by attach()
+                }
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new ServerSettings(host, port, workers, dataDir);
+    }
+
+    /** The data directory {@code --attach} names, if it does. */
+    static Optional<Path> attach(List<String> args) {
+        int at = args.indexOf("--attach");
+        return at >= 0 && at + 1 < args.size() ? Optional.of(Path.of(args.get(at + 1))) : Optional.empty();
     }
 
     private static int number(String name, String value) {

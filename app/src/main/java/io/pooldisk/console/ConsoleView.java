@@ -22,6 +22,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
 import javafx.util.Duration;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
@@ -54,7 +55,10 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
                 client.target(now.getHostString(), now.getPort());
             }
         });
-        users = new UsersModel(() -> Path.of(settings.dataDirProperty().get().strip()));
+        // Attached, the Users tab opens the attached server's database, as 'pooldisk user' would.
+        users = new UsersModel(() -> controller.attachedToProperty().get() != null
+                ? controller.attachedToProperty().get()
+                : Path.of(settings.dataDirProperty().get().strip()));
         Tab usersTab = tab("Users", Feather.USER, new UsersView(users));
         usersTab.setOnSelectionChanged(event -> {
             if (usersTab.isSelected()) {
@@ -110,15 +114,41 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
 
         Button stop = new Button("Stop", new FontIcon(Feather.STOP_CIRCLE));
         stop.setId("stop");
-        stop.setTooltip(new Tooltip("Stop the server gracefully (Shift+F5)"));
+        stop.setTooltip(new Tooltip("Stop the server gracefully, or detach from an attached one (Shift+F5)"));
         stop.setOnAction(event -> controller.stop());
         stop.disableProperty().bind(controller.statusProperty().isNotEqualTo(PoolController.Status.RUNNING));
+        stop.textProperty()
+                .bind(javafx.beans.binding.Bindings.when(
+                                controller.attachedToProperty().isNotNull())
+                        .then("Detach")
+                        .otherwise("Stop"));
+
+        Button attach = new Button("Attach…", new FontIcon(Feather.LINK));
+        attach.setId("attach");
+        attach.setTooltip(new Tooltip("Attach to a running server: choose its data directory"));
+        attach.setOnAction(event -> chooseAndAttach());
+        attach.disableProperty().bind(notStopped);
 
         Label title = new Label("PoolDisk", new FontIcon(Feather.HARD_DRIVE));
         title.getStyleClass().add("title-4");
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        return new ToolBar(title, gap, start, stop);
+        return new ToolBar(title, gap, start, stop, attach);
+    }
+
+    /** "Attach to a running server…": a directory chooser, opened at the data directory of the settings. */
+    private void chooseAndAttach() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Attach to a running server: its data directory");
+        java.io.File initial = Path.of(settings.dataDirProperty().get().strip()).toFile();
+        if (initial.isDirectory()) {
+            chooser.setInitialDirectory(initial);
+        }
+        java.io.File chosen =
+                chooser.showDialog(getScene() == null ? null : getScene().getWindow());
+        if (chosen != null) {
+            controller.attach(chosen.toPath());
+        }
     }
 
     /** Says why the server could not start or stopped by itself, until closed or the next start. */
@@ -127,12 +157,18 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
         failure.setId("startFailure");
         failure.setWrapText(true);
         failure.textProperty().bind(controller.failureProperty());
+        Button attach = new Button("Attach", new FontIcon(Feather.LINK));
+        attach.setId("attachBanner");
+        attach.setOnAction(
+                event -> controller.attach(controller.attachableProperty().get()));
+        attach.visibleProperty().bind(controller.attachableProperty().isNotNull());
+        attach.managedProperty().bind(attach.visibleProperty());
         Button dismiss = new Button(null, new FontIcon(Feather.X));
         dismiss.getStyleClass().addAll("button-icon", "flat");
         dismiss.setOnAction(event -> controller.dismissFailure());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox banner = new HBox(10, new FontIcon(Feather.ALERT_TRIANGLE), failure, gap, dismiss);
+        HBox banner = new HBox(10, new FontIcon(Feather.ALERT_TRIANGLE), failure, gap, attach, dismiss);
         banner.setId("failureBanner");
         banner.getStyleClass().add("failure-banner");
         banner.setAlignment(Pos.CENTER_LEFT);

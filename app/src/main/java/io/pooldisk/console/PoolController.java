@@ -1,16 +1,19 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -20,8 +23,9 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 
 /**
- * Starts and stops the in-process server on a background thread (both block: workers are spawned and
- * reaped), sends the administrator's actions to it off the FX thread, notices when it stops by itself,
+ * Starts and stops the in-process server, or attaches to a headless one through its control socket, on a
+ * background thread (both block: workers are spawned and reaped, sockets connect); sends the administrator's actions
+ * to the {@link ServerHandle} off the FX thread, notices when the server stops by itself (or the socket to it breaks),
  * and publishes what happened as properties, which change on the FX thread only.
  */
 final class PoolController implements AutoCloseable {
@@ -39,7 +43,13 @@ final class PoolController implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Status> status = new ReadOnlyObjectWrapper<>(Status.STOPPED);
     private final ReadOnlyObjectWrapper<InetSocketAddress> address = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper("");
-    private final AtomicReference<PoolServer> server = new AtomicReference<>();
+    private final AtomicReference<ServerHandle> server = new AtomicReference<>();
+    /** The data directory of the attached server; null while the server runs in-process or none does. */
+    private final ReadOnlyObjectWrapper<Path> attachedTo = new ReadOnlyObjectWrapper<>();
+    /** A data directory whose running server the console could attach to now; null when none. */
+    private final ReadOnlyObjectWrapper<Path> attachable = new ReadOnlyObjectWrapper<>();
+
+    private final ReadOnlyStringWrapper stoppedText = new ReadOnlyStringWrapper("Stopped");
     private final BooleanProperty debugEvents = new SimpleBooleanProperty();
     private AutoCloseable debugTap;
 
@@ -51,9 +61,39 @@ final class PoolController implements AutoCloseable {
         return model;
     }
 
-    /** The running server. */
+    /** The server running in this process. */
     Optional<PoolServer> server() {
-        return Optional.ofNullable(server.get());
+        return server.get() instanceof LocalServer local ? Optional.of(local.server()) : Optional.empty();
+    }
+
+    /** The data directory of the server the console is attached to; null when it runs its own or none. */
+    ReadOnlyObjectProperty<Path> attachedToProperty() {
+        return attachedTo.getReadOnlyProperty();
+    }
+
+    /**
+     * A data directory with a running server to attach to: the one a start found in use, or the one whose server the
+     * console was attached to until it stopped. Null otherwise.
+     */
+    ReadOnlyObjectProperty<Path> attachableProperty() {
+        return attachable.getReadOnlyProperty();
+    }
+
+    /** What the status bar says while nothing runs: "Stopped", or "Server at DIR stopped" after an attachment. */
+    ReadOnlyStringProperty stoppedTextProperty() {
+        return stoppedText.getReadOnlyProperty();
+    }
+
+    /** The sessions open on the running server, as of the latest snapshot the window took. FX thread. */
+    int openSessions() {
+        return model.snapshotProperty().get() == null
+                ? 0
+                : model.snapshotProperty().get().sessions().size();
+    }
+
+    /** Whether the console runs the server in its own process now. */
+    boolean runsInProcess() {
+        return server.get() instanceof LocalServer;
     }
 
     ReadOnlyObjectProperty<Status> statusProperty() {
@@ -94,10 +134,26 @@ final class PoolController implements AutoCloseable {
         }
         status.set(Status.STARTING);
         failure.set("");
-        lifecycle.execute(() -> startServer(config));
+        attachable.set(null);
+        stoppedText.set("Stopped");
+        Path dataDir = config.dataDir();
+        lifecycle.execute(() -> startServer(config, dataDir));
     }
 
-    /** Stops the running server gracefully. FX thread. */
+    /** Attaches to the server running headless on {@code dataDir}, unless a server is shown already. FX thread. */
+    void attach(Path dataDir) {
+        if (status.get() != Status.STOPPED) {
+            return;
+        }
+        Path dir = dataDir.toAbsolutePath();
+        status.set(Status.STARTING);
+        failure.set("");
+        attachable.set(null);
+        stoppedText.set("Stopped");
+        lifecycle.execute(() -> attachServer(dir));
+    }
+
+    /** Stops the server the console runs gracefully, or detaches from an attached one (which goes on). FX thread. */
     void stop() {
         if (status.get() != Status.RUNNING) {
             return;
@@ -109,27 +165,47 @@ final class PoolController implements AutoCloseable {
         });
     }
 
+    /**
+     * Lets the in-process server go on without the console: the console no longer listens to it, and neither
+     * {@link #stop} nor {@link #close} stops it. Empty when it runs no server of its own. FX thread.
+     */
+    Optional<PoolServer> keepRunningHeadless() {
+        ServerHandle running = server.get();
+        if (!(running instanceof LocalServer local) || !server.compareAndSet(running, null)) {
+            return Optional.empty();
+        }
+        if (debugTap != null) {
+            closeDebugTap();
+        }
+        PoolServer kept = local.release();
+        stopped("");
+        return Optional.of(kept);
+    }
+
     void killWorker(int pid) {
-        withServer(s -> s.killWorker(pid));
+        withServer("kill worker " + pid, s -> s.killWorker(pid));
     }
 
     void recycleWorker(int pid) {
-        withServer(s -> s.recycleWorker(pid));
+        withServer("recycle worker " + pid, s -> s.recycleWorker(pid));
     }
 
     void resize(int workers) {
-        withServer(s -> s.resize(workers));
+        withServer("resize", s -> s.resize(workers));
     }
 
     void kickSession(long id) {
-        withServer(s -> s.kickSession(id));
+        withServer("kick session " + id, s -> s.kickSession(id));
     }
 
     void banAddress(String host, Duration duration) {
-        withServer(s -> s.banAddress(host, duration));
+        withServer("ban " + host, s -> s.banAddress(host, duration));
     }
 
-    /** Stops the server, waiting until its workers are gone; for the console's exit. */
+    /**
+     * Stops the in-process server, waiting until its workers are gone, or detaches from an attached one, which goes
+     * on; for the console's exit.
+     */
     @Override
     public void close() {
         admin.shutdown();
@@ -142,43 +218,79 @@ final class PoolController implements AutoCloseable {
         }
     }
 
-    private void withServer(Consumer<PoolServer> action) {
-        PoolServer running = server.get();
+    private interface Action {
+        void on(ServerHandle server) throws IOException;
+    }
+
+    /** Runs an action off the FX thread; a refusal (an attached server's ERR answer) shows in the banner. */
+    private void withServer(String what, Action action) {
+        ServerHandle running = server.get();
         if (running != null && !admin.isShutdown()) {
-            admin.execute(() -> action.accept(running));
+            admin.execute(() -> {
+                try {
+                    action.on(running);
+                } catch (IOException | RuntimeException e) {
+                    String reason = "cannot " + what + ": " + firstLine(e);
+                    Platform.runLater(() -> failure.set(reason));
+                }
+            });
         }
     }
 
-    private void startServer(PoolConfig config) {
+    private void startServer(PoolConfig config, Path dataDir) {
         try {
-            PoolServer started = PoolServer.start(config, model);
-            model.onSnapshot(started.snapshot());
-            server.set(started);
-            InetSocketAddress listening = started.address();
-            Platform.runLater(() -> {
-                address.set(listening);
-                status.set(Status.RUNNING);
-                tapDebugEvents();
-            });
-            watch(started);
+            running(LocalServer.start(config, model));
         } catch (PoolStartException | RuntimeException | LinkageError e) {
             String reason = firstLine(e);
+            boolean inUse = reason.contains("in use by another PoolDisk server")
+                    && Files.exists(DataDirs.controlSocket(dataDir));
+            Platform.runLater(() -> {
+                stopped(inUse ? reason + ". Attach to it to watch and manage it here." : reason);
+                if (inUse) {
+                    attachable.set(dataDir.toAbsolutePath());
+                }
+            });
+        }
+    }
+
+    private void attachServer(Path dataDir) {
+        try {
+            running(AttachedServer.attach(dataDir, model));
+        } catch (IOException | RuntimeException e) {
+            String reason = "cannot attach to " + dataDir + ": " + firstLine(e);
             Platform.runLater(() -> stopped(reason));
         }
     }
 
-    /** Waits on a thread of its own for the server to end; when nobody here stopped it, says so. */
-    private void watch(PoolServer started) {
+    private void running(ServerHandle started) {
+        server.set(started);
+        InetSocketAddress listening = started.address();
+        Path attached = started.inProcess() ? null : started.dataDir();
+        Platform.runLater(() -> {
+            address.set(listening);
+            attachedTo.set(attached);
+            status.set(Status.RUNNING);
+            tapDebugEvents();
+        });
+        watch(started);
+    }
+
+    /** Waits on a thread of its own for the server (or the socket to it) to end; when nobody here ended it, says so. */
+    private void watch(ServerHandle started) {
         Thread watcher = new Thread(
                 () -> {
-                    boolean ended;
-                    do {
-                        ended = started.awaitTermination(Duration.ofHours(1));
-                    } while (!ended);
+                    String why = started.awaitEnd();
                     if (server.compareAndSet(started, null)) {
-                        String why = started.failure();
-                        String message = "the server stopped by itself" + (why == null ? "" : ": " + why);
-                        Platform.runLater(() -> stopped(message));
+                        String message = started.inProcess()
+                                ? "the server stopped by itself" + (why == null ? "" : ": " + why)
+                                : "Server at " + started.dataDir() + " stopped" + (why == null ? "" : " (" + why + ")");
+                        Platform.runLater(() -> {
+                            stopped(message);
+                            if (!started.inProcess()) {
+                                stoppedText.set("Server at " + started.dataDir() + " stopped");
+                                attachable.set(started.dataDir());
+                            }
+                        });
                     }
                 },
                 "pool-watcher");
@@ -188,9 +300,9 @@ final class PoolController implements AutoCloseable {
 
     /** Subscribes the model's debug tap to the running server while the log wants DEBUG events. FX thread. */
     private void tapDebugEvents() {
-        PoolServer running = server.get();
+        ServerHandle running = server.get();
         if (debugEvents.get() && running != null && debugTap == null) {
-            debugTap = running.subscribe(model.debugTap());
+            debugTap = running.subscribeDebug(model.debugTap());
         } else if (!debugEvents.get() && debugTap != null) {
             closeDebugTap();
         }
@@ -213,10 +325,11 @@ final class PoolController implements AutoCloseable {
         failure.set(reason);
         status.set(Status.STOPPED);
         address.set(null);
+        attachedTo.set(null);
     }
 
     private void stopServer() {
-        PoolServer running = server.getAndSet(null);
+        ServerHandle running = server.getAndSet(null);
         if (running != null) {
             running.close();
         }

@@ -2,6 +2,7 @@ package io.pooldisk.console;
 
 import io.pooldisk.pool.PoolSnapshot;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -13,7 +14,9 @@ import javafx.scene.layout.Region;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The line at the bottom: where the server listens, idle, busy and lingering workers, sessions, throughput. */
+/**
+ * The line at the bottom: where the server listens (and the data directory of the server the console is attached to,
+ * or that it stopped), idle, busy and lingering workers, sessions, throughput. */
 final class StatusBar extends HBox {
 
     StatusBar(PoolController controller) {
@@ -29,7 +32,11 @@ final class StatusBar extends HBox {
         address.setMinWidth(Region.USE_PREF_SIZE);
         address.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> describe(controller), controller.statusProperty(), controller.addressProperty()));
+                        () -> describe(controller),
+                        controller.statusProperty(),
+                        controller.addressProperty(),
+                        controller.attachedToProperty(),
+                        controller.stoppedTextProperty()));
         Label workers = label("statusWorkers", Feather.CPU);
         Label sessions = label("statusSessions", Feather.USERS);
         Label rate = label("statusThroughput", Feather.ACTIVITY);
@@ -74,11 +81,17 @@ final class StatusBar extends HBox {
 
     private static String describe(PoolController controller) {
         InetSocketAddress address = controller.addressProperty().get();
+        Path attached = controller.attachedToProperty().get();
+        String where = address == null ? null : address.getHostString() + ":" + address.getPort();
         return switch (controller.statusProperty().get()) {
-            case STOPPED -> "Stopped";
+            case STOPPED -> controller.stoppedTextProperty().get();
             case STARTING -> "Starting…";
-            case RUNNING ->
-                address == null ? "Running" : "Listening on " + address.getHostString() + ":" + address.getPort();
+            case RUNNING -> {
+                if (attached != null) {
+                    yield "Attached to " + attached + (where == null ? "" : " · listening on " + where);
+                }
+                yield where == null ? "Running" : "Listening on " + where;
+            }
             case STOPPING -> "Stopping…";
         };
     }

@@ -33,6 +33,26 @@ class ConsoleOptionsTest {
     }
 
     @Test
+    void attachNamesTheDataDirectoryOfARunningServerAndLeavesTheSettingsAlone() {
+        List<String> args = List.of("--attach", "/srv/running");
+        assertThat(ConsoleOptions.attach(args)).contains(Path.of("/srv/running"));
+        assertThat(ConsoleOptions.parse(args, SAVED)).isEqualTo(SAVED);
+        assertThat(ConsoleOptions.attach(List.of("--data", "/srv/disk"))).isEmpty();
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--attach"), SAVED))
+                .hasMessage("--attach needs a value");
+    }
+
+    @Test
+    void anAttachedServersListeningAddressIsReadFromItsSnapshot() {
+        assertThat(AttachedServer.address("127.0.0.1:8080"))
+                .extracting(a -> a.getHostString() + " " + a.getPort())
+                .isEqualTo("127.0.0.1 8080");
+        assertThat(AttachedServer.address("[::1]:9000"))
+                .extracting(a -> a.getHostString() + " " + a.getPort())
+                .isEqualTo("::1 9000");
+    }
+
+    @Test
     void refusesWhatItDoesNotKnow() {
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--colour", "red"), SAVED))
                 .hasMessage("unknown option --colour");

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** {@code pooldisk serve}: the seed's {@code server [hostname] [service] [worker number]}, with names. */
 @Command(
@@ -260,7 +258,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("pooldisk serve: " + e.getMessage());
             return 1;
         }
-        installSignalHandlers(server, () -> reload(server));
+        ServerSignals.install(server, () -> reload(server));
         String pids = server.snapshot().workers().stream()
                 .map(w -> Integer.toString(w.pid()))
                 .collect(Collectors.joining(" "));
@@ -535,28 +533,6 @@ final class ServeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-        }
-    }
-
-    /**
-     * Signal handlers only ask; the master loop does the work. TERM and INT stop gracefully, a second one at once. As
-     * gunicorn and nginx take them: HUP replaces the workers gracefully, USR1 reopens server.log (after logrotate),
-     * TTIN and TTOU add and remove a worker. (QUIT stays the JVM's: it prints a thread dump.)
-     */
-    private static void installSignalHandlers(PoolServer server, Runnable reload) {
-        Signal.handle(new Signal("HUP"), s -> reload.run());
-        Signal.handle(new Signal("USR1"), s -> server.reopenLogs());
-        Signal.handle(new Signal("TTIN"), s -> server.resizeBy(1));
-        Signal.handle(new Signal("TTOU"), s -> server.resizeBy(-1));
-        AtomicInteger signals = new AtomicInteger();
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> {
-                if (signals.incrementAndGet() == 1) {
-                    server.requestStop();
-                } else {
-                    server.requestFastStop();
-                }
-            });
         }
     }
 }

@@ -52,11 +52,14 @@ final class PoolNotifier {
             pending.compareAndSet(null, now);
             LockSupport.unpark(thread);
         }
-        return () -> {
-            listeners.remove(listener);
-            wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
-            wantsSnapshots = listeners.stream().anyMatch(PoolListener::wantsSnapshots);
-        };
+        return () -> unsubscribe(listener);
+    }
+
+    /** Stops calling {@code listener}, whether it came with the notifier or subscribed later. */
+    void unsubscribe(PoolListener listener) {
+        listeners.remove(listener);
+        wantsDebug = listeners.stream().anyMatch(PoolListener::wantsDebugEvents);
+        wantsSnapshots = listeners.stream().anyMatch(PoolListener::wantsSnapshots);
     }
 
     /** True when some listener wants per-connection (DEBUG) events. */

@@ -165,6 +165,14 @@ public final class PoolServer implements AutoCloseable {
         return notifier.subscribe(listener);
     }
 
+    /**
+     * Stops calling a listener given to {@link #start}: the console that leaves its server running headless stops
+     * listening, so the master builds no snapshots for nobody.
+     */
+    public void unsubscribe(PoolListener listener) {
+        notifier.unsubscribe(listener);
+    }
+
     public void resize(int workers) {
         PoolConfig.requireRange("workers", workers, 1, PoolConfig.MAX_WORKERS);
         master.submit(() -> master.resize(workers));

@@ -1,17 +1,24 @@
 package io.pooldisk.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pooldisk.testing.LineClient;
 import io.pooldisk.testing.TestServers;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +77,143 @@ class ControlServerTest {
                 .isLessThan(ControlServer.REQUEST_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(3));
         for (SocketChannel c : quiet) {
             assertThat(readAll(c)).isEqualTo("ERR 408 no control request within 5 s\n");
+        }
+    }
+
+    @Test
+    void watchStreamsSnapshotsAndEventsAndTheConsolesRequestsActOnThePool() throws Exception {
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 1).build());
+        SocketChannel watch = connect();
+        watch.write(ByteBuffer.wrap("WATCH\n".getBytes(StandardCharsets.UTF_8)));
+        BufferedReader lines =
+                new BufferedReader(new InputStreamReader(Channels.newInputStream(watch), StandardCharsets.UTF_8));
+        JsonNode first = StatusJson.parse(lines.readLine());
+        assertThat(first.get("type").asText()).isEqualTo("snapshot");
+        assertThat(StatusJson.readSnapshot(first).workers())
+                .extracting(WorkerInfo::pid)
+                .isEqualTo(server.snapshot().workers().stream()
+                        .map(WorkerInfo::pid)
+                        .toList());
+
+        assertThat(request("RESIZE 2")).startsWith("OK");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> StatusJson.readSnapshot(nextSnapshot(lines)).idle() == 2);
+
+        try (LineClient client = new LineClient(server.address())) {
+            int pid = LineClient.pidOf(client.request("ECHO hi"));
+            PoolSnapshot withSession = StatusJson.readSnapshot(
+                    until(lines, n -> isSnapshot(n) && n.get("sessions").size() == 1));
+            long id = withSession.sessions().get(0).id();
+            assertThat(request("KICK " + id)).isEqualTo("OK session " + id + " is being closed\n");
+            assertThat(client.readLine()).as("the kicked session is closed").isNull();
+            JsonNode kicked = until(
+                    lines,
+                    n -> n.get("type").asText().equals("event")
+                            && n.get("message").asText().startsWith("kicked"));
+            assertThat(StatusJson.readEvent(kicked).kind()).isEqualTo(PoolEvent.Kind.SESSION);
+            assertThat(request("KICK " + id)).startsWith("ERR 404");
+            assertThat(request("RECYCLE 1")).startsWith("ERR 404");
+            assertThat(request("KILL " + pid)).isEqualTo("OK worker " + pid + " is being killed\n");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertThat(request("BAN 10.9.8.7 60")).isEqualTo("OK 10.9.8.7 is banned for 60 s\n");
+            assertThat(request("BAN 10.9.8.7")).startsWith("ERR 400");
+        }
+
+        server.close();
+        assertThat(CompletableFuture.supplyAsync(() -> drain(lines)).get(20, TimeUnit.SECONDS))
+                .as("the watch ends with the server")
+                .isTrue();
+    }
+
+    @Test
+    void watchersThatReadNothingNeitherStallTheServerNorKeepTheirPlacesForever() throws Exception {
+        server = PoolServer.start(TestServers.config(tmp.resolve("data"), 2).build());
+        List<LineClient> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < 150; i++) {
+                sessions.add(new LineClient(server.address())); // big snapshots fill the sockets' buffers sooner
+            }
+            for (int i = 0; i < ControlServer.MAX_WATCHERS; i++) {
+                SocketChannel slow = connect();
+                slow.write(ByteBuffer.wrap("WATCH\n".getBytes(StandardCharsets.UTF_8)));
+                assertThat(slow.read(ByteBuffer.allocate(1))).as("watching").isEqualTo(1); // and reads no more
+            }
+            assertThat(firstWatchLine()).as("every watcher's place is taken").startsWith("ERR 503");
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(60);
+            long probed = start;
+            boolean placeFree = false;
+            try (LineClient busy = new LineClient(server.address())) {
+                while (!placeFree && System.nanoTime() < deadline) {
+                    long sent = System.nanoTime();
+                    assertThat(busy.request("ECHO x")).startsWith("OK");
+                    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent))
+                            .as("served at once while the watchers read nothing")
+                            .isLessThan(2000);
+                    if (System.nanoTime() - probed > TimeUnit.MILLISECONDS.toNanos(500)) {
+                        probed = System.nanoTime();
+                        placeFree = firstWatchLine().startsWith("{");
+                    }
+                }
+                assertThat(timed(() -> request("STATUS"))).startsWith("{");
+            }
+            assertThat(placeFree).as("the stalled watchers were closed").isTrue();
+            assertThat(System.nanoTime() - start)
+                    .as("not before they had taken nothing for the time-out")
+                    .isGreaterThan(ControlServer.WATCH_STALL_TIMEOUT.toNanos());
+        } finally {
+            for (LineClient c : sessions) {
+                c.close();
+            }
+        }
+    }
+
+    /** The first line a new watcher gets; closes it. */
+    private String firstWatchLine() throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(
+                    DataDirs.controlSocket(server.config().dataDir())));
+            probe.write(ByteBuffer.wrap("WATCH\n".getBytes(StandardCharsets.UTF_8)));
+            String line = new BufferedReader(
+                            new InputStreamReader(Channels.newInputStream(probe), StandardCharsets.UTF_8))
+                    .readLine();
+            return line == null ? "" : line.substring(0, Math.min(line.length(), 20));
+        }
+    }
+
+    private static boolean isSnapshot(JsonNode n) {
+        return n.get("type").asText().equals("snapshot");
+    }
+
+    private static JsonNode nextSnapshot(BufferedReader lines) throws IOException {
+        return until(lines, ControlServerTest::isSnapshot);
+    }
+
+    private static JsonNode until(BufferedReader lines, java.util.function.Predicate<JsonNode> wanted)
+            throws IOException {
+        while (true) {
+            String line = lines.readLine();
+            if (line == null) {
+                throw new IOException("the watch ended");
+            }
+            JsonNode n = StatusJson.parse(line);
+            if (wanted.test(n)) {
+                return n;
+            }
+        }
+    }
+
+    /** Reads to the end of the stream: true once it came. */
+    private static boolean drain(BufferedReader lines) {
+        try {
+            while (lines.readLine() != null) {
+                // what was sent before the end
+            }
+            return true;
+        } catch (IOException e) {
+            return true; // reset by the server: ended as well
         }
     }
 

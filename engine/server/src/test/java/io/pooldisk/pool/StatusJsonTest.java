@@ -26,6 +26,34 @@ class StatusJsonTest {
     }
 
     @Test
+    void aWatchedSnapshotAndEventReadBackAsTheyWere() {
+        PoolSnapshot withSession = new PoolSnapshot(
+                START,
+                "[::1]:8080",
+                20,
+                1,
+                2,
+                3,
+                4,
+                17,
+                5,
+                6,
+                100,
+                200,
+                snapshot().workers(),
+                List.of(new SessionInfo(7, "127.0.0.1:5000", "ann", 12, START, 10, 20)));
+        JsonNode line = StatusJson.parse(StatusJson.watchSnapshot(withSession));
+        assertThat(line.get("type").asText()).isEqualTo("snapshot");
+        assertThat(StatusJson.readSnapshot(line)).isEqualTo(withSession);
+
+        PoolEvent event = new PoolEvent(START, PoolEvent.Level.WARN, PoolEvent.Kind.SESSION, "kicked \"ann\"\n");
+        JsonNode eventLine = StatusJson.parse(StatusJson.watchEvent(event));
+        assertThat(eventLine.get("type").asText()).isEqualTo("event");
+        assertThat(StatusJson.readEvent(eventLine)).isEqualTo(event);
+        assertThat(StatusJson.watchEvent(event)).doesNotContain("\n");
+    }
+
+    @Test
     void countsLingeringWorkersApartFromBusyOnes() throws Exception {
         JsonNode json = new ObjectMapper().readTree(StatusJson.write(snapshot()));
 

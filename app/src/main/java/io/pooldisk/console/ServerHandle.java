@@ -1,0 +1,47 @@
+package io.pooldisk.console;
+
+import io.pooldisk.pool.PoolListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server the console shows, whichever way it reaches it: {@link LocalServer} runs it in this process,
+ * {@link AttachedServer} watches a headless one through the control socket of its data directory. Both feed the
+ * console's {@link PoolModel} as a {@link PoolListener}, so the views never know which. Every method may block (a
+ * control request, the master's answer): the controller calls them off the FX thread.
+ */
+interface ServerHandle {
+
+    /** The data directory the server runs on. */
+    Path dataDir();
+
+    /** Where the server listens. */
+    InetSocketAddress address();
+
+    /** True for a server in this process, which ends with the console unless it is kept running headless. */
+    boolean inProcess();
+
+    void killWorker(int pid) throws IOException;
+
+    void recycleWorker(int pid) throws IOException;
+
+    void resize(int workers) throws IOException;
+
+    void kickSession(long id) throws IOException;
+
+    void banAddress(String host, Duration duration) throws IOException;
+
+    /** Brings DEBUG events to {@code listener} while it is subscribed; close the result to end that. */
+    AutoCloseable subscribeDebug(PoolListener listener);
+
+    /**
+     * Waits until the server ends, or the console's view of it does (the control socket broke, or {@link #close}):
+     * null when it just stopped, else why, in one line.
+     */
+    String awaitEnd();
+
+    /** Lets the server go: stops an in-process one (waiting for its workers), leaves an attached one running. */
+    void close();
+}
