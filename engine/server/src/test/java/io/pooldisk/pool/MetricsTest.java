@@ -10,11 +10,8 @@ import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
 import io.pooldisk.client.TransferListener;
 import io.pooldisk.testing.LineClient;
+import io.pooldisk.testing.MetricsParser;
 import io.pooldisk.testing.TestServers;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,15 +19,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,18 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code /status.json} with Jackson.
  */
 class MetricsTest {
-
-    /** Prints the families the parser found as JSON; argv[1] "openmetrics" or "prometheus" picks the parser. */
-    private static final String PARSER = String.join(
-            "\n",
-            "import json, sys",
-            "from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics",
-            "from prometheus_client.parser import text_string_to_metric_families as prometheus",
-            "parse = openmetrics if sys.argv[1] == 'openmetrics' else prometheus",
-            "families = [{'name': f.name, 'type': f.type, 'unit': f.unit, 'help': f.documentation,",
-            "             'samples': [{'name': s.name, 'labels': s.labels, 'value': s.value} for s in f.samples]}",
-            "            for f in parse(sys.stdin.read())]",
-            "print(json.dumps(families))");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIZE = 3 * 1024 * 1024 + 17;
@@ -112,7 +93,7 @@ class MetricsTest {
         assertThat(response.headers().firstValue("Content-Type"))
                 .contains("application/openmetrics-text; version=1.0.0; charset=utf-8");
         assertThat(response.body()).endsWith("# EOF\n");
-        Families families = parse(response.body(), "openmetrics");
+        MetricsParser.Families families = MetricsParser.parse(response.body(), "openmetrics");
 
         assertThat(families.value("pooldisk_commands_total", "verb", "LOGIN", "result", "OK"))
                 .isEqualTo(2);
@@ -193,7 +174,7 @@ class MetricsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
         assertThat(response.body()).doesNotContain("# EOF").doesNotContain("# UNIT");
-        Families families = parse(response.body(), "prometheus");
+        MetricsParser.Families families = MetricsParser.parse(response.body(), "prometheus");
         assertThat(families.value("pooldisk_commands_total", "verb", "ECHO", "result", "OK"))
                 .isEqualTo(1);
         assertThat(families.value("pooldisk_transfer_duration_seconds_count", "direction", "upload"))
@@ -254,79 +235,5 @@ class MetricsTest {
             request.header("Accept", accept);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The families that prometheus_client's parser finds in {@code text}, or the test fails with its complaint. */
-    private static Families parse(String text, String format) throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", PARSER, format).start();
-        CompletableFuture<byte[]> out = readAll(p.getInputStream());
-        CompletableFuture<byte[]> err = readAll(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String stderr = new String(err.get(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue())
-                .as("the parser says: %s%nof:%n%s", stderr, text)
-                .isZero();
-        return new Families(JSON.readTree(out.get()));
-    }
-
-    private static CompletableFuture<byte[]> readAll(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                ByteArrayOutputStream b = new ByteArrayOutputStream();
-                stream.transferTo(b);
-                return b.toByteArray();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-    }
-
-    /** The parser's output: families, each with its samples. */
-    private record Families(JsonNode families) {
-
-        JsonNode family(String name) {
-            for (JsonNode f : families) {
-                if (f.get("name").asText().equals(name)) {
-                    return f;
-                }
-            }
-            throw new AssertionError("no family " + name + " in " + families);
-        }
-
-        /** Every sample of the family {@code name} (as OpenMetrics names it: without _total). */
-        List<JsonNode> samples(String name) {
-            List<JsonNode> list = new ArrayList<>();
-            family(name).get("samples").forEach(list::add);
-            return list;
-        }
-
-        /** The value of the one sample named {@code sample} with these labels (name, value, ...); 0 when none. */
-        double value(String sample, String... labels) {
-            for (JsonNode f : families) {
-                for (JsonNode s : f.get("samples")) {
-                    if (s.get("name").asText().equals(sample) && hasLabels(s.get("labels"), labels)) {
-                        return s.get("value").asDouble();
-                    }
-                }
-            }
-            return 0;
-        }
-
-        private static boolean hasLabels(JsonNode actual, String... labels) {
-            Map<String, String> wanted = new java.util.HashMap<>();
-            for (int i = 0; i < labels.length; i += 2) {
-                wanted.put(labels[i], labels[i + 1]);
-            }
-            for (Map.Entry<String, String> e : wanted.entrySet()) {
-                JsonNode v = actual.get(e.getKey());
-                if (v == null || !v.asText().equals(e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 }
