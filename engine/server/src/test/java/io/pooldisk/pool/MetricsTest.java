@@ -165,6 +165,27 @@ class MetricsTest {
     }
 
     @Test
+    void anUploadThatWaitsInTheMasterHalfWayIsTimedFromItsStartToItsEnd() throws Exception {
+        byte[] content = TestServers.randomBytes(1_000_000, 11);
+        try (LineClient raw = TestServers.loggedIn(server.address(), "ann", "correct horse")) {
+            assertThat(raw.request("PUT " + content.length + " " + TestServers.sha256(content) + " /half.bin"))
+                    .isEqualTo("OK SEND 0");
+            raw.sendRaw(java.util.Arrays.copyOf(content, 400_000));
+            // the client goes quiet: its worker hands the session back, and the master holds it mid-upload
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.snapshot().sessions().stream().allMatch(x -> x.workerPid() == 0));
+            raw.sendRaw(java.util.Arrays.copyOfRange(content, 400_000, content.length));
+            assertThat(raw.readLine()).startsWith("OK STORED ");
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> server.metrics().uploads().count() == 1);
+        // its worker lingered before handing it back: the time since OK SEND came with the session to the next one
+        assertThat(server.metrics().uploads().sum())
+                .isGreaterThanOrEqualTo(server.config().linger().toMillis() / 1000.0);
+        assertThat(server.metrics().downloads().count()).isZero();
+    }
+
+    @Test
     void withoutAskingForOpenMetricsTheScraperGetsPrometheusText() throws Exception {
         try (LineClient raw = new LineClient(server.address())) {
             assertThat(raw.request("ECHO hi")).startsWith("OK PROCESS");
