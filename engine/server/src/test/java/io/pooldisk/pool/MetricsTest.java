@@ -213,6 +213,14 @@ class MetricsTest {
         assertThat(json.get("listen").asText())
                 .isEqualTo("127.0.0.1:" + server.address().getPort());
 
+        HttpResponse<String> head = http.send(
+                HttpRequest.newBuilder(uri("/metrics"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+
         assertThat(get("/", null).statusCode()).isEqualTo(404);
         assertThat(get("/metrics/x", null).statusCode()).isEqualTo(404);
         HttpResponse<String> post = http.send(
