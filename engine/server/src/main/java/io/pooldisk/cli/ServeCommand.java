@@ -206,6 +206,13 @@ final class ServeCommand implements Callable<Integer> {
     InstantUploadPolicy instantUpload;
 
     @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            description = "Serve /metrics (OpenMetrics or Prometheus text) and /status.json over HTTP on this address"
+                    + " only, e.g. 127.0.0.1:9180 ([::1]:9180 for IPv6; port 0 picks a free one). Default: off.")
+    String metrics;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Log every hand-off, command and session too.")
     boolean verbose;
@@ -497,7 +504,21 @@ final class ServeCommand implements Callable<Integer> {
                 .loginWindow(loginWindow)
                 .loginBan(loginBan)
                 .instantUploads(instantUpload)
+                .metrics(metrics == null ? null : metricsAddress(cl, metrics))
                 .build();
+    }
+
+    /** "127.0.0.1:9180", "localhost:9180", "[::1]:9180": the host resolved as --host's, the port as --port's. */
+    static InetSocketAddress metricsAddress(CommandLine cl, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0
+                || colon == hostPort.length() - 1
+                || !hostPort.startsWith("[") && hostPort.indexOf(':') != colon) {
+            throw new CommandLine.ParameterException(
+                    cl, "--metrics wants HOST:PORT (an IPv6 address in brackets), not '" + hostPort + "'");
+        }
+        return new InetSocketAddress(
+                resolveHost(cl, hostPort.substring(0, colon)), resolvePort(cl, hostPort.substring(colon + 1)));
     }
 
     static InetAddress resolveHost(CommandLine cl, String host) {

@@ -39,6 +39,10 @@ final class ServeDefaults implements IDefaultValueProvider {
             case "--login-window" -> Durations.format(d.loginWindow());
             case "--login-ban" -> Durations.format(d.loginBan());
             case "--instant-upload" -> d.instantUploads().option();
+            case "--metrics" ->
+                d.metrics() == null
+                        ? null
+                        : d.metrics().getHostString() + ":" + d.metrics().getPort();
             default -> null;
         };
     }

@@ -31,6 +31,7 @@ final class ControlCodec {
     private static final byte NO_TRANSFER = 0;
     private static final byte RECEIVING = 1;
     private static final byte SENDING = 2;
+    private static final long[] NO_TRANSFERS = new long[0];
 
     private ControlCodec() {}
 
@@ -95,7 +96,33 @@ final class ControlCodec {
     }
 
     private static Counters getCounters(ByteBuffer in) {
-        return new Counters(in.getInt(), in.getInt(), getString(in), in.getLong(), in.getLong());
+        return new Counters(in.getInt(), in.getInt(), getString(in), in.getLong(), in.getLong(), getTally(in));
+    }
+
+    /**
+     * A {@link Tally}: two unsigned shorts (pairs, transfers), then per pair a verb byte, a result short and a count
+     * int, then a long per transfer. Nothing counted takes the two shorts alone.
+     */
+    private static Tally getTally(ByteBuffer in) {
+        int pairs = Short.toUnsignedInt(in.getShort());
+        int transfers = Short.toUnsignedInt(in.getShort());
+        if (pairs == 0 && transfers == 0) {
+            return Tally.NONE;
+        }
+        if (pairs * 7 + transfers * 8 > in.remaining()) {
+            throw new IllegalArgumentException("a tally of " + pairs + " counts in a message of " + in.limit());
+        }
+        int[] commands = new int[2 * pairs];
+        for (int i = 0; i < commands.length; i += 2) {
+            int verb = Byte.toUnsignedInt(in.get());
+            commands[i] = Tally.key(verb, Short.toUnsignedInt(in.getShort()));
+            commands[i + 1] = in.getInt();
+        }
+        long[] times = transfers == 0 ? NO_TRANSFERS : new long[transfers];
+        for (int i = 0; i < transfers; i++) {
+            times[i] = in.getLong();
+        }
+        return new Tally(commands, times);
     }
 
     private static SessionState getState(ByteBuffer in) {
@@ -188,7 +215,26 @@ final class ControlCodec {
                     .putInt(c.slow())
                     .putString(c.lastCommand())
                     .putLong(c.bytesIn())
-                    .putLong(c.bytesOut());
+                    .putLong(c.bytesOut())
+                    .putTally(c.tally());
+        }
+
+        private Writer putTally(Tally t) {
+            int[] commands = t.commands();
+            long[] transfers = t.transfers();
+            if (commands.length / 2 > 0xffff || transfers.length > 0xffff) {
+                throw new IllegalArgumentException("a tally too long for a message: " + t);
+            }
+            room(4).putShort((short) (commands.length / 2)).putShort((short) transfers.length);
+            for (int i = 0; i < commands.length; i += 2) {
+                room(7).put((byte) Tally.verbOf(commands[i]))
+                        .putShort((short) Tally.resultOf(commands[i]))
+                        .putInt(commands[i + 1]);
+            }
+            for (long x : transfers) {
+                putLong(x);
+            }
+            return this;
         }
 
         private Writer putState(SessionState s) {

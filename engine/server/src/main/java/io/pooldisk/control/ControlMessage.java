@@ -107,8 +107,19 @@ public sealed interface ControlMessage {
      * @param lastCommand the name of the last command run, or ""
      * @param bytesIn     bytes read from the client since this hand-off began (a running total, not a delta)
      * @param bytesOut    bytes written to the client since this hand-off began
+     * @param tally       commands by verb and result, and finished transfers, since the last report (the metrics)
      */
-    record Counters(int commands, int slow, String lastCommand, long bytesIn, long bytesOut) {}
+    record Counters(int commands, int slow, String lastCommand, long bytesIn, long bytesOut, Tally tally) {
+
+        public Counters {
+            java.util.Objects.requireNonNull(tally, "tally");
+        }
+
+        /** Counters with nothing in their {@link Tally}. */
+        public Counters(int commands, int slow, String lastCommand, long bytesIn, long bytesOut) {
+            this(commands, slow, lastCommand, bytesIn, bytesOut, Tally.NONE);
+        }
+    }
 
     /** This message as one datagram. */
     default byte[] encode() {

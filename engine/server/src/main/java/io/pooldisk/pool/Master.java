@@ -10,6 +10,7 @@ import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Tally;
 import io.pooldisk.control.Transfer;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
@@ -83,6 +84,7 @@ final class Master implements Runnable {
     private long acceptPausedUntil = -1;
 
     private final Scoreboard scoreboard = new Scoreboard();
+    private final PoolMetrics metrics = new PoolMetrics();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
     /** Client hosts refused until a time, set from the console. */
@@ -715,6 +717,9 @@ final class Master implements Runnable {
         int done = c.commands();
         w.requests += done;
         scoreboard.commandsDone(done, c.slow());
+        if (c.tally() != Tally.NONE) {
+            metrics.count(c.tally());
+        }
         if (!c.lastCommand().isEmpty()) {
             w.lastCommand = c.lastCommand();
         }
@@ -937,6 +942,16 @@ final class Master implements Runnable {
     /** Workers that count toward the wanted number: alive and not on their way out. */
     private int servingCount() {
         return supervisor.servingCount();
+    }
+
+    /** The totals behind /metrics that the scoreboard does not keep; safe to read from any thread. */
+    PoolMetrics metrics() {
+        return metrics;
+    }
+
+    /** Worker processes the pool keeps running (what --workers or the last resize asked for). */
+    int wantedWorkers() {
+        return supervisor.wanted();
     }
 
     PoolSnapshot snapshot() {

@@ -35,6 +35,7 @@ import java.util.StringJoiner;
  * @param loginBan          how long an address with too many failed logins is refused
  * @param instantUploads    the content users may upload instantly (proving possession instead of sending it):
  *                          their own (the default), anyone's, or none
+ * @param metrics           where to serve /metrics and /status.json over HTTP, or null for nowhere (the default)
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(
@@ -55,6 +56,7 @@ public record PoolConfig(
         Duration loginWindow,
         Duration loginBan,
         InstantUploadPolicy instantUploads,
+        InetSocketAddress metrics,
         WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
@@ -116,6 +118,7 @@ public record PoolConfig(
         b.loginWindow = loginWindow;
         b.loginBan = loginBan;
         b.instantUploads = instantUploads;
+        b.metrics = metrics;
         b.launcher = launcher;
         return b;
     }
@@ -172,6 +175,7 @@ public record PoolConfig(
         private Duration loginWindow = Duration.ofMinutes(1);
         private Duration loginBan = Duration.ofMinutes(5);
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
+        private InetSocketAddress metrics = null;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) {
@@ -259,6 +263,12 @@ public record PoolConfig(
             return this;
         }
 
+        /** Where to serve /metrics and /status.json (port 0 picks a free one), or null for nowhere. */
+        public Builder metrics(InetSocketAddress v) {
+            metrics = v;
+            return this;
+        }
+
         public Builder launcher(WorkerLauncher v) {
             launcher = v;
             return this;
@@ -283,6 +293,7 @@ public record PoolConfig(
                     loginWindow,
                     loginBan,
                     instantUploads,
+                    metrics,
                     launcher);
         }
     }

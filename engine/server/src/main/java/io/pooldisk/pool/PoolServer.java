@@ -37,10 +37,18 @@ public final class PoolServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile String failure;
     private final ServerLogFile logFile;
+    /** Serves /metrics and /status.json when the configuration asks for it; null otherwise. */
+    private final MetricsServer metricsServer;
 
-    private PoolServer(PoolConfig config, DataDirLock lock, ServerSocketChannel listener, List<PoolListener> listeners)
+    private PoolServer(
+            PoolConfig config,
+            DataDirLock lock,
+            ServerSocketChannel listener,
+            MetricsServer metricsServer,
+            List<PoolListener> listeners)
             throws IOException {
         this.config = config;
+        this.metricsServer = metricsServer;
         this.lock = lock;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         List<PoolListener> all = new ArrayList<>(listeners);
@@ -76,12 +84,25 @@ public final class PoolServer implements AutoCloseable {
             lock.release();
             throw e;
         }
+        MetricsServer metrics = null;
+        if (config.metrics() != null) {
+            try {
+                metrics = MetricsServer.bind(config.metrics());
+            } catch (PoolStartException e) {
+                closeQuietly(listener);
+                lock.release();
+                throw e;
+            }
+        }
         PoolServer server = null;
         try {
-            server = new PoolServer(config, lock, listener, List.of(listeners));
+            server = new PoolServer(config, lock, listener, metrics, List.of(listeners));
             server.loop.start();
             server.ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             server.control.start();
+            if (metrics != null) {
+                metrics.start(server);
+            }
             return server;
         } catch (ExecutionException e) {
             server.awaitTermination(Duration.ofSeconds(10));
@@ -98,6 +119,9 @@ public final class PoolServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (server == null) {
                 closeQuietly(listener);
+                if (metrics != null) {
+                    metrics.close();
+                }
                 lock.release();
             } else {
                 server.close();
@@ -141,6 +165,37 @@ public final class PoolServer implements AutoCloseable {
     /** The address the server listens on (with the real port when the configuration asked for port 0). */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** Where /metrics and /status.json are served (with the real port when port 0 was asked for), or null. */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null ? null : metricsServer.address();
+    }
+
+    /** The totals behind /metrics that the scoreboard does not keep (commands by verb and result, transfers). */
+    public PoolMetrics metrics() {
+        return master.metrics();
+    }
+
+    /** What a scrape of /metrics shows: a snapshot, and the worker count the pool keeps. */
+    record Scrape(PoolSnapshot snapshot, int wanted) {}
+
+    /** A fresh snapshot with the workers wanted, taken on the master's loop together (the latest once stopped). */
+    Scrape scrape() {
+        if (terminated.getCount() == 0) {
+            PoolSnapshot last = notifier.latest();
+            return new Scrape(last, last.total());
+        }
+        CompletableFuture<Scrape> fresh = new CompletableFuture<>();
+        master.submit(() -> fresh.complete(new Scrape(master.snapshot(), master.wantedWorkers())));
+        try {
+            return fresh.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Scrape(notifier.latest(), config.workers());
+        } catch (ExecutionException | TimeoutException e) {
+            return new Scrape(notifier.latest(), config.workers());
+        }
     }
 
     /** A fresh snapshot of the scoreboard. */
@@ -311,6 +366,9 @@ public final class PoolServer implements AutoCloseable {
             failure = error;
             housekeeper.close();
             control.close();
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             notifier.close();
             lock.release();
             terminated.countDown();

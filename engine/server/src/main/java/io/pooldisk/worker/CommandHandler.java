@@ -20,18 +20,22 @@ class CommandHandler {
     }
 
     /**
-     * Runs the command and answers it. Whatever the command throws costs at most this session, never the worker: an
-     * expected failure is its ERR reply; an unexpected one is ERR 500 if the command had not begun to answer, and
-     * otherwise ends the session without another line (FAILED).
+     * Runs the command, answers it and counts it by verb and result ({@link WorkerTally}). Whatever the command throws
+     * costs at most this session, never the worker: an expected failure is its ERR reply; an unexpected one is ERR 500
+     * if the command had not begun to answer, and otherwise ends the session without another line (FAILED).
      */
     Next handle(RequestLine request, SessionContext ctx) throws BrokenConnectionException {
         int repliesBefore = ctx.replies();
+        Next next = Next.CONTINUE;
+        ReplyCode error = null;
         try {
-            return run(request, ctx);
+            next = run(request, ctx);
         } catch (CommandException e) {
+            error = e.replyCode();
             ctx.reply(e.replyLine());
         } catch (SessionState.LimitExceeded e) {
             // the master-worker contract's own check, which knows no reply codes: the command is refused as one
+            error = ReplyCode.BAD_REQUEST;
             ctx.reply(new CommandException(ReplyCode.BAD_REQUEST, e.getMessage()).replyLine());
         } catch (Linger.MasterGoneException e) {
             throw e; // not the command's failure: the worker cannot go on
@@ -39,12 +43,17 @@ class CommandHandler {
             // A bug, or a library failing on odd input: it costs this session, never the worker (and with it every
             // session it would serve next). What the command allocated is garbage once it has unwound.
             logInternalError(ctx.services.pid, request.command(), e);
+            error = ReplyCode.SERVER_ERROR;
             if (ctx.replies() > repliesBefore) {
-                return Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
+                next = Next.FAILED; // its reply is out, perhaps followed by raw bytes: a line now could land inside
+            } else {
+                ctx.reply(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the command failed unexpectedly"));
             }
-            ctx.reply(Reply.err(ReplyCode.SERVER_ERROR, "internal error: the command failed unexpectedly"));
         }
-        return Next.CONTINUE;
+        if (ctx.tally != null) {
+            ctx.tally.command(WorkerTally.verbOf(Command.named(request.command())), error);
+        }
+        return next;
     }
 
     /**

@@ -11,6 +11,12 @@ import io.pooldisk.unix.FileDescriptor;
 /** One command's view of its session: the state that travels between workers, the connection, the services. */
 final class SessionContext {
 
+    /**
+     * The exchange that carries a timed transfer's start from worker to worker while its session waits in the
+     * master: "up 1767225600000" or "down ..." (wall-clock ms, which all the pool's processes share).
+     */
+    private static final String TRANSFER_SINCE = "transferSince";
+
     final ClientConnection conn;
     final WorkerServices services;
     final TransferReporter reporter;
@@ -21,7 +27,14 @@ final class SessionContext {
      */
     FileDescriptor transferFile;
 
+    /** Where the metrics of this worker are counted; null when nobody counts (a test's context). */
+    WorkerTally tally;
+
     private int replies;
+    /** When the upload or download being served began (wall-clock ms; it travels with the session), or 0. */
+    private long transferSince;
+
+    private boolean transferIsUpload;
 
     SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {
         this.state = state;
@@ -87,6 +100,10 @@ final class SessionContext {
     /** The command stops in the middle of {@code transfer}: the session goes back to the master to wait for it. */
     void suspend(Transfer transfer, FileDescriptor file) {
         state = state.withOwed(state.unsent(), transfer);
+        if (transferSince != 0) {
+            state = state.withExchange(TRANSFER_SINCE, (transferIsUpload ? "up " : "down ") + transferSince);
+            transferSince = 0;
+        }
         transferFile = file;
     }
 
@@ -94,6 +111,35 @@ final class SessionContext {
     void resumed() {
         state = state.withOwed(state.unsent(), null);
         transferFile = null;
+        String since = state.exchange(TRANSFER_SINCE);
+        if (since != null) {
+            state = state.withExchange(TRANSFER_SINCE, null);
+            int space = since.indexOf(' ');
+            transferIsUpload = since.startsWith("up ");
+            transferSince = Long.parseLong(since.substring(space + 1));
+        }
+    }
+
+    /** An upload ({@code upload}) or a download begins: its duration is counted when it finishes. */
+    void transferBegins(boolean upload) {
+        transferIsUpload = upload;
+        transferSince = System.currentTimeMillis();
+    }
+
+    /** The upload or download begun with {@link #transferBegins} finished: its duration goes to the metrics. */
+    void transferFinished() {
+        if (transferSince != 0 && tally != null) {
+            tally.transfer(transferIsUpload, System.currentTimeMillis() - transferSince);
+        }
+        transferSince = 0;
+    }
+
+    /**
+     * No transfer is timed any more: called as a command begins, and before a long reply goes back to the master as a
+     * transfer of its own, so that an upload that failed before its end is never counted as finished.
+     */
+    void stopTimingTransfer() {
+        transferSince = 0;
     }
 
     /** Reports a long command's progress to the master, at a bounded rate. */

@@ -8,6 +8,7 @@ import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.SessionEnd;
 import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Tally;
 import io.pooldisk.control.Transfer;
 import io.pooldisk.protocol.CommandException;
 import io.pooldisk.protocol.Reply;
@@ -39,6 +40,7 @@ final class SessionRunner {
     private final WorkerServices services;
     private final ClientConnection conn = new ClientConnection();
     private final Linger linger;
+    private final WorkerTally tally = new WorkerTally();
     private long sessionId;
     private String running = "";
     private long runningBytes;
@@ -72,6 +74,7 @@ final class SessionRunner {
         runningBytes = 0;
         linger.begin(sessionId, fd.intValue(), serve.mayLinger());
         SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
+        ctx.tally = tally;
         current = ctx;
         ctx.transferFile = transferFile;
         Ending ending;
@@ -170,6 +173,7 @@ final class SessionRunner {
             }
             ByteBuffer line = conn.nextLine();
             if (line != null && line.remaining() > RequestLine.MAX_BYTES || line == null && conn.lineTooLong()) {
+                tally.command(Tally.OTHER, ReplyCode.LINE_TOO_LONG);
                 conn.write(Reply.err(
                         ReplyCode.LINE_TOO_LONG, "request line longer than " + RequestLine.MAX_BYTES + " bytes"));
                 conn.flush();
@@ -238,6 +242,7 @@ final class SessionRunner {
                 FileDescriptor.closeIfAny(file);
                 return new Ending(SessionEnd.REPLIES_TOO_LONG, "no file for them: " + e.getMessage());
             }
+            ctx.stopTimingTransfer();
             ctx.suspend(new Transfer.Sending(lastCommand, 0, owed.length), file);
             owed = new byte[0];
         }
@@ -252,11 +257,13 @@ final class SessionRunner {
             request = RequestLine.parse(line);
         } catch (CommandException e) {
             lastCommand = "(bad request)";
+            tally.command(Tally.OTHER, e.replyCode());
             conn.write(e.replyLine());
             return CommandHandler.Next.CONTINUE;
         }
         lastCommand = CommandHandler.printable(request.command()); // reported to the master: bounded
         running = lastCommand;
+        ctx.stopTimingTransfer();
         long started = now();
         CommandHandler.Next next = commands.handle(request, ctx);
         if (now() - started > ControlMessage.SLOW_COMMAND_MILLIS) {
@@ -293,7 +300,8 @@ final class SessionRunner {
 
     /** The counters since the last report, which this report now carries: they start again from zero. */
     private Counters counters() {
-        Counters c = new Counters(unreportedCommands, slowCommands, lastCommand, conn.bytesIn(), conn.bytesOut());
+        Counters c = new Counters(
+                unreportedCommands, slowCommands, lastCommand, conn.bytesIn(), conn.bytesOut(), tally.take());
         unreportedCommands = 0;
         slowCommands = 0;
         lastReport = now();

@@ -51,6 +51,7 @@ final class TransferCommands {
             part.close();
             throw e;
         }
+        ctx.transferBegins(true);
         receive(ctx, uploads, part, "PUT " + path);
     }
 
@@ -97,6 +98,7 @@ final class TransferCommands {
                 return;
             }
             Entry stored = uploads.commit(part);
+            ctx.transferFinished();
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
         } finally {
             part.close();
@@ -178,6 +180,7 @@ final class TransferCommands {
             download.close();
             throw ex;
         }
+        ctx.transferBegins(false);
         send(ctx, download.fd(), offset, count, "GET " + e.path());
     }
 
@@ -194,6 +197,8 @@ final class TransferCommands {
             if (sent < count) {
                 ctx.suspend(new Transfer.Sending(label, position + sent, count - sent), file);
                 handedBack = true;
+            } else {
+                ctx.transferFinished(); // a download's; nothing for a long reply, which no GET timed
             }
         } finally {
             if (!handedBack) {

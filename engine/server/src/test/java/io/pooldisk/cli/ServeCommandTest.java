@@ -1,6 +1,7 @@
 package io.pooldisk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pooldisk.pool.PoolConfig;
@@ -69,6 +70,25 @@ class ServeCommandTest {
                 .contains("Default: " + defaults.bind().getPort() + ".")
                 .contains("Default: 10s.", "Default: 1m.", "Default: 5m.", "Default: 50ms.", "Default: 24h.")
                 .contains("Default: own.");
+    }
+
+    @Test
+    void metricsAreOffByDefaultAndTakeHostColonPort() {
+        assertThat(PoolConfig.defaults().metrics()).isNull();
+        assertThat(metricsOption("127.0.0.1:9180")).isEqualTo(new InetSocketAddress("127.0.0.1", 9180));
+        assertThat(metricsOption("[::1]:0")).isEqualTo(new InetSocketAddress("::1", 0));
+        assertThat(metricsOption("localhost:http").getPort()).isEqualTo(80);
+        for (String bad : new String[] {"9180", ":9180", "127.0.0.1:", "::1:9180"}) {
+            assertThatThrownBy(() -> metricsOption(bad))
+                    .isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessageContaining("--metrics wants HOST:PORT");
+        }
+    }
+
+    private static InetSocketAddress metricsOption(String value) {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--metrics", value);
+        return serve.config().metrics();
     }
 
     @Test
@@ -354,6 +374,7 @@ class ServeCommandTest {
                             "--idle-timeout",
                             "--linger",
                             "--instant-upload=own|all|off",
+                            "--metrics=HOST:PORT",
                             "Exit codes:");
             assertThat(p.stdout().replaceAll("\\s+", " "))
                     .contains(

@@ -82,6 +82,40 @@ class ControlMessageTest {
     }
 
     @Test
+    void countersCarryTheTallyOfCommandsByVerbAndResultAndOfFinishedTransfers() {
+        Tally tally = new Tally(
+                new int[] {Tally.key(0, 0), 3, Tally.key(Tally.OTHER, 400), 1, Tally.key(2, 401), 65_536},
+                new long[] {Tally.transfer(true, 1234), Tally.transfer(false, 0)});
+        Counters counters = new Counters(5, 0, "GET", 10, 20, tally);
+        for (ControlMessage m : new ControlMessage[] {
+            new Progress(1, counters, "", 0, false, ""),
+            new Park(1, counters, STATE),
+            new Close(1, counters, SessionEnd.QUIT, "")
+        }) {
+            ControlMessage back = ControlMessage.decode(m.encode());
+            Counters c = back instanceof Progress p
+                    ? p.counters()
+                    : back instanceof Park p ? p.counters() : ((Close) back).counters();
+            assertThat(c).isEqualTo(counters);
+        }
+        assertThat(Tally.verbOf(tally.commands()[4])).isEqualTo(2);
+        assertThat(Tally.resultOf(tally.commands()[4])).isEqualTo(401);
+        assertThat(Tally.isUpload(tally.transfers()[0])).isTrue();
+        assertThat(Tally.millisOf(tally.transfers()[0])).isEqualTo(1234);
+        assertThat(Tally.isUpload(tally.transfers()[1])).isFalse();
+        assertThat(tally.toString())
+                .isEqualTo("Tally[ECHO OK=3, other 400=1, PROOF 401=65536, upload 1234 ms, " + "download 0 ms]");
+        // nothing counted costs four bytes
+        assertThat(new Close(1, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "").encode().length)
+                .isEqualTo(1 + 8 + 4 + 4 + 4 + 8 + 8 + 4 + 4 + 1);
+        assertThat(((Close) ControlMessage.decode(
+                                new Close(1, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "").encode()))
+                        .counters()
+                        .tally())
+                .isSameAs(Tally.NONE);
+    }
+
+    @Test
     void garbageIsRefused() {
         byte[] whole = new Serve(1, STATE, true).encode();
         assertThatThrownBy(() -> ControlMessage.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);

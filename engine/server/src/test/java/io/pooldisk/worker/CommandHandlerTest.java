@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pooldisk.control.SessionState;
+import io.pooldisk.control.Tally;
 import io.pooldisk.control.WorkerOptions;
 import io.pooldisk.protocol.RequestLine;
 import io.pooldisk.unix.DescriptorIo;
@@ -136,6 +137,37 @@ class CommandHandlerTest {
     }
 
     /** The longest command word a worker reports to the master: control.SessionStateTest counts on this bound. */
+    @Test
+    void commandsAreCountedByVerbAndResultForTheMetrics() throws Exception {
+        ctx.tally = new WorkerTally();
+        CommandHandler real = new CommandHandler();
+        handle(real, "ECHO hi");
+        handle(real, "ECHO again");
+        handle(real, "PROOF abc"); // ERR 400: no LOGIN before
+        handle(real, "WHOAMI"); // ERR 401
+        handle(real, "FROB");
+        handle(
+                commandThat(c -> {
+                    throw new IllegalStateException("a bug");
+                }),
+                "LIST");
+        ctx.tally.transfer(true, 42);
+        Tally tally = ctx.tally.take();
+        assertThat(tally.toString())
+                .isEqualTo("Tally[ECHO OK=2, PROOF 400=1, WHOAMI 401=1, LIST 500=1, other 400=1, upload 42 ms]");
+        assertThat(ctx.tally.take()).isSameAs(Tally.NONE);
+    }
+
+    @Test
+    void everyCommandHasItsVerbInTheMetricsInTheTablesOrder() {
+        assertThat(Tally.VERBS.subList(0, Tally.OTHER))
+                .containsExactlyElementsOf(java.util.Arrays.stream(Command.values())
+                        .map(Command::name)
+                        .toList());
+        assertThat(Tally.VERBS.get(Tally.OTHER)).isEqualTo("other");
+        assertThat(WorkerTally.verbOf(null)).isEqualTo(Tally.OTHER);
+    }
+
     @Test
     void aCommandWordAsReportedKeeps32Characters() {
         assertThat(CommandHandler.printable("\uffff".repeat(100))).isEqualTo("\uffff".repeat(32) + "...");
