@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -264,6 +265,12 @@ public final class PoolServer implements AutoCloseable {
             warn("the data directory changed to " + next.dataDir() + ": restart the server to use it; still "
                     + current.dataDir());
             kept.dataDir(current.dataDir());
+        }
+        if (!Objects.equals(next.metrics(), current.metrics())) {
+            warn("the metrics address changed to " + (next.metrics() == null ? "none" : Master.describe(next.metrics()))
+                    + ": restart the server for it; still "
+                    + (current.metrics() == null ? "none" : Master.describe(current.metrics())));
+            kept.metrics(current.metrics());
         }
         PoolConfig applied = kept.build();
         config = applied;
