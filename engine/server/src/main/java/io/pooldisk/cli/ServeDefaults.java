@@ -37,6 +37,8 @@ final class ServeDefaults implements IDefaultValueProvider {
             case "--login-window" -> Durations.format(d.loginWindow());
             case "--login-ban" -> Durations.format(d.loginBan());
             case "--instant-upload" -> d.instantUploads().option();
+            case "--proxy-from" ->
+                d.proxyFrom().isEmpty() ? null : d.proxyFrom().toString();
             default -> null;
         };
     }

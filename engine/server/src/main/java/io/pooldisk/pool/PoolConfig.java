@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param loginBan          how long an address with too many failed logins is refused
  * @param instantUploads    the content users may upload instantly (proving possession instead of sending it):
  *                          their own (the default), anyone's, or none
+ * @param proxyFrom         the proxies (addresses, networks) whose connections begin with a PROXY v2 header naming
+ *                          the real client; {@link ProxySources#NONE} (the default): none
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(
@@ -52,6 +54,7 @@ public record PoolConfig(
         Duration loginWindow,
         Duration loginBan,
         InstantUploadPolicy instantUploads,
+        ProxySources proxyFrom,
         WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
@@ -60,6 +63,7 @@ public record PoolConfig(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(instantUploads, "instantUploads");
+        Objects.requireNonNull(proxyFrom, "proxyFrom");
         Objects.requireNonNull(launcher, "launcher");
         requireRange("workers", workers, 1, MAX_WORKERS);
         requireRange("maxPending", maxPending, 0, 1_000_000);
@@ -113,6 +117,7 @@ public record PoolConfig(
         b.loginWindow = loginWindow;
         b.loginBan = loginBan;
         b.instantUploads = instantUploads;
+        b.proxyFrom = proxyFrom;
         b.launcher = launcher;
         return b;
     }
@@ -142,6 +147,7 @@ public record PoolConfig(
         private Duration loginWindow = Duration.ofMinutes(1);
         private Duration loginBan = Duration.ofMinutes(5);
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
+        private ProxySources proxyFrom = ProxySources.NONE;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) {
@@ -229,6 +235,11 @@ public record PoolConfig(
             return this;
         }
 
+        public Builder proxyFrom(ProxySources v) {
+            proxyFrom = v;
+            return this;
+        }
+
         public Builder launcher(WorkerLauncher v) {
             launcher = v;
             return this;
@@ -253,6 +264,7 @@ public record PoolConfig(
                     loginWindow,
                     loginBan,
                     instantUploads,
+                    proxyFrom,
                     launcher);
         }
     }
