@@ -1,6 +1,7 @@
 package io.pooldisk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pooldisk.pool.PoolConfig;
@@ -69,6 +70,19 @@ class ServeCommandTest {
                 .contains("Default: " + defaults.bind().getPort() + ".")
                 .contains("Default: 10s.", "Default: 1m.", "Default: 5m.", "Default: 50ms.", "Default: 24h.")
                 .contains("Default: own.");
+    }
+
+    @Test
+    void proxyFromIsOffByDefaultAndTakesAddressesAndNetworks() {
+        ServeCommand serve = new ServeCommand();
+        CommandLine cl = new CommandLine(serve);
+        cl.parseArgs();
+        assertThat(serve.config().proxyFrom().isEmpty()).isTrue();
+        cl.parseArgs("--proxy-from", "127.0.0.1,10.0.0.0/8");
+        assertThat(serve.config().proxyFrom()).hasToString("127.0.0.1,10.0.0.0/8");
+        assertThatThrownBy(() -> cl.parseArgs("--proxy-from", "10.0.0.0/40"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("prefix length");
     }
 
     @Test
