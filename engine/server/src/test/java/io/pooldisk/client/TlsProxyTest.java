@@ -8,6 +8,7 @@ import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.ProxySources;
 import io.pooldisk.pool.SessionInfo;
 import io.pooldisk.protocol.Sha256;
+import io.pooldisk.testing.PoolDiskProcess;
 import io.pooldisk.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
@@ -239,6 +240,27 @@ class TlsProxyTest {
         assertThatThrownBy(() -> DiskClient.connect("127.0.0.1", tlsPort, new TlsOptions(other, null)))
                 .isInstanceOf(UntrustedCertificateException.class)
                 .hasMessageContaining("not the " + other + " given");
+    }
+
+    @Test
+    void theCommandLineClientSpeaksTlsWithAFingerprintAndNamesTheFingerprintWithoutOne() throws Exception {
+        try (PoolDiskProcess p = PoolDiskProcess.start(
+                tmp.resolve("cli"),
+                "client",
+                "--port",
+                Integer.toString(tlsPort),
+                "--tls-fingerprint",
+                fingerprint.toUpperCase(java.util.Locale.ROOT),
+                "echo",
+                "from the shell")) {
+            assertThat(p.waitFor(PATIENCE)).as(p.stderr()).isZero();
+            assertThat(p.stdout()).contains("FROM THE SHELL");
+        }
+        try (PoolDiskProcess p = PoolDiskProcess.start(
+                tmp.resolve("cli"), "client", "--port", Integer.toString(tlsPort), "--tls", "echo", "x")) {
+            assertThat(p.waitFor(PATIENCE)).isEqualTo(1);
+            assertThat(p.stderr()).contains("not trusted").contains("--tls-fingerprint " + fingerprint);
+        }
     }
 
     @Test
