@@ -9,6 +9,7 @@ import io.pooldisk.pool.ProxySources;
 import io.pooldisk.pool.SessionInfo;
 import io.pooldisk.protocol.Sha256;
 import io.pooldisk.testing.PoolDiskProcess;
+import io.pooldisk.testing.TerminalSession;
 import io.pooldisk.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
@@ -260,6 +261,34 @@ class TlsProxyTest {
                 tmp.resolve("cli"), "client", "--port", Integer.toString(tlsPort), "--tls", "echo", "x")) {
             assertThat(p.waitFor(PATIENCE)).isEqualTo(1);
             assertThat(p.stderr()).contains("not trusted").contains("--tls-fingerprint " + fingerprint);
+        }
+    }
+
+    @Test
+    void onATerminalTheShellShowsTheFingerprintAsksRemembersAndRefusesAChange() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path config = tmp.resolve("xdg-config");
+        String command = TerminalSession.pooldisk(home, "client", "--port", Integer.toString(tlsPort), "--tls");
+        try (TerminalSession t =
+                TerminalSession.start(tmp, tmp.resolve("screen.txt"), command, "XDG_CONFIG_HOME", config.toString())) {
+            t.expect(java.util.regex.Pattern.quote(fingerprint), PATIENCE);
+            t.expect("Trust it and remember it in .*known_servers\\? \\[y/N\\] ", PATIENCE);
+            t.type("y");
+            t.expect("pooldisk:/> ", PATIENCE);
+            t.type("echo trusted");
+            t.expect("TRUSTED", PATIENCE);
+            t.type("quit");
+            assertThat(t.waitFor(PATIENCE)).isZero();
+        }
+        KnownServers known = new KnownServers(config.resolve("pooldisk").resolve("known_servers"));
+        assertThat(known.fingerprint("127.0.0.1:" + tlsPort)).isEqualTo(fingerprint);
+
+        known.remember("127.0.0.1:" + tlsPort, "SHA256:" + "00:".repeat(31) + "01");
+        try (TerminalSession t =
+                TerminalSession.start(tmp, tmp.resolve("screen2.txt"), command, "XDG_CONFIG_HOME", config.toString())) {
+            t.expect("CHANGED", PATIENCE);
+            t.expect("remove the line for 127.0.0.1:" + tlsPort, PATIENCE);
+            assertThat(t.waitFor(PATIENCE)).isEqualTo(1);
         }
     }
 
