@@ -267,6 +267,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         host.setText(s.host());
         port.setText(Integer.toString(s.port()));
         user.setText(s.user());
+        tls.setSelected(s.tls());
         password.clear();
         password.requestFocus();
     }

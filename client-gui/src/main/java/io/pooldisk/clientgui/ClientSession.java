@@ -195,7 +195,7 @@ public final class ClientSession implements AutoCloseable {
             }
             target = next;
             if (recents != null) {
-                recents.remember(new RecentServers.Server(next.host(), next.port(), next.user()));
+                recents.remember(new RecentServers.Server(next.host(), next.port(), next.user(), next.tls()));
             }
             ui.execute(() -> {
                 this.user.set(next.user());
