@@ -162,6 +162,44 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void failedLoginsAreCountedByTheHeadersClient() throws Exception {
+        java.nio.file.Path data = TestServers.dataWithUsers(tmp, "ann", "correct horse", 0);
+        server = PoolServer.start(TestServers.config(data, 2)
+                .proxyFrom(ProxySources.parse("127.0.0.1"))
+                .loginMaxFailures(1)
+                .build());
+        String firstMessage = "LOGIN "
+                + java.util.Base64.getEncoder().encodeToString("n,,n=ann,r=abcdefgh".getBytes(StandardCharsets.UTF_8));
+        try (Socket s = proxied("192.0.2.7")) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    AssertionError.class,
+                    () -> TestServers.login(
+                            line -> {
+                                s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                                return in.readLine();
+                            },
+                            "ann",
+                            "wrong password"));
+        }
+        try (Socket s = proxied("192.0.2.7")) {
+            assertThat(request(s, firstMessage)).startsWith("ERR 429");
+        }
+        try (Socket s = proxied("192.0.2.8")) {
+            assertThat(request(s, firstMessage)).startsWith("OK CHALLENGE");
+        }
+    }
+
+    /** A connection from the trusted proxy at 127.0.0.1 whose PROXY header names {@code client}:1234. */
+    private Socket proxied(String client) throws Exception {
+        Socket s = connectFrom("127.0.0.1");
+        s.getOutputStream()
+                .write(ProxyHeaderTest.header(
+                        0x21, 0x11, ProxyHeaderTest.addresses(client, 1234, "10.0.0.1", 8443, new byte[0])));
+        return s;
+    }
+
+    @Test
     void theHeadersClientIsWhatBansGoBy() throws Exception {
         start("127.0.0.1");
         server.banAddress("192.0.2.7", Duration.ofMinutes(1));
