@@ -9,7 +9,11 @@ import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -45,6 +49,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
     private final TextField port = new TextField();
     private final TextField user = new TextField();
     private final PasswordField password = new PasswordField();
+    private final CheckBox tls = new CheckBox("TLS");
     private final MenuButton recent = new MenuButton(null, new FontIcon(Feather.CLOCK));
     private final Button connect = new Button();
     private final FilesView filesView;
@@ -64,6 +69,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         this.recents = recents;
         Executor ui = Platform::runLater;
         session = new ClientSession(ui, notifier, recents);
+        session.setCertificateQuestion(ClientPane::askToTrust);
         files = new FilesModel(session, notifier);
         transfers = new TransferQueue(session, notifier, ui);
         echo = new EchoModel(session);
@@ -133,6 +139,10 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         password.setPrefColumnCount(8);
         password.setOnAction(e -> connectOrDisconnect());
         user.setOnAction(e -> password.requestFocus());
+        tls.setId("tls");
+        tls.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        tls.setTooltip(new Tooltip("Connect over TLS, to a TLS-terminating proxy (HAProxy) in front of the server."
+                + " A certificate the system does not vouch for is shown by its fingerprint for you to trust."));
 
         recent.setId("recent");
         recent.setTooltip(new Tooltip("Recent servers"));
@@ -153,7 +163,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         connect.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         recent.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         connect.setOnAction(e -> connectOrDisconnect());
-        for (TextField f : List.of(host, port, user, password)) {
+        for (javafx.scene.control.Control f : List.of(host, port, user, password, tls)) {
             f.disableProperty().bind(session.stateProperty().isNotEqualTo(ClientSession.State.DISCONNECTED));
         }
 
@@ -193,12 +203,36 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
                 user,
                 label("Password"),
                 password,
+                tls,
                 recent,
                 connect,
                 dot,
                 status);
         bar.getStyleClass().add("connect-bar");
         return bar;
+    }
+
+    /**
+     * A TLS certificate nobody vouches for (self-signed): its fingerprint, to compare with the server's, and the
+     * choice, as ssh asks about a host key it does not know. Trusted, it is remembered in known_servers.
+     */
+    static boolean askToTrust(io.pooldisk.client.UntrustedCertificateException certificate) {
+        ButtonType trust = new ButtonType("Trust and connect", ButtonBar.ButtonData.OK_DONE);
+        Alert alert = new Alert(Alert.AlertType.WARNING, "", trust, ButtonType.CANCEL);
+        alert.setTitle("Unknown TLS certificate");
+        alert.setHeaderText("The certificate of " + certificate.server() + " is not vouched for by this system.");
+        javafx.scene.control.TextArea details = new javafx.scene.control.TextArea("Its SHA-256 fingerprint:\n"
+                + certificate.fingerprint() + "\n\nCompare it with the server's (on the server: openssl x509 -noout"
+                + " -fingerprint -sha256 -in CERT). Trust it only if they are the same; it is then remembered, and a"
+                + " change is refused with a warning.\n\n(" + certificate.reason() + ")");
+        details.setEditable(false);
+        details.setWrapText(true);
+        details.setPrefRowCount(7);
+        details.setId("certificateFingerprint");
+        alert.getDialogPane().setContent(details);
+        ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        ((Button) alert.getDialogPane().lookupButton(trust)).setDefaultButton(false);
+        return alert.showAndWait().filter(trust::equals).isPresent();
     }
 
     private static Label label(String text) {
@@ -233,6 +267,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
         host.setText(s.host());
         port.setText(Integer.toString(s.port()));
         user.setText(s.user());
+        tls.setSelected(s.tls());
         password.clear();
         password.requestFocus();
     }
@@ -247,7 +282,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
             return;
         }
         notifier.dismiss();
-        session.connect(host.getText(), p, user.getText(), password.getText().toCharArray());
+        session.connect(host.getText(), p, user.getText(), password.getText().toCharArray(), tls.isSelected());
     }
 
     /** Before an echo: connects without a user if nothing is connected yet, so echo works at once. */
@@ -256,7 +291,7 @@ public final class ClientPane extends BorderPane implements AutoCloseable {
             Integer p = port();
             if (p != null) {
                 session.connect(
-                        host.getText(), p, user.getText(), password.getText().toCharArray());
+                        host.getText(), p, user.getText(), password.getText().toCharArray(), tls.isSelected());
             }
         }
     }

@@ -1,11 +1,16 @@
 package io.pooldisk.clientgui;
 
+import io.pooldisk.client.ConnectionException;
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.client.KnownServers;
+import io.pooldisk.client.TlsOptions;
+import io.pooldisk.client.UntrustedCertificateException;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -49,8 +54,20 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    /** Where to connect and as whom; {@code user} empty for a connection that only echoes. */
-    record Target(String host, int port, String user, char[] password) {
+    /**
+     * Asked, on the UI executor, whether to trust a server's TLS certificate that nobody vouches for: shows its
+     * fingerprint and answers the person's choice. A changed certificate is never asked about: it is refused.
+     */
+    @FunctionalInterface
+    public interface CertificateQuestion {
+        boolean trust(UntrustedCertificateException certificate);
+    }
+
+    /**
+     * Where to connect and as whom; {@code user} empty for a connection that only echoes; {@code tls}: through a
+     * TLS-terminating proxy.
+     */
+    record Target(String host, int port, String user, char[] password, boolean tls) {
         boolean anonymous() {
             return user.isEmpty();
         }
@@ -92,6 +109,8 @@ public final class ClientSession implements AutoCloseable {
     private final List<Runnable> onDisconnected = new CopyOnWriteArrayList<>();
 
     private volatile Target target;
+    private volatile CertificateQuestion certificateQuestion = certificate -> false;
+    private volatile KnownServers knownServers = KnownServers.ofUser();
     private volatile int generation;
     /** The browsing connection: touched on {@link #thread} only. */
     private DiskClient client;
@@ -142,7 +161,13 @@ public final class ClientSession implements AutoCloseable {
      * echo). Replaces any earlier connection. The password stays in memory for reconnects, never on disk.
      */
     public void connect(String host, int port, String user, char[] password) {
-        Target next = new Target(host.strip(), port, user.strip(), password == null ? new char[0] : password.clone());
+        connect(host, port, user, password, false);
+    }
+
+    /** As {@link #connect(String, int, String, char[])}, over TLS when {@code tls}. */
+    public void connect(String host, int port, String user, char[] password, boolean tls) {
+        Target next =
+                new Target(host.strip(), port, user.strip(), password == null ? new char[0] : password.clone(), tls);
         int gen = ++generation;
         setState(State.CONNECTING, "Connecting to " + next.label() + "…");
         thread.execute(() -> {
@@ -170,7 +195,7 @@ public final class ClientSession implements AutoCloseable {
             }
             target = next;
             if (recents != null) {
-                recents.remember(new RecentServers.Server(next.host(), next.port(), next.user()));
+                recents.remember(new RecentServers.Server(next.host(), next.port(), next.user(), next.tls()));
             }
             ui.execute(() -> {
                 this.user.set(next.user());
@@ -213,8 +238,18 @@ public final class ClientSession implements AutoCloseable {
         return t == null ? null : t.account();
     }
 
-    private static DiskClient open(Target t) throws IOException {
-        DiskClient c = DiskClient.connect(t.host(), t.port());
+    /** Who decides on a TLS certificate nobody vouches for (default: nobody, so it is refused). */
+    public void setCertificateQuestion(CertificateQuestion question) {
+        certificateQuestion = question;
+    }
+
+    /** Where certificates trusted on first use are kept (default: the user's known_servers). */
+    public void setKnownServers(KnownServers known) {
+        knownServers = known;
+    }
+
+    private DiskClient open(Target t) throws IOException {
+        DiskClient c = t.tls() ? openTls(t) : DiskClient.connect(t.host(), t.port());
         try {
             if (!t.anonymous()) {
                 c.login(t.user(), t.password());
@@ -227,6 +262,46 @@ public final class ClientSession implements AutoCloseable {
                 // failing already
             }
             throw e;
+        }
+    }
+
+    /**
+     * Over TLS: a certificate the JDK's trust store does not vouch for, nor known_servers, is shown to the person by
+     * its fingerprint ({@link CertificateQuestion}, on the UI executor, while this thread waits); once trusted, it is
+     * remembered. A certificate that changed since it was trusted is refused with the warning.
+     */
+    private DiskClient openTls(Target t) throws IOException {
+        KnownServers known = knownServers;
+        TlsOptions options = new TlsOptions(null, known);
+        try {
+            return DiskClient.connect(t.host(), t.port(), options);
+        } catch (UntrustedCertificateException e) {
+            if (e.changed()) {
+                throw e;
+            }
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            ui.execute(() -> {
+                try {
+                    answer.complete(certificateQuestion.trust(e));
+                } catch (RuntimeException failed) {
+                    answer.completeExceptionally(failed);
+                }
+            });
+            boolean trusted;
+            try {
+                trusted = answer.get();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new ConnectionException("not connected: interrupted", interrupted);
+            } catch (java.util.concurrent.ExecutionException failed) {
+                throw new ConnectionException("not connected: " + failed.getCause(), failed.getCause());
+            }
+            if (!trusted) {
+                throw new ConnectionException("not connected: the TLS certificate of " + e.server() + " ("
+                        + e.fingerprint() + ") was not trusted");
+            }
+            known.remember(e.server(), e.fingerprint());
+            return DiskClient.connect(t.host(), t.port(), options);
         }
     }
 
@@ -322,9 +397,10 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private static String connectedText(Target t) {
+        String where = t.host() + ":" + t.port() + (t.tls() ? " over TLS" : "");
         return t.anonymous()
-                ? "Connected to " + t.host() + ":" + t.port() + " (echo only: no user)"
-                : "Connected to " + t.host() + ":" + t.port() + " as " + t.user();
+                ? "Connected to " + where + " (echo only: no user)"
+                : "Connected to " + where + " as " + t.user();
     }
 
     /** The status first: whoever sees the new state (the status dot's listener, a test) also sees its status. */

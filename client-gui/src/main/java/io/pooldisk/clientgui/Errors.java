@@ -74,6 +74,10 @@ final class Errors {
         if (e instanceof DiskClientException d && d.is(ReplyCode.UNAUTHORIZED)) {
             return "Wrong user name or password.";
         }
+        if (failure instanceof io.pooldisk.client.UntrustedCertificateException u) {
+            String said = u.getMessage();
+            return Character.toUpperCase(said.charAt(0)) + said.substring(1) + ".";
+        }
         return explain(failure);
     }
 

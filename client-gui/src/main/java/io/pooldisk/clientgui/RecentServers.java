@@ -6,17 +6,21 @@ import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
 /**
- * The servers this user connected to lately, newest first, kept with {@link Preferences}: host, port and user name,
- * never a password.
+ * The servers this user connected to lately, newest first, kept with {@link Preferences}: host, port, user name and
+ * whether over TLS, never a password.
  */
 final class RecentServers {
 
-    /** One remembered server. */
-    record Server(String host, int port, String user) {
+    /** One remembered server; {@code tls}: connected to over TLS. */
+    record Server(String host, int port, String user, boolean tls) {
 
-        /** "ann@files.example:8080", or "files.example:8080" without a user. */
+        Server(String host, int port, String user) {
+            this(host, port, user, false);
+        }
+
+        /** "ann@files.example:8080", or "files.example:8080" without a user; " (TLS)" after it over TLS. */
         String label() {
-            return (user.isEmpty() ? "" : user + "@") + host + ":" + port;
+            return (user.isEmpty() ? "" : user + "@") + host + ":" + port + (tls ? " (TLS)" : "");
         }
     }
 
@@ -41,9 +45,13 @@ final class RecentServers {
             if (line == null) {
                 break;
             }
-            String[] parts = line.split("\t", 3);
+            String[] parts = line.split("\t", 4);
             try {
-                servers.add(new Server(parts[0], Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : ""));
+                servers.add(new Server(
+                        parts[0],
+                        Integer.parseInt(parts[1]),
+                        parts.length > 2 ? parts[2] : "",
+                        parts.length > 3 && parts[3].equals("tls")));
             } catch (RuntimeException unreadable) {
                 // an entry from some other version: skip it
             }
@@ -59,7 +67,7 @@ final class RecentServers {
         for (int i = 0; i < KEEP; i++) {
             if (i < servers.size()) {
                 Server s = servers.get(i);
-                node.put(KEY + i, s.host() + "\t" + s.port() + "\t" + s.user());
+                node.put(KEY + i, s.host() + "\t" + s.port() + "\t" + s.user() + (s.tls() ? "\ttls" : ""));
             } else {
                 node.remove(KEY + i);
             }

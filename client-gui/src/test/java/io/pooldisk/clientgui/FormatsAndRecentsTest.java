@@ -51,6 +51,11 @@ class FormatsAndRecentsTest {
                     .hasSize(1);
             assertThat(node.keys()).allMatch(k -> k.startsWith("recent."));
             assertThat(new RecentServers(node).list().get(0).label()).isEqualTo("ann@host5:8080");
+            recents.remember(new RecentServers.Server("disk.example", 8443, "ann", true));
+            RecentServers.Server tls = new RecentServers(node).list().get(0);
+            assertThat(tls.tls()).isTrue();
+            assertThat(tls.label()).isEqualTo("ann@disk.example:8443 (TLS)");
+            assertThat(new RecentServers(node).list().get(1).tls()).isFalse();
         } finally {
             node.removeNode();
         }

@@ -40,13 +40,13 @@ public final class DiskClient implements AutoCloseable {
     /** An unlimited upload hands the file to the kernel (sendfile) in pieces this large. */
     private static final long SEND_PIECE = 8L * CHUNK;
 
-    private final SocketChannel channel;
+    private final Wire wire;
     private final String address;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
     private volatile RateLimiter limiter;
 
-    private DiskClient(SocketChannel channel, String address) {
-        this.channel = channel;
+    private DiskClient(Wire wire, String address) {
+        this.wire = wire;
         this.address = address;
         in.flip(); // empty, in read mode
     }
@@ -57,22 +57,55 @@ public final class DiskClient implements AutoCloseable {
      * @throws ConnectionException naming {@code host:port} and the reason ("Connection refused", "unknown host")
      */
     public static DiskClient connect(String host, int port) throws ConnectionException {
-        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        InetSocketAddress to = new InetSocketAddress(host, port);
-        if (to.isUnresolved()) {
-            throw new ConnectionException(
-                    "cannot connect to " + address + ": unknown host", new UnknownHostException(host));
-        }
+        String address = addressOf(host, port);
+        InetSocketAddress to = resolve(host, port, address);
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open();
             ch.socket().connect(to, 10_000);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            return new DiskClient(ch, address);
+            return new DiskClient(new Wire.Plain(ch), address);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new ConnectionException("cannot connect to " + address + ": " + IoMessages.reason(e), e);
         }
+    }
+
+    /**
+     * Connects to the server at {@code host:port}, over TLS unless {@code tls} is null (to a TLS-terminating proxy in
+     * front of the server, docs/DEPLOYMENT.md): the server's certificate must be one {@code tls} trusts.
+     *
+     * @throws ConnectionException           naming {@code host:port} and the reason
+     * @throws UntrustedCertificateException when the certificate is not trusted: its fingerprint, to ask about
+     */
+    public static DiskClient connect(String host, int port, TlsOptions tls)
+            throws ConnectionException, UntrustedCertificateException {
+        if (tls == null) {
+            return connect(host, port);
+        }
+        String address = addressOf(host, port);
+        InetSocketAddress to = resolve(host, port, address);
+        try {
+            return new DiskClient(TlsWire.connect(host, to, address, tls), address);
+        } catch (UntrustedCertificateException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ConnectionException("cannot connect to " + address + " over TLS: " + IoMessages.reason(e), e);
+        }
+    }
+
+    /** "host:port", "[::1]:port". */
+    static String addressOf(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static InetSocketAddress resolve(String host, int port, String address) throws ConnectionException {
+        InetSocketAddress to = new InetSocketAddress(host, port);
+        if (to.isUnresolved()) {
+            throw new ConnectionException(
+                    "cannot connect to " + address + ": unknown host", new UnknownHostException(host));
+        }
+        return to;
     }
 
     /** The server's {@code host:port}, as connected to. */
@@ -86,14 +119,12 @@ public final class DiskClient implements AutoCloseable {
      */
     public boolean closedByServer() {
         try {
-            channel.configureBlocking(false);
             in.compact();
             int read;
             try {
-                read = channel.read(in);
+                read = wire.readNow(in);
             } finally {
                 in.flip();
-                channel.configureBlocking(true);
             }
             return read < 0;
         } catch (IOException reset) {
@@ -333,7 +364,7 @@ public final class DiskClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        wire.close();
     }
 
     // ---------------------------------------------------------------- the wire
@@ -369,9 +400,7 @@ public final class DiskClient implements AutoCloseable {
 
     private void writeFully(ByteBuffer buf) throws IOException {
         try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            wire.write(buf);
         } catch (IOException e) {
             throw lost(e);
         }
@@ -410,7 +439,7 @@ public final class DiskClient implements AutoCloseable {
         in.compact();
         int n;
         try {
-            n = channel.read(in);
+            n = wire.read(in);
         } catch (IOException e) {
             throw lost(e);
         } finally {
@@ -439,7 +468,7 @@ public final class DiskClient implements AutoCloseable {
                 while (pos < end) {
                     long n;
                     try {
-                        n = file.transferTo(pos, end - pos, channel);
+                        n = wire.send(file, pos, end - pos);
                     } catch (IOException e) { // the socket's write: the file was read already
                         throw lost(e);
                     }
@@ -473,7 +502,7 @@ public final class DiskClient implements AutoCloseable {
             } else {
                 buf.clear().limit(allowed);
                 try {
-                    n = channel.read(buf);
+                    n = wire.read(buf);
                 } catch (IOException e) {
                     throw lost(e);
                 }

@@ -2,6 +2,9 @@ package io.pooldisk.cli;
 
 import io.pooldisk.client.DiskClient;
 import io.pooldisk.client.DiskClientException;
+import io.pooldisk.client.KnownServers;
+import io.pooldisk.client.TlsOptions;
+import io.pooldisk.client.UntrustedCertificateException;
 import io.pooldisk.protocol.DefaultAddress;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.BufferedReader;
@@ -75,6 +78,22 @@ final class ClientCommand implements Callable<Integer> {
     String port;
 
     @Option(
+            names = "--tls",
+            description = "Speak TLS, to a TLS-terminating proxy (HAProxy) in front of the server (docs/DEPLOYMENT.md)."
+                    + " The server's certificate must be vouched for by the JDK's trust store and name HOST, or be"
+                    + " the one --tls-fingerprint gives, or one trusted before (~/.config/pooldisk/known_servers); on"
+                    + " a terminal, an unknown certificate's fingerprint is shown and you are asked whether to trust"
+                    + " it, and a changed one is refused with a warning, as ssh does.")
+    boolean tls;
+
+    @Option(
+            names = "--tls-fingerprint",
+            paramLabel = "SHA256:HEX",
+            description = "Trust only the certificate with this SHA-256 fingerprint (a self-signed one), as"
+                    + " 'openssl x509 -noout -fingerprint -sha256 -in CERT' prints it. Implies --tls.")
+    String tlsFingerprint;
+
+    @Option(
             names = "--user",
             paramLabel = "NAME",
             description = "Log in as NAME (asks for the password without echo, unless --password-stdin)."
@@ -95,10 +114,13 @@ final class ClientCommand implements Callable<Integer> {
 
     private BufferedReader stdin;
     private char[] password;
+    /** null: plain TCP. */
+    private TlsOptions tlsOptions;
 
     @Override
     public Integer call() throws IOException {
         int portNumber = ServeCommand.resolvePort(spec.commandLine(), port);
+        tlsOptions = tlsOptions();
         boolean terminal = System.console() != null;
         if (user != null) {
             password = passwordStdin ? passwordFromStdin() : askPassword();
@@ -124,7 +146,7 @@ final class ClientCommand implements Callable<Integer> {
     /** Connects and logs in with the saved password; on a terminal, a refused password is asked for again. */
     private DiskClient connect(int portNumber) throws IOException {
         for (int tries = 1; ; tries++) {
-            DiskClient c = DiskClient.connect(host, portNumber);
+            DiskClient c = open(portNumber);
             if (user == null) {
                 return c;
             }
@@ -144,6 +166,57 @@ final class ClientCommand implements Callable<Integer> {
                 c.close();
                 throw e;
             }
+        }
+    }
+
+    private TlsOptions tlsOptions() {
+        if (!tls && tlsFingerprint == null) {
+            return null;
+        }
+        try {
+            return new TlsOptions(tlsFingerprint, KnownServers.ofUser());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--tls-fingerprint: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Connects, over TLS when asked. A certificate nobody vouches for is shown by its fingerprint and, on a terminal,
+     * trusted once the person says so (and remembered); a changed one is refused, as ssh refuses a changed host key.
+     */
+    private DiskClient open(int portNumber) throws IOException {
+        try {
+            return DiskClient.connect(host, portNumber, tlsOptions);
+        } catch (UntrustedCertificateException e) {
+            Path file = tlsOptions.known().file();
+            if (tlsFingerprint != null) {
+                throw e;
+            }
+            if (e.changed()) {
+                throw new DiskClientException(
+                        0,
+                        e.getMessage() + ". If the change is expected, remove the line for " + e.server() + " from "
+                                + file + " (or give --tls-fingerprint).");
+            }
+            if (System.console() == null) {
+                throw new DiskClientException(
+                        0,
+                        e.getMessage() + ". If that is the server's certificate, give --tls-fingerprint "
+                                + e.fingerprint() + " (or connect once from a terminal to trust it).");
+            }
+            System.err.println("The TLS certificate of " + e.server() + " is not trusted (" + e.reason() + ").");
+            System.err.println("Its SHA-256 fingerprint is " + e.fingerprint() + ".");
+            System.err.println("Compare it with the server's certificate"
+                    + " (openssl x509 -noout -fingerprint -sha256 -in CERT on the server).");
+            String answer = System.console().readLine("Trust it and remember it in %s? [y/N] ", file);
+            if (answer == null
+                    || !answer.strip().toLowerCase(java.util.Locale.ROOT).matches("y|yes")) {
+                throw new DiskClientException(0, "not connected: the certificate of " + e.server() + " is not trusted");
+            }
+            tlsOptions.known().remember(e.server(), e.fingerprint());
+            System.err.println("Trusted " + e.server() + " as " + e.fingerprint() + ".");
+            return DiskClient.connect(host, portNumber, tlsOptions);
         }
     }
 
@@ -181,7 +254,8 @@ final class ClientCommand implements Callable<Integer> {
                     .completer(completer(shell))
                     .variable(LineReader.HISTORY_FILE, historyFile())
                     .build();
-            System.out.println("connected to " + host + ":" + port + (user != null ? " as " + user : "")
+            System.out.println("connected to " + host + ":" + port + (tlsOptions != null ? " over TLS" : "")
+                    + (user != null ? " as " + user : "")
                     + "; type help, quit or Ctrl-D to leave");
             while (true) {
                 String line;

@@ -7,6 +7,7 @@ import io.pooldisk.pool.PoolEvent;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
+import io.pooldisk.pool.ProxySources;
 import io.pooldisk.unix.Sockets;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -211,6 +212,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve /metrics (OpenMetrics or Prometheus text) and /status.json over HTTP on this address"
                     + " only, e.g. 127.0.0.1:9180 ([::1]:9180 for IPv6; port 0 picks a free one). Default: off.")
     String metrics;
+
+    @Option(
+            names = "--proxy-from",
+            paramLabel = "ADDR[,ADDR|CIDR...]",
+            converter = Proxies.class,
+            description = "Trust these proxies (addresses, networks such as 10.0.0.0/8 or fd00::/8, host names) to"
+                    + " name the real client: each of their connections must begin with a PROXY protocol v2 header"
+                    + " (HAProxy's send-proxy-v2, in front of PoolDisk to terminate TLS), whose source address is then"
+                    + " the client's for bans, login limits, the sessions and the log; one without it is closed."
+                    + " Others connect as before. Default: none.")
+    ProxySources proxyFrom;
 
     @Option(
             names = {"-v", "--verbose"},
@@ -505,6 +517,7 @@ final class ServeCommand implements Callable<Integer> {
                 .loginBan(loginBan)
                 .instantUploads(instantUpload)
                 .metrics(metrics == null ? null : metricsAddress(cl, metrics))
+                .proxyFrom(proxyFrom != null ? proxyFrom : ProxySources.NONE)
                 .build();
     }
 
@@ -551,6 +564,18 @@ final class ServeCommand implements Callable<Integer> {
         public InstantUploadPolicy convert(String value) {
             try {
                 return InstantUploadPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** --proxy-from's list. */
+    static final class Proxies implements CommandLine.ITypeConverter<ProxySources> {
+        @Override
+        public ProxySources convert(String value) {
+            try {
+                return ProxySources.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -43,6 +43,8 @@ final class ServeDefaults implements IDefaultValueProvider {
                 d.metrics() == null
                         ? null
                         : d.metrics().getHostString() + ":" + d.metrics().getPort();
+            case "--proxy-from" ->
+                d.proxyFrom().isEmpty() ? null : d.proxyFrom().toString();
             default -> null;
         };
     }

@@ -80,7 +80,12 @@ public sealed interface ControlMessage {
         EPOLL_FAILED("epoll failed"),
         WORKER_DIED("worker died"),
         SERVER_STOPPING("server stopping"),
-        SERVER_STOPPED("server stopped");
+        SERVER_STOPPED("server stopped"),
+        /** A connection from a trusted proxy did not begin with a PROXY v2 header PoolDisk accepts. */
+        PROXY_HEADER_BAD("bad PROXY header"),
+        PROXY_HEADER_TOO_SLOW("PROXY header too slow"),
+        /** The client a PROXY header named is banned. */
+        BANNED("banned");
 
         private final String text;
 

@@ -51,6 +51,8 @@ final class Master implements Runnable {
     private static final int AWAIT_ROOM = Epoll.OUT | Epoll.ONESHOT;
     /** The most a parked session may hold of a request line: the longest line and its CRLF. */
     private static final int LINE_LIMIT = RequestLine.MAX_BYTES + 2;
+    /** How long a trusted proxy has for the PROXY header it owes at the start of each connection. */
+    static final long PROXY_HEADER_MILLIS = 5_000;
 
     /** Replaced by {@link #reload}; read on the loop thread only. */
     private PoolConfig config;
@@ -60,6 +62,9 @@ final class Master implements Runnable {
     private final int listenerFd;
     private final PoolNotifier notifier;
     private final PoolServer.Lifecycle lifecycle;
+    /** The peers whose connections begin with a PROXY v2 header (serve --proxy-from), or null: none, as usual. Replaced
+     * by {@link #reload}. */
+    private ProxySources proxies;
 
     private final Supervisor supervisor;
     private final SpawnedProcesses processes;
@@ -116,6 +121,7 @@ final class Master implements Runnable {
         this.notifier = notifier;
         this.lifecycle = lifecycle;
         this.processes = new SpawnedProcesses(config);
+        this.proxies = config.proxyFrom().isEmpty() ? null : config.proxyFrom();
         this.supervisor = new Supervisor(config, processes, new WorkerHooks(), clock);
         this.dispatcher = new Dispatcher(config, supervisor.slots(), new DispatchHooks(), clock, scoreboard);
         this.epoll = new Epoll(1024);
@@ -301,19 +307,17 @@ final class Master implements Runnable {
     }
 
     private void openSession(FileDescriptor fd, String client) {
+        if (proxies != null && proxies.covers(client)) {
+            awaitProxyHeader(fd, client);
+            return;
+        }
         if (bans.refuses(SessionState.hostOf(client))) {
             scoreboard.refused();
             sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
-        if (sessions.size() >= sessionLimit) {
-            scoreboard.refused();
-            sayAndClose(fd, Reply.err(ReplyCode.BUSY, "too many connections (" + sessionLimit + ")"));
-            refusals.occurred(
-                    now(),
-                    "refused " + client + ": " + sessionLimit + " sessions open",
-                    m -> emit(Level.WARN, Kind.QUEUE, m));
+        if (refusedForSessionLimit(fd, client)) {
             return;
         }
         Session session = sessions.open(fd, client, now());
@@ -331,6 +335,85 @@ final class Master implements Runnable {
         } else {
             park(session);
         }
+    }
+
+    private boolean refusedForSessionLimit(FileDescriptor fd, String client) {
+        if (sessions.size() < sessionLimit) {
+            return false;
+        }
+        scoreboard.refused();
+        sayAndClose(fd, Reply.err(ReplyCode.BUSY, "too many connections (" + sessionLimit + ")"));
+        refusals.occurred(
+                now(),
+                "refused " + client + ": " + sessionLimit + " sessions open",
+                m -> emit(Level.WARN, Kind.QUEUE, m));
+        return true;
+    }
+
+    /**
+     * A connection from a trusted proxy: the master reads its PROXY v2 header here, as it comes (as it does a partial
+     * request line), within {@link #PROXY_HEADER_MILLIS}; no worker sees the session before the header names its
+     * client.
+     */
+    private void awaitProxyHeader(FileDescriptor fd, String proxy) {
+        if (refusedForSessionLimit(fd, proxy)) {
+            return;
+        }
+        Session session = sessions.open(fd, proxy, now());
+        session.proxyHeader = new ProxyHeader();
+        notifier.changed();
+        readProxyHeader(session);
+    }
+
+    /**
+     * Reads what has come of a session's PROXY header, never a byte beyond it. Once complete, the client it names is
+     * the session's client (for bans, login throttling, the sessions list and the log), and the session goes on as
+     * any other; a malformed header closes the connection.
+     */
+    private void readProxyHeader(Session session) {
+        ProxyHeader header = session.proxyHeader;
+        int n;
+        try {
+            n = Sockets.receiveNow(session.connection.intValue(), scratch, header.missing(), false);
+        } catch (NativeException e) {
+            closeSession(session, SessionEnd.CONNECTION_FAILED, e.getMessage(), null);
+            return;
+        }
+        if (n == 0) {
+            closeSession(session, SessionEnd.CLIENT_CLOSED, "before the end of its PROXY header", null);
+            return;
+        }
+        if (n < 0) {
+            park(session);
+            return;
+        }
+        String client;
+        try {
+            header.take(scratch, n);
+            if (!header.complete()) {
+                park(session);
+                return;
+            }
+            client = header.client(session.client());
+        } catch (ProxyHeader.MalformedException e) {
+            emit(Level.WARN, Kind.SESSION, "closed " + session + " from a trusted proxy: " + e.getMessage());
+            closeSession(session, SessionEnd.PROXY_HEADER_BAD, e.getMessage(), null);
+            return;
+        }
+        String proxy = session.client();
+        session.proxyHeader = null;
+        session.state = SessionState.fresh(client);
+        debug(Kind.SESSION, () -> "session " + session.id + " is " + client + " by way of " + proxy);
+        notifier.changed();
+        if (bans.refuses(SessionState.hostOf(client))) {
+            scoreboard.refused();
+            closeSession(
+                    session,
+                    SessionEnd.BANNED,
+                    Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
+            return;
+        }
+        takeInput(session);
     }
 
     /**
@@ -360,7 +443,9 @@ final class Master implements Runnable {
             return;
         }
         session.lastActive = now();
-        if (session.midTransfer()) {
+        if (session.proxyHeader != null) {
+            readProxyHeader(session);
+        } else if (session.midTransfer()) {
             dispatch(session);
         } else {
             takeInput(session);
@@ -503,7 +588,15 @@ final class Master implements Runnable {
             if (s.worker != null || s.queued) {
                 continue;
             }
-            if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
+            if (s.proxyHeader != null) {
+                if (now - s.acceptedAt >= PROXY_HEADER_MILLIS) {
+                    emit(
+                            Level.WARN,
+                            Kind.SESSION,
+                            s + ": no whole PROXY header within " + PROXY_HEADER_MILLIS + " ms: closed");
+                    closeSession(s, SessionEnd.PROXY_HEADER_TOO_SLOW, null);
+                }
+            } else if (requestLimit > 0 && s.lineSince > 0 && now - s.lineSince >= requestLimit) {
                 emit(
                         Level.INFO,
                         Kind.SESSION,
@@ -853,6 +946,7 @@ final class Master implements Runnable {
     void reload(PoolConfig next) {
         PoolConfig previous = config;
         config = next;
+        proxies = next.proxyFrom().isEmpty() ? null : next.proxyFrom();
         supervisor.reconfigure(next);
         dispatcher.reconfigure(next);
         processes.reconfigure(next);

@@ -36,6 +36,8 @@ import java.util.StringJoiner;
  * @param instantUploads    the content users may upload instantly (proving possession instead of sending it):
  *                          their own (the default), anyone's, or none
  * @param metrics           where to serve /metrics and /status.json over HTTP, or null for nowhere (the default)
+ * @param proxyFrom         the proxies (addresses, networks) whose connections begin with a PROXY v2 header naming
+ *                          the real client; {@link ProxySources#NONE} (the default): none
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(
@@ -57,6 +59,7 @@ public record PoolConfig(
         Duration loginBan,
         InstantUploadPolicy instantUploads,
         InetSocketAddress metrics,
+        ProxySources proxyFrom,
         WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
@@ -65,6 +68,7 @@ public record PoolConfig(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(instantUploads, "instantUploads");
+        Objects.requireNonNull(proxyFrom, "proxyFrom");
         Objects.requireNonNull(launcher, "launcher");
         requireRange("workers", workers, 1, MAX_WORKERS);
         requireRange("maxPending", maxPending, 0, 1_000_000);
@@ -119,6 +123,7 @@ public record PoolConfig(
         b.loginBan = loginBan;
         b.instantUploads = instantUploads;
         b.metrics = metrics;
+        b.proxyFrom = proxyFrom;
         b.launcher = launcher;
         return b;
     }
@@ -176,6 +181,7 @@ public record PoolConfig(
         private Duration loginBan = Duration.ofMinutes(5);
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
         private InetSocketAddress metrics = null;
+        private ProxySources proxyFrom = ProxySources.NONE;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) {
@@ -269,6 +275,11 @@ public record PoolConfig(
             return this;
         }
 
+        public Builder proxyFrom(ProxySources v) {
+            proxyFrom = v;
+            return this;
+        }
+
         public Builder launcher(WorkerLauncher v) {
             launcher = v;
             return this;
@@ -294,6 +305,7 @@ public record PoolConfig(
                     loginBan,
                     instantUploads,
                     metrics,
+                    proxyFrom,
                     launcher);
         }
     }

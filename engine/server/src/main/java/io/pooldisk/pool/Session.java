@@ -38,6 +38,11 @@ final class Session {
     FileDescriptor transferFile;
     /** When the partial request line held in the state's pending bytes began to arrive, or 0 when there is none. */
     long lineSince;
+    /**
+     * The PROXY v2 header still being read from a trusted proxy's connection (serve --proxy-from), or null: until it
+     * is complete the session is the master's alone, and its client is the proxy's address.
+     */
+    ProxyHeader proxyHeader;
     /** When the transfer or the replies it owes last moved a byte (or began), for the request time-out. */
     long transferMovedAt;
 

@@ -3,7 +3,7 @@ package io.pooldisk.unix;
 import jnr.ffi.Pointer;
 
 /** The text of a peer's socket address as the logs show it: "1.2.3.4:80", "[::1]:80". */
-final class AddressText {
+public final class AddressText {
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
@@ -60,6 +60,33 @@ final class AddressText {
             text.append(Integer.toHexString(groups[i]));
         }
         return text.toString();
+    }
+
+    /**
+     * Formats a raw IPv4 (4 bytes) or IPv6 (16 bytes) address and a port as {@link #of(Pointer)} does: an IPv4-mapped
+     * IPv6 address as IPv4.
+     */
+    public static String of(byte[] address, int port) {
+        if (address.length == 16 && isV4Mapped(address)) {
+            address = java.util.Arrays.copyOfRange(address, 12, 16);
+        }
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
+                    + (address[3] & 0xff) + ":" + port;
+        }
+        if (address.length == 16) {
+            return "[" + ipv6(address) + "]:" + port;
+        }
+        throw new IllegalArgumentException("an address of " + address.length + " bytes");
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     private static String ipv4(Pointer sa, int offset) {

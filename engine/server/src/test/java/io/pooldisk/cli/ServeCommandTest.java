@@ -92,6 +92,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void proxyFromIsOffByDefaultAndTakesAddressesAndNetworks() {
+        ServeCommand serve = new ServeCommand();
+        CommandLine cl = new CommandLine(serve);
+        cl.parseArgs();
+        assertThat(serve.config().proxyFrom().isEmpty()).isTrue();
+        cl.parseArgs("--proxy-from", "127.0.0.1,10.0.0.0/8");
+        assertThat(serve.config().proxyFrom()).hasToString("127.0.0.1,10.0.0.0/8");
+        assertThatThrownBy(() -> cl.parseArgs("--proxy-from", "10.0.0.0/40"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("prefix length");
+    }
+
+    @Test
     void sigtermStopsGracefullyAndLeavesNoWorker() throws Exception {
         try (PoolDiskProcess server = serve()) {
             PoolDiskProcess.Listening up = server.awaitListening(PATIENCE);
