@@ -33,7 +33,8 @@ import sun.misc.Signal;
         description = {
             "Run the server headless: a master process and a pool of worker processes.",
             "SIGTERM or SIGINT stops it gracefully; a second one stops it at once. SIGHUP replaces the workers"
-                    + " gracefully, SIGUSR1 reopens server.log, SIGTTIN and SIGTTOU add and remove a worker."
+                    + " gracefully, SIGUSR1 reopens server.log and audit.log, SIGTTIN and SIGTTOU add and remove"
+                    + " a worker."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -181,6 +182,21 @@ final class ServeCommand implements Callable<Integer> {
     InstantUploadPolicy instantUpload;
 
     @Option(
+            names = "--log-max-size",
+            paramLabel = "SIZE",
+            converter = UserCommand.Sizes.class,
+            description = "server.log and audit.log are rotated before they grow past this: the file becomes .1, "
+                    + ".1 becomes .2 and so on. 0 never rotates (for logrotate, with SIGUSR1). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long logMaxSize;
+
+    @Option(
+            names = "--log-files",
+            paramLabel = "N",
+            description = "Rotated files kept of each log (server.log.1 to server.log.N). Default: ${DEFAULT-VALUE}.")
+    int logFiles;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Log every hand-off, command and session too.")
     boolean verbose;
@@ -240,6 +256,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS + ", not " + workers);
         }
+        if (logFiles < 1 || logFiles > PoolConfig.MAX_LOG_FILES) {
+            throw new CommandLine.ParameterException(
+                    cl, "--log-files must be between 1 and " + PoolConfig.MAX_LOG_FILES + ", not " + logFiles);
+        }
         if (maxPending < 0 || maxRequests < 0 || maxSessions < 1 || loginMaxFailures < 1) {
             throw new CommandLine.ParameterException(
                     cl,
@@ -265,6 +285,8 @@ final class ServeCommand implements Callable<Integer> {
                 .loginWindow(loginWindow)
                 .loginBan(loginBan)
                 .instantUploads(instantUpload)
+                .logMaxBytes(logMaxSize)
+                .logFiles(logFiles)
                 .build();
     }
 

@@ -37,6 +37,8 @@ final class ServeDefaults implements IDefaultValueProvider {
             case "--login-window" -> Durations.format(d.loginWindow());
             case "--login-ban" -> Durations.format(d.loginBan());
             case "--instant-upload" -> d.instantUploads().option();
+            case "--log-max-size" -> io.pooldisk.client.ByteSizes.human(d.logMaxBytes());
+            case "--log-files" -> Integer.toString(d.logFiles());
             default -> null;
         };
     }

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param loginBan          how long an address with too many failed logins is refused
  * @param instantUploads    the content users may upload instantly (proving possession instead of sending it):
  *                          their own (the default), anyone's, or none
+ * @param logMaxBytes       server.log and audit.log are rotated before they would grow past this (0: never)
+ * @param logFiles          rotated files kept of each log: server.log.1 to server.log.N
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(
@@ -52,9 +54,12 @@ public record PoolConfig(
         Duration loginWindow,
         Duration loginBan,
         InstantUploadPolicy instantUploads,
+        long logMaxBytes,
+        int logFiles,
         WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
+    public static final int MAX_LOG_FILES = 1000;
 
     public PoolConfig {
         Objects.requireNonNull(bind, "bind");
@@ -67,6 +72,10 @@ public record PoolConfig(
         requireRange("maxRequestsJitter", maxRequestsJitter, 0, Integer.MAX_VALUE);
         requireRange("maxSessions", maxSessions, 1, 1_000_000);
         requireRange("loginMaxFailures", loginMaxFailures, 1, 1_000_000);
+        requireRange("logFiles", logFiles, 1, MAX_LOG_FILES);
+        if (logMaxBytes < 0) {
+            throw new IllegalArgumentException("logMaxBytes must not be negative, not " + logMaxBytes);
+        }
         for (Duration d : new Duration[] {
             queueTimeout, requestTimeout, grace, idleTimeout, linger, uploadTtl, loginWindow, loginBan
         }) {
@@ -113,6 +122,8 @@ public record PoolConfig(
         b.loginWindow = loginWindow;
         b.loginBan = loginBan;
         b.instantUploads = instantUploads;
+        b.logMaxBytes = logMaxBytes;
+        b.logFiles = logFiles;
         b.launcher = launcher;
         return b;
     }
@@ -142,6 +153,8 @@ public record PoolConfig(
         private Duration loginWindow = Duration.ofMinutes(1);
         private Duration loginBan = Duration.ofMinutes(5);
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
+        private long logMaxBytes = 10L << 20;
+        private int logFiles = 5;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) {
@@ -229,6 +242,16 @@ public record PoolConfig(
             return this;
         }
 
+        public Builder logMaxBytes(long v) {
+            logMaxBytes = v;
+            return this;
+        }
+
+        public Builder logFiles(int v) {
+            logFiles = v;
+            return this;
+        }
+
         public Builder launcher(WorkerLauncher v) {
             launcher = v;
             return this;
@@ -253,6 +276,8 @@ public record PoolConfig(
                     loginWindow,
                     loginBan,
                     instantUploads,
+                    logMaxBytes,
+                    logFiles,
                     launcher);
         }
     }
