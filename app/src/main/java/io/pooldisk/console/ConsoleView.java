@@ -54,7 +54,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
                 client.target(now.getHostString(), now.getPort());
             }
         });
-        users = new UsersModel(() -> Path.of(settings.dataDirProperty().get().strip()));
+        users = new UsersModel(() -> Path.of(settings.dataDirProperty().get().strip()), controller::audit);
         Tab usersTab = tab("Users", Feather.USER, new UsersView(users));
         usersTab.setOnSelectionChanged(event -> {
             if (usersTab.isSelected()) {

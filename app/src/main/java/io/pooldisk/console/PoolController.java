@@ -1,9 +1,13 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.AuditLog;
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -139,6 +143,19 @@ final class PoolController implements AutoCloseable {
             lifecycle.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes an account change to the audit log: through the running server when it serves {@code dataDir} (so it
+     * shows in the Log tab too), else straight to the data directory's audit.log. Off the FX thread.
+     */
+    void audit(Path dataDir, AuditRecord record) throws IOException {
+        PoolServer running = server.get();
+        if (running != null && running.config().dataDir().toAbsolutePath().equals(dataDir.toAbsolutePath())) {
+            running.audit(record);
+        } else {
+            AuditLog.append(dataDir, record);
         }
     }
 
