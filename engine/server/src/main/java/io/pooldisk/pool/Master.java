@@ -641,10 +641,6 @@ final class Master implements Runnable {
     }
 
     private void onWorkerMessage(Worker w, ControlMessage m, long now) {
-        if (m instanceof Audit a) {
-            lifecycle.audit(auditRecord(a)); // queued for the audit log's own thread: no disk here
-            return;
-        }
         if (m instanceof Progress p) {
             countProgress(w, p.counters(), p.running(), p.runningBytes());
             w.lastProgress = now;
@@ -664,6 +660,9 @@ final class Master implements Runnable {
             workerIdle(w, now);
         } else if (m instanceof Hello) {
             workerReady(w, now);
+        } else if (m instanceof Audit a) {
+            lifecycle.audit(auditRecord(a)); // queued for the audit log's own thread: no disk here
+            return;
         } else {
             throw new IllegalArgumentException("unexpected " + m);
         }

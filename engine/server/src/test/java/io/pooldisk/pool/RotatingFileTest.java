@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,28 @@ class RotatingFileTest {
         }
         assertThat(users).hasSize(2 * each).doesNotHaveDuplicates();
         assertThat(files().size()).isGreaterThan(2); // it did rotate meanwhile
+    }
+
+    /** The server's writer thread, rotating as it goes: every record queued is in the files kept, in order. */
+    @Test
+    void theAuditWriterRotatesAndLosesNoRecord() throws Exception {
+        List<PoolEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditLog audit = new AuditLog(new RotatingFile(DataDirs.auditLog(dir), 4096, 5), events::add);
+        for (int i = 0; i < 100; i++) { // about 60 bytes each: 2 KiB under what 6 files of 4 KiB hold
+            audit.record(
+                    AuditRecord.of("remove").user("u" + i).time(Instant.EPOCH).build());
+        }
+        audit.close(); // writes what is queued first
+        ObjectMapper json = new ObjectMapper();
+        List<String> users = new ArrayList<>();
+        for (String line : allLines(DataDirs.auditLog(dir), 5)) {
+            users.add(json.readTree(line).get("user").asText());
+        }
+        assertThat(users)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 100).mapToObj(i -> "u" + i).toList());
+        assertThat(files()).hasSizeBetween(2, 6);
+        assertThat(events).hasSize(100).allMatch(e -> e.kind() == PoolEvent.Kind.AUDIT);
     }
 
     /** A line of 100 bytes with its line feed. */
