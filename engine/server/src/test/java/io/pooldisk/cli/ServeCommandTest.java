@@ -130,7 +130,9 @@ class ServeCommandTest {
                 await().atMost(PATIENCE).until(() -> server.stderr().contains("from 3 to 2 workers"));
 
                 Path audit = tmp.resolve("data").resolve("audit.log");
-                assertThat(idle.request("LOGIN !")).startsWith("ERR 400"); // a failed login: audited
+                try (LineClient other = new LineClient(address)) {
+                    assertThat(other.request("LOGIN !")).startsWith("ERR 400"); // a failed login: audited
+                }
                 await().atMost(PATIENCE)
                         .until(() ->
                                 Files.exists(audit) && Files.readString(audit).contains("\"login\""));
