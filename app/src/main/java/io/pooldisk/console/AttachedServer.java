@@ -1,6 +1,8 @@
 package io.pooldisk.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pooldisk.pool.AuditLog;
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolSnapshot;
@@ -145,6 +147,12 @@ final class AttachedServer implements ServerHandle {
     @Override
     public void banAddress(String host, Duration duration) throws IOException {
         request("BAN " + host + " " + Math.max(1, duration.toSeconds()));
+    }
+
+    /** Appended to the data directory's audit.log as {@code pooldisk user} does: safe beside the server's writer. */
+    @Override
+    public void audit(AuditRecord record) throws IOException {
+        AuditLog.append(dataDir(), record);
     }
 
     /** DEBUG events stay in the server's own log: a watcher gets INFO and above. */

@@ -56,9 +56,11 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
             }
         });
         // Attached, the Users tab opens the attached server's database, as 'pooldisk user' would.
-        users = new UsersModel(() -> controller.attachedToProperty().get() != null
-                ? controller.attachedToProperty().get()
-                : Path.of(settings.dataDirProperty().get().strip()));
+        users = new UsersModel(
+                () -> controller.attachedToProperty().get() != null
+                        ? controller.attachedToProperty().get()
+                        : Path.of(settings.dataDirProperty().get().strip()),
+                controller::audit);
         Tab usersTab = tab("Users", Feather.USER, new UsersView(users));
         usersTab.setOnSelectionChanged(event -> {
             if (usersTab.isSelected()) {

@@ -1,5 +1,6 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolServer;
@@ -72,6 +73,11 @@ final class LocalServer implements ServerHandle {
     @Override
     public void banAddress(String host, Duration duration) {
         server.banAddress(host, duration);
+    }
+
+    @Override
+    public void audit(AuditRecord record) {
+        server.audit(record);
     }
 
     @Override

@@ -28,8 +28,9 @@ import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
- * The Log tab: the pool's events (hand-offs, commands, sessions, workers, errors), filtered by least level and
- * by text, following the newest; exported as CSV. The server also writes them to server.log in its data dir.
+ * The Log tab: the pool's events (hand-offs, commands, sessions, workers, errors, audit records), filtered by least
+ * level, by kind and by text, following the newest; exported as CSV. The server also writes them to server.log in its
+ * data dir, and the audit records to audit.log.
  */
 final class LogView extends BorderPane {
 
@@ -37,7 +38,12 @@ final class LogView extends BorderPane {
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(Format.CLOCK.getZone());
 
     private final FilteredList<PoolEvent> shown;
+    /** Shown in the kind filter for no filter by kind; the others are the kinds' names in lower case. */
+    static final String ALL_KINDS = "all kinds";
+
     private final ComboBox<PoolEvent.Level> level = new ComboBox<>();
+    private final ComboBox<String> kind = new ComboBox<>();
+    private final Label empty = new Label();
     private final CustomTextField text = new CustomTextField();
     private final Label note = new Label();
 
@@ -47,17 +53,26 @@ final class LogView extends BorderPane {
         TableView<PoolEvent> table = new TableView<>(shown);
         table.setId("log");
         table.getStyleClass().addAll("dense", "striped");
-        table.setPlaceholder(new Label("No events at this level"));
+        empty.setId("logEmpty");
+        table.setPlaceholder(empty);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Time", 90, event -> TIME.format(event.time())));
         table.getColumns().add(column("Level", 70, event -> event.level().name()));
-        table.getColumns().add(column("Kind", 80, event -> event.kind().name().toLowerCase(Locale.ROOT)));
+        table.getColumns().add(column("Kind", 80, event -> kindName(event.kind())));
         table.getColumns().add(column("Message", 700, PoolEvent::message));
 
         level.setId("logLevel");
         level.getItems().setAll(PoolEvent.Level.values());
         level.setValue(PoolEvent.Level.INFO);
         level.setTooltip(new Tooltip("Least level shown; DEBUG also collects every hand-off, session and command"));
+        kind.setId("logKind");
+        kind.getItems().add(ALL_KINDS);
+        for (PoolEvent.Kind k : PoolEvent.Kind.values()) {
+            kind.getItems().add(kindName(k));
+        }
+        kind.setValue(ALL_KINDS);
+        kind.setTooltip(new Tooltip("Only events of this kind; audit: logins, transfers, removals, account changes"));
+        kind.valueProperty().addListener((property, before, now) -> refilter());
         text.setId("logFilter");
         text.setPromptText("Filter");
         text.setLeft(new FontIcon(Feather.SEARCH));
@@ -65,6 +80,12 @@ final class LogView extends BorderPane {
         controller.debugEventsProperty().bind(level.valueProperty().isEqualTo(PoolEvent.Level.DEBUG));
         text.textProperty().addListener((property, before, now) -> refilter());
         refilter();
+        // The empty table says whether nothing happened yet or the filters hide what did.
+        shown.addListener((ListChangeListener<PoolEvent>)
+                change -> sayWhyEmpty(model.events().size()));
+        model.events().addListener((ListChangeListener<PoolEvent>)
+                change -> sayWhyEmpty(model.events().size()));
+        sayWhyEmpty(model.events().size());
 
         ToggleButton follow = new ToggleButton("Follow", new FontIcon(Feather.CHEVRONS_DOWN));
         follow.setId("logFollow");
@@ -77,17 +98,35 @@ final class LogView extends BorderPane {
         Button export = new Button("Export CSV", new FontIcon(Feather.DOWNLOAD));
         export.setId("exportLog");
         export.setOnAction(event -> export());
-        setTop(new ToolBar(level, text, follow, export, note));
+        setTop(new ToolBar(level, kind, text, follow, export, note));
         setCenter(table);
     }
 
     private void refilter() {
         PoolEvent.Level least = level.getValue();
+        String ofKind = kind.getValue() == null ? ALL_KINDS : kind.getValue();
         String wanted = text.getText() == null ? "" : text.getText().strip().toLowerCase(Locale.ROOT);
         shown.setPredicate(event -> event.level().compareTo(least) >= 0
+                && (ofKind.equals(ALL_KINDS) || kindName(event.kind()).equals(ofKind))
                 && (wanted.isEmpty()
                         || event.message().toLowerCase(Locale.ROOT).contains(wanted)
                         || event.kind().name().toLowerCase(Locale.ROOT).contains(wanted)));
+    }
+
+    private void sayWhyEmpty(int total) {
+        empty.setText(emptyText(total, total - shown.size()));
+    }
+
+    /** What the empty table says: that nothing came yet, or that the filters hide {@code hidden} events. */
+    static String emptyText(int total, int hidden) {
+        if (total == 0) {
+            return "No events yet";
+        }
+        return "No events match the filter (" + hidden + " hidden)";
+    }
+
+    static String kindName(PoolEvent.Kind k) {
+        return k.name().toLowerCase(Locale.ROOT);
     }
 
     private void export() {

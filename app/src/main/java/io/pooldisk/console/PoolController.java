@@ -1,5 +1,7 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.AuditLog;
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolServer;
@@ -215,6 +217,20 @@ final class PoolController implements AutoCloseable {
             lifecycle.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes an account change to the audit log: through the server when it is this console's and serves
+     * {@code dataDir} (so it shows in the Log tab too), else straight to the data directory's audit.log (an attached
+     * server's, or none running). Off the FX thread.
+     */
+    void audit(Path dataDir, AuditRecord record) throws IOException {
+        ServerHandle running = server.get();
+        if (running != null && running.dataDir().toAbsolutePath().equals(dataDir.toAbsolutePath())) {
+            running.audit(record);
+        } else {
+            AuditLog.append(dataDir, record);
         }
     }
 

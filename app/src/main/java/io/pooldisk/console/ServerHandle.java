@@ -1,5 +1,6 @@
 package io.pooldisk.console;
 
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.PoolListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +33,12 @@ interface ServerHandle {
     void kickSession(long id) throws IOException;
 
     void banAddress(String host, Duration duration) throws IOException;
+
+    /**
+     * Writes an audit record (an account change made in the console) to the server's audit log: through the server
+     * in this process, so that it shows in the Log tab; straight to an attached server's audit.log otherwise.
+     */
+    void audit(AuditRecord record) throws IOException;
 
     /** Brings DEBUG events to {@code listener} while it is subscribed; close the result to end that. */
     AutoCloseable subscribeDebug(PoolListener listener);

@@ -5,6 +5,8 @@ import io.pooldisk.auth.PasswordPolicy;
 import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.pool.AuditRecord;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +26,7 @@ import javafx.collections.ObservableList;
 final class UsersModel implements AutoCloseable {
 
     private final Supplier<Path> dataDir;
+    private final Auditor auditor;
     private final ObservableList<Accounts.UserInfo> users = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper outcome = new ReadOnlyStringWrapper("");
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
@@ -32,8 +35,14 @@ final class UsersModel implements AutoCloseable {
         return thread;
     });
 
-    UsersModel(Supplier<Path> dataDir) {
+    /** Where account changes are audited: the running server's audit log, or the data directory's audit.log. */
+    interface Auditor {
+        void audit(Path dataDir, AuditRecord record) throws IOException;
+    }
+
+    UsersModel(Supplier<Path> dataDir, Auditor auditor) {
         this.dataDir = dataDir;
+        this.auditor = auditor;
     }
 
     ObservableList<Accounts.UserInfo> users() {
@@ -46,7 +55,7 @@ final class UsersModel implements AutoCloseable {
     }
 
     void refresh() {
-        run(accounts -> "", false);
+        run(accounts -> "", false, null);
     }
 
     void add(String name, char[] password, long quotaBytes) {
@@ -56,7 +65,8 @@ final class UsersModel implements AutoCloseable {
                     accounts.add(name, password, quotaBytes);
                     return "added " + name;
                 },
-                true);
+                true,
+                AuditRecord.of(AuditRecord.USER_ADD).user(name).quotaBytes(quotaBytes));
     }
 
     void setPassword(String name, char[] password) {
@@ -66,7 +76,8 @@ final class UsersModel implements AutoCloseable {
                     accounts.setPassword(name, password);
                     return "changed the password of " + name;
                 },
-                true);
+                true,
+                AuditRecord.of(AuditRecord.USER_PASSWORD).user(name));
     }
 
     void setQuota(String name, long quotaBytes) {
@@ -84,7 +95,8 @@ final class UsersModel implements AutoCloseable {
                                     + " already, so their uploads are refused until they remove "
                                     + ByteSizes.human(used - quotaBytes);
                 },
-                true);
+                true,
+                AuditRecord.of(AuditRecord.USER_QUOTA).user(name).quotaBytes(quotaBytes));
     }
 
     void delete(String name) {
@@ -93,7 +105,8 @@ final class UsersModel implements AutoCloseable {
                     accounts.delete(name);
                     return "removed " + name;
                 },
-                true);
+                true,
+                AuditRecord.of(AuditRecord.USER_DELETE).user(name));
     }
 
     /** Says what is wrong with what a person typed. */
@@ -110,19 +123,41 @@ final class UsersModel implements AutoCloseable {
         worker.shutdown();
     }
 
+    /** {@code said}, after the change is written to the audit log; or what went wrong with that besides. */
+    private String audited(Path dir, AuditRecord.Builder audit, String said) {
+        try {
+            auditor.audit(dir, audit.via("console").build());
+            return said;
+        } catch (IOException | RuntimeException e) {
+            return said + "; warning: cannot write the audit log: " + e.getMessage();
+        }
+    }
+
     private interface Call {
         String on(Accounts accounts) throws DiskException;
     }
 
-    private void run(Call call, boolean report) {
+    /** {@code audit}: the audit log's record of the change, or null for none; its outcome is added here. */
+    private void run(Call call, boolean report, AuditRecord.Builder audit) {
         Path dir = dataDir.get();
         worker.execute(() -> {
             String said;
             List<Accounts.UserInfo> listed = null;
             try (DiskStore store = DiskStore.open(dir)) {
                 Accounts accounts = Accounts.of(store);
-                said = call.on(accounts);
-                listed = accounts.list();
+                String failure = null;
+                try {
+                    said = call.on(accounts);
+                } catch (DiskException | RuntimeException e) {
+                    failure = e.getMessage();
+                    said = "failed: " + e;
+                }
+                if (audit != null) {
+                    said = audited(dir, failure == null ? audit : audit.failure(failure), said);
+                }
+                if (failure == null) {
+                    listed = accounts.list();
+                }
             } catch (DiskException | RuntimeException | LinkageError e) {
                 said = "failed: " + e;
             }

@@ -43,10 +43,11 @@ public final class LoginThrottle {
         }
     }
 
-    public void failed(String address) {
+    /** Counts a failed login; true when it was one too many and the address is banned from now on. */
+    public boolean failed(String address) {
         long now = clock.millis();
         try {
-            db.write(tx -> {
+            return db.write(tx -> {
                 tx.update(
                         "DELETE FROM login_failures WHERE since < ? AND banned_until < ?",
                         now - window.toMillis(),
@@ -62,7 +63,7 @@ public final class LoginThrottle {
                             address,
                             now);
                 } else if (row.get().bannedUntil() > now) {
-                    return null; // banned already: the ban runs its course
+                    return false; // banned already: the ban runs its course
                 }
                 int failures = row.map(Record::failures).orElse(0) + 1;
                 if (failures >= maxFailures) {
@@ -71,13 +72,14 @@ public final class LoginThrottle {
                             now,
                             now + banFor.toMillis(),
                             address);
-                } else {
-                    tx.update("UPDATE login_failures SET failures = ? WHERE address = ?", failures, address);
+                    return true;
                 }
-                return null;
+                tx.update("UPDATE login_failures SET failures = ? WHERE address = ?", failures, address);
+                return false;
             });
         } catch (DiskException e) {
             // not counted: the next check meets the same storage failure and refuses the login
+            return false;
         }
     }
 

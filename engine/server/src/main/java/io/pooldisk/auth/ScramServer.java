@@ -90,6 +90,30 @@ public final class ScramServer {
         return new Success(cf.user(), new ServerFinalMessage(signature).toString());
     }
 
+    /** Whether {@code user} has an account: for the audit log, after a failed login (clients are never told). */
+    public boolean knows(String user) throws DiskException {
+        return lookup(user).known();
+    }
+
+    /** The user a client-first-message names, or "" when it names none: for the audit log. */
+    public static String userIn(String clientFirstMessage) {
+        try {
+            return ClientFirst.parse(clientFirstMessage).user();
+        } catch (DiskException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The user of an exchange in progress (a {@link First#state()}), or "": for the audit log. */
+    public static String userOfExchange(String state) {
+        String[] parts = state == null ? new String[0] : state.split("\\.", -1);
+        try {
+            return parts.length == 2 ? userIn(decode(parts[0])) : "";
+        } catch (DiskException e) {
+            return "";
+        }
+    }
+
     /**
      * The user's verifier or, for an unknown user, a fake one derived from the server secret and the name, as
      * PostgreSQL's mock salt: stable, with a real account's salt size and iteration count. The fake is derived for

@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the server headless: a master process and a pool of worker processes.",
             "SIGTERM or SIGINT stops it gracefully; a second one stops it at once. SIGHUP rereads the configuration"
-                    + " file and replaces the workers gracefully, SIGUSR1 reopens server.log, SIGTTIN and SIGTTOU add"
-                    + " and remove a worker.",
+                    + " file and replaces the workers gracefully, SIGUSR1 reopens server.log and audit.log,"
+                    + " SIGTTIN and SIGTTOU add and remove a worker.",
             "",
             "Every option can also be set in pooldisk.properties in the data directory (or the file of --config):"
                     + " one 'key = value' a line, the key being the option's long name without the dashes (workers ="
@@ -223,6 +223,21 @@ final class ServeCommand implements Callable<Integer> {
                     + " the client's for bans, login limits, the sessions and the log; one without it is closed."
                     + " Others connect as before. Default: none.")
     ProxySources proxyFrom;
+
+    @Option(
+            names = "--log-max-size",
+            paramLabel = "SIZE",
+            converter = UserCommand.Sizes.class,
+            description = "server.log and audit.log are rotated before they grow past this: the file becomes .1, "
+                    + ".1 becomes .2 and so on. 0 never rotates (for logrotate, with SIGUSR1). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long logMaxSize;
+
+    @Option(
+            names = "--log-files",
+            paramLabel = "N",
+            description = "Rotated files kept of each log (server.log.1 to server.log.N). Default: ${DEFAULT-VALUE}.")
+    int logFiles;
 
     @Option(
             names = {"-v", "--verbose"},
@@ -491,6 +506,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     cl, "--workers must be between 1 and " + PoolConfig.MAX_WORKERS + ", not " + workers);
         }
+        if (logFiles < 1 || logFiles > PoolConfig.MAX_LOG_FILES) {
+            throw new CommandLine.ParameterException(
+                    cl, "--log-files must be between 1 and " + PoolConfig.MAX_LOG_FILES + ", not " + logFiles);
+        }
         if (maxPending < 0 || maxRequests < 0 || maxSessions < 1 || loginMaxFailures < 1) {
             throw new CommandLine.ParameterException(
                     cl,
@@ -518,6 +537,8 @@ final class ServeCommand implements Callable<Integer> {
                 .instantUploads(instantUpload)
                 .metrics(metrics == null ? null : metricsAddress(cl, metrics))
                 .proxyFrom(proxyFrom != null ? proxyFrom : ProxySources.NONE)
+                .logMaxBytes(logMaxSize)
+                .logFiles(logFiles)
                 .build();
     }
 

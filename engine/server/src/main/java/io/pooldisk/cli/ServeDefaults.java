@@ -45,6 +45,8 @@ final class ServeDefaults implements IDefaultValueProvider {
                         : d.metrics().getHostString() + ":" + d.metrics().getPort();
             case "--proxy-from" ->
                 d.proxyFrom().isEmpty() ? null : d.proxyFrom().toString();
+            case "--log-max-size" -> io.pooldisk.client.ByteSizes.human(d.logMaxBytes());
+            case "--log-files" -> Integer.toString(d.logFiles());
             default -> null;
         };
     }

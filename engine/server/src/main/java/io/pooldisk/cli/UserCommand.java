@@ -5,6 +5,8 @@ import io.pooldisk.auth.PasswordPolicy;
 import io.pooldisk.client.ByteSizes;
 import io.pooldisk.disk.DiskException;
 import io.pooldisk.disk.DiskStore;
+import io.pooldisk.pool.AuditLog;
+import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.BufferedReader;
@@ -65,6 +67,11 @@ final class UserCommand {
 
         abstract void run(Accounts accounts, PrintWriter out) throws DiskException;
 
+        /** The audit log's record of this change, successful or not; null for a command that changes nothing. */
+        AuditRecord.Builder audit() {
+            return null;
+        }
+
         /** Only {@code add} may make a data directory; the others refuse one that is not there (a typo in --data). */
         boolean mayCreateDataDir() {
             return false;
@@ -79,11 +86,36 @@ final class UserCommand {
                 return 1;
             }
             try (DiskStore store = DiskStore.open(dir)) {
-                run(Accounts.of(store), spec.commandLine().getOut());
+                try {
+                    run(Accounts.of(store), spec.commandLine().getOut());
+                } catch (DiskException e) {
+                    audit(dir, e.getMessage());
+                    throw e;
+                }
+                audit(dir, null);
                 return 0;
             } catch (DiskException e) {
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
                 return 1;
+            }
+        }
+
+        /**
+         * Appends this change to audit.log with O_APPEND, one write a line: safe beside a running server's writer
+         * (see {@link AuditLog#append}). The change is made whether or not the line can be written.
+         */
+        private void audit(Path dir, String failure) {
+            AuditRecord.Builder record = audit();
+            if (record == null) {
+                return;
+            }
+            if (failure != null) {
+                record.failure(failure);
+            }
+            try {
+                AuditLog.append(dir, record.via("cli").build());
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("warning: cannot write the audit log: " + e.getMessage());
             }
         }
 
@@ -136,6 +168,11 @@ final class UserCommand {
             }
             out.println("added user " + name + ", quota " + Sizes.quota(quota));
         }
+
+        @Override
+        AuditRecord.Builder audit() {
+            return AuditRecord.of(AuditRecord.USER_ADD).user(name).quotaBytes(quota);
+        }
     }
 
     @Command(
@@ -165,6 +202,11 @@ final class UserCommand {
                 Arrays.fill(password, '\0');
             }
             out.println("changed the password of " + name);
+        }
+
+        @Override
+        AuditRecord.Builder audit() {
+            return AuditRecord.of(AuditRecord.USER_PASSWORD).user(name);
         }
     }
 
@@ -203,6 +245,11 @@ final class UserCommand {
                                 + ByteSizes.human(user.usedBytes() - quota));
             }
         }
+
+        @Override
+        AuditRecord.Builder audit() {
+            return AuditRecord.of(AuditRecord.USER_QUOTA).user(name).quotaBytes(quota);
+        }
     }
 
     @Command(
@@ -220,6 +267,11 @@ final class UserCommand {
         void run(Accounts accounts, PrintWriter out) throws DiskException {
             accounts.delete(name);
             out.println("deleted user " + name + " and their files");
+        }
+
+        @Override
+        AuditRecord.Builder audit() {
+            return AuditRecord.of(AuditRecord.USER_DELETE).user(name);
         }
     }
 

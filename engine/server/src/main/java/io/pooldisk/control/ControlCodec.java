@@ -1,5 +1,6 @@
 package io.pooldisk.control;
 
+import io.pooldisk.control.ControlMessage.Audit;
 import io.pooldisk.control.ControlMessage.Close;
 import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Hello;
@@ -28,6 +29,7 @@ final class ControlCodec {
     private static final byte PARK = 5;
     private static final byte CLOSE = 6;
     private static final byte RELEASE = 7;
+    private static final byte AUDIT = 8;
     private static final byte NO_TRANSFER = 0;
     private static final byte RECEIVING = 1;
     private static final byte SENDING = 2;
@@ -61,6 +63,18 @@ final class ControlCodec {
                     .putCounters(m.counters())
                     .putString(m.detail())
                     .putByte(m.end().ordinal());
+        } else if (message instanceof Audit m) {
+            w.type(AUDIT)
+                    .putString(m.event())
+                    .putString(m.failure())
+                    .putString(m.reason())
+                    .putString(m.user())
+                    .putString(m.address())
+                    .putString(m.path())
+                    .putLong(m.bytes())
+                    .putString(m.sha256())
+                    .putLong(m.durationMs())
+                    .putString(m.detail());
         }
         return w.bytes();
     }
@@ -84,6 +98,18 @@ final class ControlCodec {
                     String detail = getString(in);
                     yield new Close(id, counters, getEnd(in), detail);
                 }
+                case AUDIT ->
+                    new Audit(
+                            getString(in),
+                            getString(in),
+                            getString(in),
+                            getString(in),
+                            getString(in),
+                            getString(in),
+                            in.getLong(),
+                            getString(in),
+                            in.getLong(),
+                            getString(in));
                 default -> throw new IllegalArgumentException("unknown control message type " + type);
             };
             if (in.hasRemaining()) {

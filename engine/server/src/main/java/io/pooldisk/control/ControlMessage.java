@@ -6,7 +6,8 @@ package io.pooldisk.control;
  * <p>Master to worker: {@link Serve} (with the client's descriptor attached), {@link Release}, {@link Stop}. Worker
  * to master: {@link Hello} once booted; {@link Progress} at a bounded rate while it serves, and when it starts to
  * wait for its client; then {@link Park} (session handed back, still open) or {@link Close} (session over), each with
- * the {@link Counters} not yet reported. After either it is idle.
+ * the {@link Counters} not yet reported. After either it is idle. {@link Audit} when a login, transfer or removal
+ * finishes: rare next to commands, so a datagram each.
  *
  * <p>Binary, because the master reads two of these for every connection it hands off: a text form with a map of
  * fields cost about a tenth of the master's time at ten thousand connections a second. The records' toString is
@@ -58,6 +59,34 @@ public sealed interface ControlMessage {
             return end.connectionGone();
         }
     }
+
+    /**
+     * A line for the audit log: a login, transfer or removal that finished in a worker (docs/OPERATIONS.md, "Audit
+     * log"). Strings are "" and numbers -1 where they do not apply.
+     *
+     * @param event      "login", "upload", "download", "remove", "ban"
+     * @param failure    why it failed, or "" when it succeeded
+     * @param reason     why it was done (a ban's cause), or ""
+     * @param user       who logged in or acted
+     * @param address    the client's address
+     * @param path       the file's path
+     * @param bytes      bytes transferred or removed
+     * @param sha256     the content's SHA-256
+     * @param durationMs how long it took, or how long a ban lasts
+     * @param detail     anything else worth a word
+     */
+    record Audit(
+            String event,
+            String failure,
+            String reason,
+            String user,
+            String address,
+            String path,
+            long bytes,
+            String sha256,
+            long durationMs,
+            String detail)
+            implements ControlMessage {}
 
     /** Why a session ended: a worker's {@link Close}, or the master's own decision. Logged as its text and detail. */
     enum SessionEnd {

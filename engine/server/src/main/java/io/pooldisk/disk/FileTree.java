@@ -123,22 +123,23 @@ public final class FileTree {
 
     /**
      * Removes a file, or a directory: an empty one, or with everything in it when {@code recursive}. Content that no
-     * other file references is deleted before this returns: its space is free at once.
+     * other file references is deleted before this returns: its space is free at once. Returns what was removed.
      */
-    public void remove(String path, boolean recursive) throws DiskException {
+    public Entry remove(String path, boolean recursive) throws DiskException {
         String p = DiskPaths.canonical(path);
         if (p.equals(DiskPaths.ROOT)) {
             throw new DiskException(ReplyCode.FORBIDDEN, "the root directory cannot be removed");
         }
-        db.write(tx -> {
+        Entry removed = db.write(tx -> {
             Entry e = ns.require(tx, p);
             if (e.isDirectory() && !recursive && ns.hasChildren(tx, p)) {
                 throw new DiskException(ReplyCode.CONFLICT, "directory not empty: " + p);
             }
             ns.delete(tx, p);
-            return null;
+            return e;
         });
         released.deleteUnreferencedQuietly();
+        return removed;
     }
 
     /** Renames or moves a file or directory (with everything in it); the target must not exist. */

@@ -50,4 +50,9 @@ public final class DataDirs {
     public static Path logFile(Path dataDir) {
         return dataDir.resolve("server.log");
     }
+
+    /** The audit log: one JSON object a line (docs/OPERATIONS.md, "Audit log"). */
+    public static Path auditLog(Path dataDir) {
+        return dataDir.resolve("audit.log");
+    }
 }

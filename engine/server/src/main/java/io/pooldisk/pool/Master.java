@@ -1,6 +1,7 @@
 package io.pooldisk.pool;
 
 import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Audit;
 import io.pooldisk.control.ControlMessage.Close;
 import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Hello;
@@ -756,6 +757,9 @@ final class Master implements Runnable {
             workerIdle(w, now);
         } else if (m instanceof Hello) {
             workerReady(w, now);
+        } else if (m instanceof Audit a) {
+            lifecycle.audit(auditRecord(a)); // queued for the audit log's own thread: no disk here
+            return;
         } else {
             throw new IllegalArgumentException("unexpected " + m);
         }
@@ -830,6 +834,30 @@ final class Master implements Runnable {
                         () -> w + " served " + done + " command(s) for " + w.session + ", last " + w.lastCommand);
             }
         }
+    }
+
+    /** A worker's audit message as a record of the audit log ("" and -1 mean absent). */
+    static AuditRecord auditRecord(Audit a) {
+        AuditRecord.Builder r = AuditRecord.of(a.event())
+                .reason(a.reason())
+                .user(a.user())
+                .address(a.address())
+                .path(a.path())
+                .sha256(a.sha256())
+                .detail(a.detail());
+        if (!a.failure().isEmpty()) {
+            r.failure(a.failure());
+        }
+        if (a.bytes() >= 0) {
+            r.bytes(a.bytes());
+        }
+        if (a.durationMs() >= 0) {
+            r.durationMs(a.durationMs());
+        }
+        if (a.event().equals(AuditRecord.BAN)) {
+            r.via("login throttle"); // the one ban a worker makes: too many failed logins
+        }
+        return r.build();
     }
 
     /** A worker gave its session back (parked or closed): the session, or null if it is no longer open here. */

@@ -38,6 +38,8 @@ import java.util.StringJoiner;
  * @param metrics           where to serve /metrics and /status.json over HTTP, or null for nowhere (the default)
  * @param proxyFrom         the proxies (addresses, networks) whose connections begin with a PROXY v2 header naming
  *                          the real client; {@link ProxySources#NONE} (the default): none
+ * @param logMaxBytes       server.log and audit.log are rotated before they would grow past this (0: never)
+ * @param logFiles          rotated files kept of each log: server.log.1 to server.log.N
  * @param launcher          how to start a worker process
  */
 public record PoolConfig(
@@ -60,9 +62,12 @@ public record PoolConfig(
         InstantUploadPolicy instantUploads,
         InetSocketAddress metrics,
         ProxySources proxyFrom,
+        long logMaxBytes,
+        int logFiles,
         WorkerLauncher launcher) {
 
     public static final int MAX_WORKERS = 256;
+    public static final int MAX_LOG_FILES = 1000;
 
     public PoolConfig {
         Objects.requireNonNull(bind, "bind");
@@ -76,6 +81,10 @@ public record PoolConfig(
         requireRange("maxRequestsJitter", maxRequestsJitter, 0, Integer.MAX_VALUE);
         requireRange("maxSessions", maxSessions, 1, 1_000_000);
         requireRange("loginMaxFailures", loginMaxFailures, 1, 1_000_000);
+        requireRange("logFiles", logFiles, 1, MAX_LOG_FILES);
+        if (logMaxBytes < 0) {
+            throw new IllegalArgumentException("logMaxBytes must not be negative, not " + logMaxBytes);
+        }
         for (Duration d : new Duration[] {
             queueTimeout, requestTimeout, grace, idleTimeout, linger, uploadTtl, loginWindow, loginBan
         }) {
@@ -124,6 +133,8 @@ public record PoolConfig(
         b.instantUploads = instantUploads;
         b.metrics = metrics;
         b.proxyFrom = proxyFrom;
+        b.logMaxBytes = logMaxBytes;
+        b.logFiles = logFiles;
         b.launcher = launcher;
         return b;
     }
@@ -182,6 +193,8 @@ public record PoolConfig(
         private InstantUploadPolicy instantUploads = InstantUploadPolicy.OWN;
         private InetSocketAddress metrics = null;
         private ProxySources proxyFrom = ProxySources.NONE;
+        private long logMaxBytes = 10L << 20;
+        private int logFiles = 5;
         private WorkerLauncher launcher = WorkerLauncher.currentJvm();
 
         public Builder bind(InetSocketAddress v) {
@@ -280,6 +293,16 @@ public record PoolConfig(
             return this;
         }
 
+        public Builder logMaxBytes(long v) {
+            logMaxBytes = v;
+            return this;
+        }
+
+        public Builder logFiles(int v) {
+            logFiles = v;
+            return this;
+        }
+
         public Builder launcher(WorkerLauncher v) {
             launcher = v;
             return this;
@@ -306,6 +329,8 @@ public record PoolConfig(
                     instantUploads,
                     metrics,
                     proxyFrom,
+                    logMaxBytes,
+                    logFiles,
                     launcher);
         }
     }

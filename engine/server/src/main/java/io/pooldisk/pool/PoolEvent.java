@@ -2,7 +2,7 @@ package io.pooldisk.pool;
 
 import java.time.Instant;
 
-/** A line of the pool's log: hand-offs, commands, worker births and deaths, errors. */
+/** A line of the pool's log: hand-offs, commands, worker births and deaths, errors, audit records. */
 public record PoolEvent(Instant time, Level level, Kind kind, String message) {
 
     public enum Level {
@@ -18,7 +18,9 @@ public record PoolEvent(Instant time, Level level, Kind kind, String message) {
         HANDOFF,
         SESSION,
         COMMAND,
-        QUEUE
+        QUEUE,
+        /** A line of audit.log: logins, transfers, removals, account changes, bans ({@link AuditRecord}). */
+        AUDIT
     }
 
     @Override

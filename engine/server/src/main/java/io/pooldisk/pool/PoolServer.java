@@ -41,6 +41,8 @@ public final class PoolServer implements AutoCloseable {
     /** Serves /metrics and /status.json when the configuration asks for it; null otherwise. */
     private final MetricsServer metricsServer;
 
+    private final AuditLog auditLog;
+
     private PoolServer(
             PoolConfig config,
             DataDirLock lock,
@@ -53,9 +55,10 @@ public final class PoolServer implements AutoCloseable {
         this.lock = lock;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         List<PoolListener> all = new ArrayList<>(listeners);
-        this.logFile = new ServerLogFile(DataDirs.logFile(config.dataDir()));
+        this.logFile = new ServerLogFile(rotating(DataDirs.logFile(config.dataDir())));
         all.add(logFile);
         this.notifier = new PoolNotifier(all);
+        this.auditLog = new AuditLog(rotating(DataDirs.auditLog(config.dataDir())), notifier::event);
         if (lock.looserMode() != null) {
             notifier.event(new PoolEvent(
                     java.time.Instant.now(),
@@ -68,6 +71,10 @@ public final class PoolServer implements AutoCloseable {
         this.loop = new Thread(master, "pooldisk-master");
         this.control = new ControlServer(DataDirs.controlSocket(config.dataDir()), this);
         this.housekeeper = new Housekeeper(config.dataDir(), () -> this.config.uploadTtl(), notifier::event);
+    }
+
+    private RotatingFile rotating(java.nio.file.Path file) {
+        return new RotatingFile(file, config.logMaxBytes(), config.logFiles());
     }
 
     /**
@@ -286,9 +293,21 @@ public final class PoolServer implements AutoCloseable {
         log(new PoolEvent(java.time.Instant.now(), PoolEvent.Level.WARN, PoolEvent.Kind.SERVER, message));
     }
 
-    /** Closes {@code server.log} and opens it again at its path, as SIGUSR1 asks after logrotate moved it. */
+    /**
+     * Closes {@code server.log} and {@code audit.log} and opens them anew at their paths, as SIGUSR1 asks after
+     * logrotate moved them.
+     */
     public void reopenLogs() {
         logFile.reopen();
+        auditLog.reopen();
+    }
+
+    /**
+     * Writes {@code record} to {@code audit.log} (on a thread of its own: this never blocks on the disk) and shows it
+     * to listeners as an {@link PoolEvent.Kind#AUDIT} event. Safe from any thread, the master's loop included.
+     */
+    public void audit(AuditRecord record) {
+        auditLog.record(record);
     }
 
     /** Ends a worker with SIGKILL, as a crash would; the pool replaces it. */
@@ -309,6 +328,11 @@ public final class PoolServer implements AutoCloseable {
     /** Closes every session from {@code host} (an IP address as sessions show it) and refuses it for a while. */
     public void banAddress(String host, Duration duration) {
         master.submit(() -> master.ban(host, duration.toMillis()));
+        audit(AuditRecord.of(AuditRecord.BAN)
+                .address(host)
+                .durationMs(duration.toMillis())
+                .via("administrator")
+                .build());
     }
 
     /** Begins a graceful stop (what SIGTERM does) without waiting for it. */
@@ -363,6 +387,11 @@ public final class PoolServer implements AutoCloseable {
             return address;
         }
 
+        /** A worker's audit record, or the master's own. */
+        void audit(AuditRecord record) {
+            auditLog.record(record);
+        }
+
         void workerReady(boolean allReady) {
             if (allReady) {
                 ready.complete(null);
@@ -376,7 +405,9 @@ public final class PoolServer implements AutoCloseable {
             if (metricsServer != null) {
                 metricsServer.close();
             }
+            auditLog.close();
             notifier.close();
+            logFile.close();
             lock.release();
             terminated.countDown();
             ready.completeExceptionally(

@@ -1,21 +1,14 @@
 package io.pooldisk.pool;
 
-import io.pooldisk.disk.OwnerOnly;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
-/** Appends the server's log (INFO and above) to {@code server.log} in the data directory, owner-only. */
+/** Appends the server's log (INFO and above) to {@code server.log} in the data directory, owner-only, rotated. */
 final class ServerLogFile implements PoolListener {
 
-    private final Path file;
-    private Writer writer;
+    private final RotatingFile file;
     private boolean failed;
 
-    ServerLogFile(Path file) {
+    ServerLogFile(RotatingFile file) {
         this.file = file;
     }
 
@@ -24,17 +17,19 @@ final class ServerLogFile implements PoolListener {
         return false;
     }
 
-    /** The next event goes to a file opened anew at the path (after logrotate moved the old one away). */
+    /** Events go to a file opened anew at the path (after logrotate moved the old one away). */
     synchronized void reopen() {
-        if (writer != null) {
-            try {
-                writer.close();
-            } catch (IOException e) {
-                System.err.println("pooldisk: cannot close " + file + ": " + e.getMessage());
-            }
-            writer = null;
+        try {
+            file.reopen();
+            failed = false;
+        } catch (IOException e) {
+            failed = true;
+            System.err.println("pooldisk: cannot reopen " + file.path() + ": " + e.getMessage());
         }
-        failed = false;
+    }
+
+    synchronized void close() {
+        file.close();
     }
 
     @Override
@@ -43,16 +38,10 @@ final class ServerLogFile implements PoolListener {
             return;
         }
         try {
-            if (writer == null) {
-                OwnerOnly.file(file); // it names users and their files
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            }
-            writer.write(event.toString());
-            writer.write('\n');
-            writer.flush();
+            file.append(event.toString());
         } catch (IOException e) {
             failed = true;
-            System.err.println("pooldisk: cannot write " + file + ": " + e.getMessage());
+            System.err.println("pooldisk: cannot write " + file.path() + ": " + e.getMessage());
         }
     }
 }

@@ -74,8 +74,30 @@ final class FileCommands {
 
     static void remove(SessionContext ctx, String argument, boolean recursive)
             throws CommandException, BrokenConnectionException {
-        ctx.files().remove(ctx.resolve(Arguments.path(argument)), recursive);
+        String path = ctx.resolve(Arguments.path(argument));
+        long started = System.nanoTime();
+        String detail = recursive ? "recursive" : "";
+        Entry removed;
+        try {
+            removed = ctx.files().remove(path, recursive);
+        } catch (CommandException e) {
+            ctx.audit("remove", ctx.user(), e.getMessage(), path, -1, "", elapsedMillis(started), detail);
+            throw e;
+        }
+        ctx.audit(
+                "remove",
+                ctx.user(),
+                "",
+                removed.path(),
+                removed.isDirectory() ? -1 : removed.size(),
+                removed.isDirectory() ? "" : removed.sha256(),
+                elapsedMillis(started),
+                detail);
         ctx.reply(Reply.ok("removed"));
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     static void move(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {

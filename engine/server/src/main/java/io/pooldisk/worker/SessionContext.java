@@ -1,5 +1,6 @@
 package io.pooldisk.worker;
 
+import io.pooldisk.control.ControlMessage.Audit;
 import io.pooldisk.control.SessionState;
 import io.pooldisk.control.Transfer;
 import io.pooldisk.disk.FileTree;
@@ -20,6 +21,7 @@ final class SessionContext {
     final ClientConnection conn;
     final WorkerServices services;
     final TransferReporter reporter;
+    private final Auditor auditor;
     SessionState state;
     /**
      * The file of the {@link Transfer.Sending} in {@code state}: received with the session, or left by a command that
@@ -36,11 +38,17 @@ final class SessionContext {
 
     private boolean transferIsUpload;
 
-    SessionContext(SessionState state, ClientConnection conn, WorkerServices services, TransferReporter reporter) {
+    SessionContext(
+            SessionState state,
+            ClientConnection conn,
+            WorkerServices services,
+            TransferReporter reporter,
+            Auditor auditor) {
         this.state = state;
         this.conn = conn;
         this.services = services;
         this.reporter = reporter;
+        this.auditor = auditor;
     }
 
     /** ERR 401 unless the session is logged in: checked before every command of the logged-in table. */
@@ -140,6 +148,32 @@ final class SessionContext {
      */
     void stopTimingTransfer() {
         transferSince = 0;
+    }
+
+    /**
+     * Tells the master, for the audit log, that {@code event} finished for this session's client: as {@code user}
+     * ("" for none), successfully when {@code failure} is "". Numbers are -1 and strings "" where they do not apply.
+     */
+    void audit(
+            String event,
+            String user,
+            String failure,
+            String path,
+            long bytes,
+            String sha256,
+            long durationMs,
+            String detail) {
+        auditor.audit(new Audit(event, failure, "", user, state.client(), path, bytes, sha256, durationMs, detail));
+    }
+
+    /** An administrative action that happened because of this session's client (the login throttle's ban). */
+    void audit(Audit record) {
+        auditor.audit(record);
+    }
+
+    /** Sends audit records to the master: one datagram each, only when a login, transfer or removal finishes. */
+    interface Auditor {
+        void audit(Audit record);
     }
 
     /** Reports a long command's progress to the master, at a bounded rate. */

@@ -1,6 +1,7 @@
 package io.pooldisk.worker;
 
 import io.pooldisk.control.ControlMessage;
+import io.pooldisk.control.ControlMessage.Audit;
 import io.pooldisk.control.ControlMessage.Close;
 import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Park;
@@ -73,7 +74,7 @@ final class SessionRunner {
         running = "";
         runningBytes = 0;
         linger.begin(sessionId, fd.intValue(), serve.mayLinger());
-        SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress);
+        SessionContext ctx = new SessionContext(serve.state(), conn, services, this::progress, this::audit);
         ctx.tally = tally;
         current = ctx;
         ctx.transferFile = transferFile;
@@ -293,6 +294,15 @@ final class SessionRunner {
         }
         try {
             master.send(new Progress(sessionId, counters(), command, bytes, false, user()).encode());
+        } catch (NativeException e) {
+            throw new Linger.MasterGoneException(e);
+        }
+    }
+
+    /** An audit record for the master: sent as it comes, as they are rare (a login, a transfer, a removal). */
+    private void audit(Audit record) {
+        try {
+            master.send(record.encode());
         } catch (NativeException e) {
             throw new Linger.MasterGoneException(e);
         }

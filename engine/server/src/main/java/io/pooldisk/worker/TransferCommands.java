@@ -25,12 +25,18 @@ final class TransferCommands {
     private static final String NO_INSTANT = "noInstant";
     /** In place of the expected proof when the server could not read its own copy of the content. */
     private static final String UNREADABLE = "-";
+    /** When the PUT that an upload's commit finishes began (epoch ms), for the audit log's duration. */
+    private static final String INSTANT = "instant upload";
+
+    private static final String PUT_STARTED = "putStarted";
+    /** The GET being sent, for the audit log once it is all sent: "startedMillis offset count sha256 path". */
+    private static final String GET_AUDIT = "getAudit";
 
     private TransferCommands() {}
 
     static void put(SessionContext ctx, String argument) throws CommandException, BrokenConnectionException {
         // A challenge not answered before the next PUT is abandoned: it stays counted as a failed proof.
-        ctx.state = ctx.state.withExchange(PROVE, null);
+        ctx.state = ctx.state.withExchange(PROVE, null).withExchange(PUT_STARTED, Long.toString(now()));
         List<String> a = Arguments.wordsThenPath(3, argument, Command.PUT.usage());
         long size = Arguments.number(a.get(0), "size");
         String sha256 = Arguments.sha256(a.get(1));
@@ -97,8 +103,15 @@ final class TransferCommands {
                         null);
                 return;
             }
-            Entry stored = uploads.commit(part);
+            Entry stored;
+            try {
+                stored = uploads.commit(part);
+            } catch (CommandException e) {
+                auditUpload(ctx, t.path(), t.size(), t.sha256(), e.getMessage(), "");
+                throw e;
+            }
             ctx.transferFinished();
+            auditUpload(ctx, stored.path(), stored.size(), stored.sha256(), "", "");
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
         } finally {
             part.close();
@@ -154,11 +167,13 @@ final class TransferCommands {
                         "the server could not read its copy of that " + "content: PUT again and send it");
             }
             Entry stored = ctx.uploads().commitInstant(path, size, sha256, expected, proof);
+            auditUpload(ctx, stored.path(), stored.size(), stored.sha256(), "", INSTANT);
             ctx.reply(Reply.ok("STORED " + FileCommands.line(stored, stored.path())));
         } catch (DiskException e) {
             if (e.replyCode() == ReplyCode.PRECONDITION_FAILED || e.replyCode() == ReplyCode.SERVER_ERROR) {
                 ctx.state = ctx.state.withExchange(NO_INSTANT, sha256);
             }
+            auditUpload(ctx, path, size, sha256, e.getMessage(), INSTANT);
             throw e;
         }
     }
@@ -181,6 +196,8 @@ final class TransferCommands {
             throw ex;
         }
         ctx.transferBegins(false);
+        ctx.state = ctx.state.withExchange(
+                GET_AUDIT, now() + " " + offset + " " + count + " " + e.sha256() + " " + e.path());
         send(ctx, download.fd(), offset, count, "GET " + e.path());
     }
 
@@ -199,12 +216,47 @@ final class TransferCommands {
                 handedBack = true;
             } else {
                 ctx.transferFinished(); // a download's; nothing for a long reply, which no GET timed
+                auditDownload(ctx);
             }
         } finally {
             if (!handedBack) {
                 file.close();
             }
         }
+    }
+
+    /** A finished upload (or one whose commit failed, for {@code failure}), timed from its PUT. */
+    private static void auditUpload(
+            SessionContext ctx, String path, long size, String sha256, String failure, String detail) {
+        String started = ctx.state.exchange(PUT_STARTED);
+        ctx.state = ctx.state.withExchange(PUT_STARTED, null);
+        long duration = started == null ? -1 : now() - Long.parseLong(started);
+        ctx.audit("upload", ctx.state.user(), failure, path, size, sha256, duration, detail);
+    }
+
+    /** A GET whose bytes are all sent (the file of replies owed is sent the same way, with no GET_AUDIT). */
+    private static void auditDownload(SessionContext ctx) {
+        String get = ctx.state.exchange(GET_AUDIT);
+        if (get == null) {
+            return;
+        }
+        ctx.state = ctx.state.withExchange(GET_AUDIT, null);
+        String[] f = get.split(" ", 5);
+        long offset = Long.parseLong(f[1]);
+        ctx.audit(
+                "download",
+                ctx.state.user(),
+                "",
+                f[4],
+                Long.parseLong(f[2]),
+                f[3],
+                now() - Long.parseLong(f[0]),
+                offset == 0 ? "" : "from offset " + offset);
+    }
+
+    /** Wall-clock milliseconds: a transfer may go on in another worker process. */
+    private static long now() {
+        return System.currentTimeMillis();
     }
 
     /** Received bytes go into the part: spliced from the socket, or written from a buffer. */

@@ -69,7 +69,8 @@ class ServeCommandTest {
                 .contains("Default: " + defaults.bind().getHostString() + ".")
                 .contains("Default: " + defaults.bind().getPort() + ".")
                 .contains("Default: 10s.", "Default: 1m.", "Default: 5m.", "Default: 50ms.", "Default: 24h.")
-                .contains("Default: own.");
+                .contains("Default: own.")
+                .contains("Default: 10.0 MiB.");
     }
 
     @Test
@@ -127,8 +128,9 @@ class ServeCommandTest {
     }
 
     /**
-     * TTIN and TTOU resize, USR1 reopens server.log after it was moved away, HUP replaces every worker: all while a
-     * client sends ECHO after ECHO on one connection and another holds an idle session. Nothing is lost.
+     * TTIN and TTOU resize, USR1 reopens server.log and audit.log after they were moved away, HUP replaces every
+     * worker: all while a client sends ECHO after ECHO on one connection and another holds an idle session. Nothing
+     * is lost.
      */
     @Test
     void signalsResizeReopenTheLogAndReplaceTheWorkersWithoutLosingASession() throws Exception {
@@ -160,9 +162,19 @@ class ServeCommandTest {
                 signal("TTOU", master);
                 await().atMost(PATIENCE).until(() -> server.stderr().contains("from 3 to 2 workers"));
 
+                Path audit = tmp.resolve("data").resolve("audit.log");
+                try (LineClient other = new LineClient(address)) {
+                    assertThat(other.request("LOGIN !")).startsWith("ERR 400"); // a failed login: audited
+                }
+                await().atMost(PATIENCE)
+                        .until(() ->
+                                Files.exists(audit) && Files.readString(audit).contains("\"login\""));
+                Files.move(audit, audit.resolveSibling("audit.log.1"));
                 Path log = tmp.resolve("data").resolve("server.log");
                 Files.move(log, log.resolveSibling("server.log.1"));
                 signal("USR1", master);
+                await().atMost(PATIENCE).until(() -> Files.exists(audit)); // begun anew at once, empty
+                assertThat(Files.size(audit)).isZero();
                 signal("TTIN", master);
                 await().atMost(PATIENCE)
                         .until(() -> Files.exists(log) && Files.readString(log).contains("from 2 to 3 workers"));
@@ -388,6 +400,8 @@ class ServeCommandTest {
                             "--linger",
                             "--instant-upload=own|all|off",
                             "--metrics=HOST:PORT",
+                            "--log-max-size",
+                            "--log-files",
                             "Exit codes:");
             assertThat(p.stdout().replaceAll("\\s+", " "))
                     .contains(

@@ -71,6 +71,39 @@ class UserCommandTest {
     }
 
     @Test
+    void accountChangesAndRefusalsGoToTheAuditLog() throws Exception {
+        assertThat(user("pa55 word\n", "add", "alice", "--quota", "2G", "--password-stdin", "--data", data())
+                        .exit())
+                .isZero();
+        assertThat(user("", "quota", "alice", "500M", "--data", data()).exit()).isZero();
+        assertThat(user("other\n", "add", "alice", "--password-stdin", "--data", data())
+                        .exit())
+                .isOne();
+        assertThat(user("", "list", "--data", data()).exit()).isZero(); // changes nothing: not audited
+
+        Path audit = tmp.resolve("data").resolve("audit.log");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(audit)) {
+            lines.add(json.readTree(line));
+        }
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).get("event").asText()).isEqualTo("user.add");
+        assertThat(lines.get(0).get("user").asText()).isEqualTo("alice");
+        assertThat(lines.get(0).get("quotaBytes").asLong()).isEqualTo(2L << 30);
+        assertThat(lines.get(0).get("result").asText()).isEqualTo("success");
+        assertThat(lines.get(0).get("via").asText()).isEqualTo("cli");
+        assertThat(lines.get(0).toString()).doesNotContain("pa55"); // never a password
+        assertThat(lines.get(1).get("event").asText()).isEqualTo("user.quota");
+        assertThat(lines.get(1).get("quotaBytes").asLong()).isEqualTo(500L << 20);
+        assertThat(lines.get(2).get("event").asText()).isEqualTo("user.add");
+        assertThat(lines.get(2).get("result").asText()).isEqualTo("failure");
+        assertThat(lines.get(2).get("reason").asText()).isEqualTo("user alice exists");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(audit)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void changesPasswordsListsAndDeletes() throws Exception {
         assertThat(user("first password\n", "add", "bob", "--password-stdin", "--data", data())
                         .exit())

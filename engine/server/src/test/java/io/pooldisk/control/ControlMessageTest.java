@@ -3,6 +3,7 @@ package io.pooldisk.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pooldisk.control.ControlMessage.Audit;
 import io.pooldisk.control.ControlMessage.Close;
 import io.pooldisk.control.ControlMessage.Counters;
 import io.pooldisk.control.ControlMessage.Hello;
@@ -36,7 +37,9 @@ class ControlMessageTest {
             new Progress(9, COUNTERS, "", 0, true, "ann"),
             new Close(9, COUNTERS, SessionEnd.CLIENT_CLOSED, ""),
             new Close(9, COUNTERS, SessionEnd.CONNECTION_FAILED, "read: Connection reset by peer"),
-            new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, "")
+            new Close(10, new Counters(0, 0, "", 0, 0), SessionEnd.QUIT, ""),
+            new Audit("upload", "", "", "张三", "[::1]:5", "/a b/c.txt", 1L << 33, "ab".repeat(32), 12, "instant"),
+            new Audit("login", "authentication failed", "", "", "127.0.0.1:9", "", -1, "", -1, "")
         }) {
             assertThat(ControlMessage.decode(m.encode())).isEqualTo(m);
         }

@@ -37,7 +37,11 @@ class CommandHandlerTest {
         WorkerOptions options =
                 new WorkerOptions(0, null, Duration.ZERO, 5, Duration.ofMinutes(1), Duration.ofMinutes(5), "own");
         ctx = new SessionContext(
-                SessionState.fresh("127.0.0.1:5"), conn, new WorkerServices(options), (command, bytes) -> {});
+                SessionState.fresh("127.0.0.1:5"),
+                conn,
+                new WorkerServices(options),
+                (command, bytes) -> {},
+                record -> {});
     }
 
     @AfterEach
