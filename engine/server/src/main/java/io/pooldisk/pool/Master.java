@@ -9,7 +9,6 @@ import io.pooldisk.control.ControlMessage.Progress;
 import io.pooldisk.control.ControlMessage.Release;
 import io.pooldisk.control.ControlMessage.Serve;
 import io.pooldisk.control.ControlMessage.SessionEnd;
-import io.pooldisk.control.SessionState;
 import io.pooldisk.control.Transfer;
 import io.pooldisk.pool.PoolEvent.Kind;
 import io.pooldisk.pool.PoolEvent.Level;
@@ -84,8 +83,8 @@ final class Master implements Runnable {
     private final Scoreboard scoreboard = new Scoreboard();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
-    /** Client hosts refused until a time, set from the console. */
-    private final Bans bans = new Bans(this::now);
+    /** The administrator's bans, refused on accept; replaced whole when the list changes ({@link #useBans}). */
+    private Bans bans = Bans.NONE;
 
     private long lastTick;
     private long lastIdleScan;
@@ -297,9 +296,10 @@ final class Master implements Runnable {
     }
 
     private void openSession(FileDescriptor fd, String client) {
-        if (bans.refuses(SessionState.hostOf(client))) {
+        long bannedUntil = bans.isEmpty() ? -1 : bans.refusedUntil(client, System.currentTimeMillis());
+        if (bannedUntil >= 0) {
             scoreboard.refused();
-            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
+            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, Bans.refusal(bannedUntil)));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
@@ -575,12 +575,12 @@ final class Master implements Runnable {
         notifier.changed();
     }
 
-    /** Refuses new connections from {@code host} for {@code millis}, and closes its open sessions. */
-    void ban(String host, long millis) {
-        bans.ban(host, millis);
-        emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
+    /** Takes a new ban list: refuses new connections it bans, and closes the open sessions it bans. */
+    void useBans(Bans newBans) {
+        bans = newBans;
+        long now = System.currentTimeMillis();
         for (Session s : sessions.snapshot()) {
-            if (SessionState.hostOf(s.client()).equals(host)) {
+            if (newBans.refusedUntil(s.client(), now) >= 0) {
                 kickSession(s.id);
             }
         }
