@@ -125,10 +125,6 @@ final class PoolController implements AutoCloseable {
         withServer(s -> s.kickSession(id));
     }
 
-    void banAddress(String host, Duration duration) {
-        withServer(s -> s.banAddress(host, duration));
-    }
-
     /** Stops the server, waiting until its workers are gone; for the console's exit. */
     @Override
     public void close() {
