@@ -90,7 +90,7 @@ class BanCommandTest {
         assertThat(list.out()).contains("127.0.0.1", "manual", "permanent");
 
         server = PoolServer.start(TestServers.config(data, 1).build());
-        assertThat(refused(server)).isTrue();
+        await().atMost(PATIENCE).until(() -> refused(server));
         server.close();
         server = null;
 

@@ -92,6 +92,7 @@ class BanServerTest {
         server.close();
 
         server = PoolServer.start(TestServers.config(data, 1).build());
+        await().atMost(PATIENCE).until(() -> firstLine(server.address()) != null);
         assertThat(firstLine(server.address())).isEqualTo("ERR 403 your address is banned from this server");
         assertThat(server.bans())
                 .singleElement()
