@@ -1,8 +1,10 @@
 package io.pooldisk.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pooldisk.auth.Ban;
 import io.pooldisk.pool.AuditLog;
 import io.pooldisk.pool.AuditRecord;
+import io.pooldisk.pool.BanJson;
 import io.pooldisk.pool.DataDirs;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolSnapshot;
@@ -20,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -145,8 +148,24 @@ final class AttachedServer implements ServerHandle {
 
     /** The one place that bans through the control socket (bans are being reworked: BAN ADD may replace it). */
     @Override
-    public void banAddress(String host, Duration duration) throws IOException {
-        request("BAN " + host + " " + Math.max(1, duration.toSeconds()));
+    public List<Ban> bans() throws IOException {
+        String said = exchange("BAN LIST");
+        if (said.startsWith("ERR")) {
+            throw new IOException(said);
+        }
+        return BanJson.read(said);
+    }
+
+    @Override
+    public String ban(String target, Duration length, String reason) throws IOException {
+        String said = request("BAN ADD " + target + " " + (length == null ? Ban.PERMANENT : Ban.formatLength(length))
+                + (reason.isBlank() ? "" : " " + reason.strip()));
+        return said.substring("OK ".length());
+    }
+
+    @Override
+    public void unban(String target) throws IOException {
+        request("BAN DEL " + target);
     }
 
     /** Appended to the data directory's audit.log as {@code pooldisk user} does: safe beside the server's writer. */
@@ -186,6 +205,15 @@ final class AttachedServer implements ServerHandle {
 
     /** One control request; its answer, or an IOException saying why the server refused it. */
     String request(String line) throws IOException {
+        String said = exchange(line);
+        if (!said.startsWith("OK")) {
+            throw new IOException(said.isEmpty() ? "no answer" : said);
+        }
+        return said;
+    }
+
+    /** One control request and its whole answer, whatever it is. */
+    private String exchange(String line) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(DataDirs.controlSocket(dataDir)));
             channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -196,11 +224,7 @@ final class AttachedServer implements ServerHandle {
                 answer.write(buf.array(), 0, buf.position());
                 buf.clear();
             }
-            String said = answer.toString(StandardCharsets.UTF_8).trim();
-            if (!said.startsWith("OK")) {
-                throw new IOException(said.isEmpty() ? "no answer" : said);
-            }
-            return said;
+            return answer.toString(StandardCharsets.UTF_8).trim();
         }
     }
 }

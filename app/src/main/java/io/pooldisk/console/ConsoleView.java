@@ -42,6 +42,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
     private final SettingsModel settings;
     private final ClientPane client;
     private final UsersModel users;
+    private final BansModel bans;
     private final TabPane tabs = new TabPane();
     private final Timeline ticker;
 
@@ -67,13 +68,23 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
                 users.refresh();
             }
         });
+        bans = new BansModel(
+                controller::handle,
+                () -> Path.of(settings.dataDirProperty().get().strip()));
+        Tab sessionsTab = tab("Sessions", Feather.USERS, new SessionsView(controller, bans));
+        sessionsTab.setOnSelectionChanged(event -> {
+            if (sessionsTab.isSelected()) {
+                bans.refresh();
+            }
+        });
+        controller.statusProperty().addListener((property, before, now) -> bans.refresh()); // the list's source
         BooleanBinding notStopped = controller.statusProperty().isNotEqualTo(PoolController.Status.STOPPED);
         tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.getTabs()
                 .addAll(
                         tab("Pool", Feather.GRID, new PoolView(controller, settings)),
-                        tab("Sessions", Feather.USERS, new SessionsView(controller)),
+                        sessionsTab,
                         tab("Log", Feather.FILE_TEXT, new LogView(controller)),
                         usersTab,
                         tab("Client", Feather.MESSAGE_SQUARE, client),
@@ -200,6 +211,7 @@ final class ConsoleView extends BorderPane implements AutoCloseable {
     public void close() {
         ticker.stop();
         users.close();
+        bans.close();
         client.close();
     }
 }

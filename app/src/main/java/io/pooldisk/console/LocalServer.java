@@ -1,13 +1,17 @@
 package io.pooldisk.console;
 
+import io.pooldisk.auth.Ban;
+import io.pooldisk.disk.DiskException;
 import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.PoolConfig;
 import io.pooldisk.pool.PoolListener;
 import io.pooldisk.pool.PoolServer;
 import io.pooldisk.pool.PoolStartException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A server run in the console's process, as the console always did. */
 final class LocalServer implements ServerHandle {
@@ -71,8 +75,32 @@ final class LocalServer implements ServerHandle {
     }
 
     @Override
-    public void banAddress(String host, Duration duration) {
-        server.banAddress(host, duration);
+    public List<Ban> bans() throws IOException {
+        try {
+            return server.bans();
+        } catch (DiskException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String ban(String target, Duration length, String reason) throws IOException {
+        try {
+            Ban ban = server.ban(target, length, reason);
+            return "banned " + ban.range()
+                    + (ban.permanent() ? " permanently" : " until " + BansModel.WHEN.format(ban.until()));
+        } catch (DiskException | IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void unban(String target) throws IOException {
+        try {
+            server.unban(target);
+        } catch (DiskException | IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +63,11 @@ final class PoolController implements AutoCloseable {
     }
 
     /** The server running in this process. */
+    /** The server shown, in this process or attached. */
+    Optional<ServerHandle> handle() {
+        return Optional.ofNullable(server.get());
+    }
+
     Optional<PoolServer> server() {
         return server.get() instanceof LocalServer local ? Optional.of(local.server()) : Optional.empty();
     }
@@ -198,10 +202,6 @@ final class PoolController implements AutoCloseable {
 
     void kickSession(long id) {
         withServer("kick session " + id, s -> s.kickSession(id));
-    }
-
-    void banAddress(String host, Duration duration) {
-        withServer("ban " + host, s -> s.banAddress(host, duration));
     }
 
     /**

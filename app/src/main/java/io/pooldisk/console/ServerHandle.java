@@ -1,11 +1,13 @@
 package io.pooldisk.console;
 
+import io.pooldisk.auth.Ban;
 import io.pooldisk.pool.AuditRecord;
 import io.pooldisk.pool.PoolListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The server the console shows, whichever way it reaches it: {@link LocalServer} runs it in this process,
@@ -32,7 +34,18 @@ interface ServerHandle {
 
     void kickSession(long id) throws IOException;
 
-    void banAddress(String host, Duration duration) throws IOException;
+    /** The ban list, the administrator's and the login throttle's. */
+    List<Ban> bans() throws IOException;
+
+    /**
+     * Bans an address or network for {@code length} (null: for good), kept across restarts; says what was done.
+     *
+     * @throws IOException with the server's reason (a bad network, a full disk)
+     */
+    String ban(String target, Duration length, String reason) throws IOException;
+
+    /** Lifts the ban on exactly {@code target}, manual or automatic. */
+    void unban(String target) throws IOException;
 
     /**
      * Writes an audit record (an account change made in the console) to the server's audit log: through the server

@@ -1,10 +1,10 @@
 package io.pooldisk.console;
 
-import java.time.Duration;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableValue;
+import javafx.geometry.Orientation;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
@@ -12,6 +12,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -21,16 +22,19 @@ import javafx.scene.layout.BorderPane;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The Sessions tab, FileZilla-style: who is connected, where their session is, what it moved; kick or ban. */
+/**
+ * The Sessions tab, FileZilla-style: who is connected, where their session is, what it moved; kick, or ban for a
+ * length asked for; under it the ban list ({@link BansView}).
+ */
 final class SessionsView extends BorderPane {
-
-    static final Duration BAN = Duration.ofHours(1);
 
     private final PoolController controller;
     private final TableView<SessionRow> table;
+    private final BansView bans;
 
-    SessionsView(PoolController controller) {
+    SessionsView(PoolController controller, BansModel bansModel) {
         this.controller = controller;
+        this.bans = new BansView(bansModel);
         table = new TableView<>(controller.model().sessions().rows());
         table.setId("sessions");
         table.setPlaceholder(new Label("No open sessions"));
@@ -60,7 +64,10 @@ final class SessionsView extends BorderPane {
                                 () -> Format.rate(row.speedProperty().get()), row.speedProperty())));
         table.setRowFactory(view -> rowWithMenu());
         setTop(toolbar());
-        setCenter(table);
+        SplitPane split = new SplitPane(table, bans);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.6);
+        setCenter(split);
     }
 
     private ToolBar toolbar() {
@@ -70,7 +77,7 @@ final class SessionsView extends BorderPane {
         kick.setOnAction(event -> kick(table.getSelectionModel().getSelectedItem()));
         Button ban = new Button("Ban address", new FontIcon(Feather.SLASH));
         ban.setId("banAddress");
-        ban.setTooltip(new Tooltip("Close every session from the selected client's address and refuse it for an hour"));
+        ban.setTooltip(new Tooltip("Close every session from the selected client's address and refuse it for a while"));
         ban.setOnAction(event -> ban(table.getSelectionModel().getSelectedItem()));
         kick.disableProperty()
                 .bind(table.getSelectionModel().selectedItemProperty().isNull());
@@ -83,7 +90,7 @@ final class SessionsView extends BorderPane {
         TableRow<SessionRow> row = new TableRow<>();
         MenuItem kick = new MenuItem("Kick session", new FontIcon(Feather.USER_X));
         kick.setOnAction(event -> kick(row.getItem()));
-        MenuItem ban = new MenuItem("Ban address for an hour", new FontIcon(Feather.SLASH));
+        MenuItem ban = new MenuItem("Ban address…", new FontIcon(Feather.SLASH));
         ban.setOnAction(event -> ban(row.getItem()));
         row.contextMenuProperty()
                 .bind(Bindings.when(row.emptyProperty())
@@ -102,14 +109,13 @@ final class SessionsView extends BorderPane {
         }
     }
 
+    /** Asks for how long (and confirms); every session from the address is closed, and it is refused. */
     private void ban(SessionRow session) {
-        if (session != null
-                && confirm(
-                        "Ban",
-                        "Ban " + session.host() + " for an hour?",
-                        describe(session) + "\n\nEvery session from " + session.host()
-                                + " is closed, and the address is refused for an hour.")) {
-            controller.banAddress(session.host(), BAN);
+        if (session != null) {
+            bans.ask(
+                    session.host(),
+                    describe(session) + "\nEvery session from " + session.host() + " is closed, and it is refused.");
+            table.getSelectionModel().clearSelection();
         }
     }
 

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code pooldisk} command: serve, client, status, resize, user, and the internal worker entry. */
+/** The {@code pooldisk} command: serve, client, status, resize, ban, user, and the internal worker entry. */
 @Command(
         name = "pooldisk",
         mixinStandardHelpOptions = true,
@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ClientCommand.class,
             StatusCommand.class,
             ResizeCommand.class,
+            BanCommand.class,
             UserCommand.class,
             WorkerCommand.class,
             CommandLine.HelpCommand.class

@@ -10,7 +10,7 @@ import java.util.List;
  */
 final class Schema {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final List<String> V1 = List.of(
             """
@@ -75,6 +75,17 @@ final class Schema {
             "ALTER TABLE uploads DROP COLUMN challenge_offset",
             "ALTER TABLE uploads DROP COLUMN challenge_length");
 
+    /**
+     * The administrator's bans (manual ones; the login throttle's stay in login_failures): a network in canonical CIDR
+     * text, why, since when and until when (epoch ms; NULL: permanent).
+     */
+    private static final List<String> V3 = List.of("""
+            CREATE TABLE bans (
+              network TEXT PRIMARY KEY,
+              reason TEXT NOT NULL,
+              since INTEGER NOT NULL,
+              until INTEGER)""");
+
     private Schema() {}
 
     static void migrate(Database db) throws DiskException {
@@ -97,6 +108,11 @@ final class Schema {
             }
             if (version < 2) {
                 for (String ddl : V2) {
+                    tx.update(ddl);
+                }
+            }
+            if (version < 3) {
+                for (String ddl : V3) {
                     tx.update(ddl);
                 }
             }

@@ -1,36 +1,83 @@
 package io.pooldisk.pool;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.LongSupplier;
+import io.pooldisk.auth.AddressRange;
+import io.pooldisk.auth.Ban;
+import java.time.Instant;
+import java.util.List;
 
-/** Client hosts refused until a time, set by the administrator. Touched only by the master loop. */
+/**
+ * The administrator's bans as the master checks them on every accept: built off the loop from the stored list
+ * whenever it changes, then used by the loop alone. Checking costs nothing while there is no ban and, with bans,
+ * parses the peer's text without allocating and compares it with each network (a handful of masks).
+ */
 final class Bans {
 
-    private final LongSupplier clock;
-    /** Host to the monotonic millisecond its ban ends. */
-    private final Map<String, Long> until = new HashMap<>();
+    static final Bans NONE = new Bans(List.of());
 
-    /** {@code clock}: monotonic milliseconds, the master's. */
-    Bans(LongSupplier clock) {
-        this.clock = clock;
+    private final AddressRange[] ranges;
+    /** Each ban's end in epoch milliseconds; Long.MAX_VALUE for a permanent one. */
+    private final long[] until;
+    /** The latest end: past it, every ban ran out and the check is a comparison. */
+    private final long lastUntil;
+    /** The loop's scratch for a parsed address. */
+    private final long[] bits = new long[2];
+
+    private Bans(List<Ban> bans) {
+        ranges = new AddressRange[bans.size()];
+        until = new long[bans.size()];
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < ranges.length; i++) {
+            Ban b = bans.get(i);
+            ranges[i] = b.range();
+            until[i] = b.until() == null ? Long.MAX_VALUE : b.until().toEpochMilli();
+            last = Math.max(last, until[i]);
+        }
+        lastUntil = last;
     }
 
-    /** Refuses {@code host} for {@code millis} from now (a later ban replaces an earlier one). */
-    void ban(String host, long millis) {
-        until.put(host, clock.getAsLong() + millis);
+    /** The matcher for {@code bans} (the manual ones: automatic bans are checked at login). */
+    static Bans of(List<Ban> bans) {
+        return bans.isEmpty() ? NONE : new Bans(bans);
     }
 
-    /** Whether {@code host} is refused now; a ban that ran out is forgotten. */
-    boolean refuses(String host) {
-        if (until.isEmpty()) {
-            return false; // the common case, once per connection
+    boolean isEmpty() {
+        return ranges.length == 0;
+    }
+
+    /**
+     * The end of the ban that refuses {@code peer} ("1.2.3.4:80", "[::1]:80" as accept gives it, or a bare address)
+     * at {@code nowMillis} (epoch ms): Long.MAX_VALUE for a permanent one, -1 when none does.
+     */
+    long refusedUntil(String peer, long nowMillis) {
+        if (nowMillis >= lastUntil) {
+            return -1; // no ban, or all ran out: the common case, once per connection
         }
-        Long end = until.get(host);
-        if (end != null && clock.getAsLong() >= end) {
-            until.remove(host);
-            return false;
+        int from = 0;
+        int to = peer.length();
+        if (peer.startsWith("[")) {
+            from = 1;
+            to = peer.indexOf(']');
+        } else if (peer.indexOf(':') == peer.lastIndexOf(':') && peer.indexOf(':') >= 0) {
+            to = peer.indexOf(':'); // IPv4 with its port
         }
-        return end != null;
+        int family = to < 0 ? 0 : AddressRange.parseAddress(peer, from, to, bits);
+        if (family == 0) {
+            return -1;
+        }
+        long end = -1;
+        for (int i = 0; i < ranges.length; i++) {
+            if (until[i] > nowMillis && until[i] > end && ranges[i].contains(family, bits[0], bits[1])) {
+                end = until[i];
+            }
+        }
+        return end;
+    }
+
+    /** How a refused client hears when it may come back. */
+    static String refusal(long until) {
+        return "your address is banned from this server"
+                + (until == Long.MAX_VALUE
+                        ? ""
+                        : " until " + Instant.ofEpochMilli(until).toString());
     }
 }

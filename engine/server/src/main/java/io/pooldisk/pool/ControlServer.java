@@ -1,5 +1,7 @@
 package io.pooldisk.pool;
 
+import io.pooldisk.auth.Ban;
+import io.pooldisk.disk.DiskException;
 import io.pooldisk.protocol.Reply;
 import io.pooldisk.protocol.ReplyCode;
 import java.io.IOException;
@@ -30,9 +32,11 @@ import jdk.net.UnixDomainPrincipal;
 /**
  * The control socket in the data directory ({@code control.sock}, mode 0600), one request line and one answer per
  * connection: {@code pooldisk status} sends {@code STATUS} and reads the scoreboard as JSON; {@code pooldisk resize}
- * sends {@code RESIZE n}; the console attached to the server sends {@code KICK id}, {@code BAN host seconds},
- * {@code RECYCLE pid} and {@code KILL pid}, and {@code WATCH}, the one request whose answer does not end: snapshots
- * and events, one JSON object a line, until the client or the server closes (docs/ARCHITECTURE.md, "The control
+ * sends {@code RESIZE n}; {@code pooldisk ban} and the console send {@code BAN LIST} (JSON), {@code BAN ADD
+ * <address-or-network> <length|permanent> [reason]} and {@code BAN DEL <address-or-network>}; the console attached
+ * to the server sends {@code KICK id}, {@code RECYCLE pid} and {@code KILL pid}, and {@code WATCH}, the one request
+ * whose answer does not end: snapshots and events, one JSON object a line, until the client or the server closes
+ * (docs/ARCHITECTURE.md, "The control
  * socket"). A thread accepts; each client is served on a thread of its own, so that one that says nothing holds up no
  * other, and within time-outs, so that it holds its thread only so long: {@link #REQUEST_TIMEOUT} to send its request
  * (then ERR 408), {@link #ANSWER_TIMEOUT} to take the answer. At most {@link #MAX_CLIENTS} are served at once; more
@@ -51,7 +55,9 @@ final class ControlServer implements AutoCloseable {
     /** A watcher that takes none of what it is sent for this long is closed. */
     static final Duration WATCH_STALL_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final int MAX_REQUEST_BYTES = 256;
+    /** Room for BAN ADD with an IPv6 network and a reason of {@link io.pooldisk.auth.BanList#MAX_REASON}. */
+    private static final int MAX_REQUEST_BYTES = 1024;
+
     private static final Duration ACCEPT_RETRY = Duration.ofSeconds(1);
 
     private final Path path;
@@ -155,12 +161,20 @@ final class ControlServer implements AutoCloseable {
             return StatusJson.write(server.snapshot()) + "\n";
         } else if (request.startsWith("RESIZE ")) {
             return resize(request.substring("RESIZE ".length()));
+        } else if (request.equals("BAN LIST")) {
+            try {
+                return BanJson.write(server.bans()) + "\n";
+            } catch (DiskException e) {
+                return e.replyLine();
+            }
+        } else if (request.startsWith("BAN ADD ")) {
+            return banAdd(request.substring("BAN ADD ".length()));
+        } else if (request.startsWith("BAN DEL ")) {
+            return banDel(request.substring("BAN DEL ".length()).strip());
         } else if (request.startsWith("KICK ")) {
             return kick(request.substring("KICK ".length()));
         } else if (request.startsWith("RECYCLE ") || request.startsWith("KILL ")) {
             return workerAction(request);
-        } else if (request.startsWith("BAN ")) {
-            return ban(request.substring("BAN ".length()));
         }
         return Reply.err(ReplyCode.BAD_REQUEST, "unknown control request");
     }
@@ -200,23 +214,6 @@ final class ControlServer implements AutoCloseable {
         }
         server.recycleWorker(pid);
         return Reply.ok("worker " + pid + " is being recycled");
-    }
-
-    /** {@code BAN host seconds}: closes the host's sessions and refuses it that long. */
-    private String ban(String arguments) {
-        String[] parts = arguments.trim().split(" +");
-        long seconds;
-        try {
-            seconds = parts.length == 2 ? Long.parseLong(parts[1]) : -1;
-        } catch (NumberFormatException e) {
-            seconds = -1;
-        }
-        if (seconds <= 0 || parts[0].isEmpty()) {
-            return Reply.err(
-                    ReplyCode.BAD_REQUEST, "BAN takes a host and a number of seconds, not '" + arguments + "'");
-        }
-        server.banAddress(parts[0], Duration.ofSeconds(seconds));
-        return Reply.ok(parts[0] + " is banned for " + seconds + " s");
     }
 
     /**
@@ -343,6 +340,35 @@ final class ControlServer implements AutoCloseable {
                     "RESIZE takes a worker count from 1 to " + PoolConfig.MAX_WORKERS + ", not '" + count + "'");
         }
         return Reply.ok("the pool is being resized to " + workers + (workers == 1 ? " worker" : " workers"));
+    }
+
+    private String banAdd(String args) {
+        String[] words = args.strip().split(" +", 3);
+        if (words.length < 2) {
+            return Reply.err(
+                    ReplyCode.BAD_REQUEST,
+                    "BAN ADD takes an address or network, a length or 'permanent', "
+                            + "and a reason: BAN ADD 10.0.0.0/8 2h scanning");
+        }
+        try {
+            Ban ban = server.ban(words[0], Ban.parseLength(words[1]), words.length > 2 ? words[2] : "");
+            return Reply.ok("banned " + ban.range() + (ban.permanent() ? " permanently" : " until " + ban.until()));
+        } catch (IllegalArgumentException e) {
+            return Reply.err(ReplyCode.BAD_REQUEST, e.getMessage());
+        } catch (DiskException e) {
+            return e.replyLine();
+        }
+    }
+
+    private String banDel(String target) {
+        try {
+            server.unban(target);
+            return Reply.ok("lifted the ban on " + io.pooldisk.auth.AddressRange.parse(target));
+        } catch (IllegalArgumentException e) {
+            return Reply.err(ReplyCode.BAD_REQUEST, e.getMessage());
+        } catch (DiskException e) {
+            return e.replyLine();
+        }
     }
 
     /** The socket file is 0600 already; the peer's credentials are checked as well. */

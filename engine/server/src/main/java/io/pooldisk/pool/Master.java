@@ -93,8 +93,8 @@ final class Master implements Runnable {
     private final PoolMetrics metrics = new PoolMetrics();
     /** The loop's clock: monotonic milliseconds. */
     private final java.util.function.LongSupplier clock;
-    /** Client hosts refused until a time, set from the console. */
-    private final Bans bans = new Bans(this::now);
+    /** The administrator's bans, refused on accept; replaced whole when the list changes ({@link #useBans}). */
+    private Bans bans = Bans.NONE;
 
     private long lastTick;
     private long lastIdleScan;
@@ -312,9 +312,10 @@ final class Master implements Runnable {
             awaitProxyHeader(fd, client);
             return;
         }
-        if (bans.refuses(SessionState.hostOf(client))) {
+        long bannedUntil = bans.isEmpty() ? -1 : bans.refusedUntil(client, System.currentTimeMillis());
+        if (bannedUntil >= 0) {
             scoreboard.refused();
-            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
+            sayAndClose(fd, Reply.err(ReplyCode.FORBIDDEN, Bans.refusal(bannedUntil)));
             debug(Kind.SESSION, () -> "refused banned " + client);
             return;
         }
@@ -406,12 +407,10 @@ final class Master implements Runnable {
         session.state = SessionState.fresh(client);
         debug(Kind.SESSION, () -> "session " + session.id + " is " + client + " by way of " + proxy);
         notifier.changed();
-        if (bans.refuses(SessionState.hostOf(client))) {
+        long bannedUntil = bans.isEmpty() ? -1 : bans.refusedUntil(client, System.currentTimeMillis());
+        if (bannedUntil >= 0) { // the real client, named by the proxy, is banned
             scoreboard.refused();
-            closeSession(
-                    session,
-                    SessionEnd.BANNED,
-                    Reply.err(ReplyCode.FORBIDDEN, "your address is banned from this server"));
+            closeSession(session, SessionEnd.BANNED, Reply.err(ReplyCode.FORBIDDEN, Bans.refusal(bannedUntil)));
             return;
         }
         takeInput(session);
@@ -673,12 +672,12 @@ final class Master implements Runnable {
         notifier.changed();
     }
 
-    /** Refuses new connections from {@code host} for {@code millis}, and closes its open sessions. */
-    void ban(String host, long millis) {
-        bans.ban(host, millis);
-        emit(Level.WARN, Kind.SESSION, "banned " + host + " for " + millis / 1000 + " s");
+    /** Takes a new ban list: refuses new connections it bans, and closes the open sessions it bans. */
+    void useBans(Bans newBans) {
+        bans = newBans;
+        long now = System.currentTimeMillis();
         for (Session s : sessions.snapshot()) {
-            if (SessionState.hostOf(s.client()).equals(host)) {
+            if (newBans.refusedUntil(s.client(), now) >= 0) {
                 kickSession(s.id);
             }
         }

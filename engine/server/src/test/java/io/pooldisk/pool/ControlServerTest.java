@@ -117,8 +117,11 @@ class ControlServerTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
                             !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-            assertThat(request("BAN 10.9.8.7 60")).isEqualTo("OK 10.9.8.7 is banned for 60 s\n");
-            assertThat(request("BAN 10.9.8.7")).startsWith("ERR 400");
+            assertThat(request("BAN ADD 10.9.8.7 60s scanning")).startsWith("OK banned 10.9.8.7 until ");
+            assertThat(BanJson.read(request("BAN LIST")))
+                    .singleElement()
+                    .satisfies(ban -> assertThat(ban.reason()).isEqualTo("scanning"));
+            assertThat(request("BAN ADD 10.9.8.7")).startsWith("ERR 400");
         }
 
         server.close();
