@@ -10,6 +10,7 @@
 # the serial collector. POOLDISK_MASTER_JAVA_OPTS replaces them, e.g. POOLDISK_MASTER_JAVA_OPTS=-XX:+UseG1GC.
 #
 # POOLDISK_JAR=FILE benches that jar instead of building engine/server/target/pooldisk.jar.
+# POOLDISK_SERVE_ARGS adds options to its serve, e.g. POOLDISK_SERVE_ARGS="--metrics 127.0.0.1:0".
 #
 # Usage: scripts/bench-handoff.sh [SECONDS_PER_ROUND] [ROUNDS]      (defaults: 10 2)
 set -euo pipefail
@@ -52,7 +53,7 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 "$out/seed-pool" 127.0.0.1 $c_port 4 >/dev/null 2>&1 &
 start_ns=$(date +%s%N)
 read -r -a master_opts <<<"${POOLDISK_MASTER_JAVA_OPTS--XX:+UseSerialGC}"
-java "${master_opts[@]}" -jar "$out/pooldisk.jar" serve --port $p_port --workers 4 --data "$data" >"$out/serve.out" 2>"$out/serve.err" &
+java "${master_opts[@]}" -jar "$out/pooldisk.jar" serve --port $p_port --workers 4 --data "$data" ${POOLDISK_SERVE_ARGS:-} >"$out/serve.out" 2>"$out/serve.err" &
 wait_port $c_port
 wait_port $p_port
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
