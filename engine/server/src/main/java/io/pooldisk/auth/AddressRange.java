@@ -1,5 +1,8 @@
 package io.pooldisk.auth;
 
+import io.pooldisk.unix.AddressText;
+import java.nio.ByteBuffer;
+
 /**
  * An IPv4 or IPv6 network in CIDR form ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); a single address is a /32 or a
  * /128. Host bits are cleared, so {@code 10.1.2.3/8} is {@code 10.0.0.0/8}, and an IPv4-mapped IPv6 network
@@ -245,37 +248,7 @@ public final class AddressRange {
     }
 
     private static String ipv6Text(long hi, long lo) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 4; i++) {
-            groups[i] = (int) ((hi >>> (48 - 16 * i)) & 0xffff);
-            groups[i + 4] = (int) ((lo >>> (48 - 16 * i)) & 0xffff);
-        }
-        int runStart = -1;
-        int runLength = 1; // RFC 5952: only a run of two or more zero groups becomes "::", the first longest one
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > runLength) {
-                runStart = i;
-                runLength = j - i;
-            }
-            i = Math.max(j, i + 1);
-        }
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == runStart) {
-                text.append("::");
-                i += runLength - 1;
-                continue;
-            }
-            if (i > 0 && i != runStart + runLength) {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
+        return AddressText.ipv6(ByteBuffer.allocate(16).putLong(hi).putLong(lo).array());
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class AddressText {
     }
 
     /** The RFC 5952 text of an IPv6 address: lower-case hex, the first longest run of 2+ zero groups as "::". */
-    static String ipv6(byte[] addr) {
+    public static String ipv6(byte[] addr) {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((addr[2 * i] & 0xff) << 8) | (addr[2 * i + 1] & 0xff);
