@@ -396,11 +396,10 @@ public final class ClientSession implements AutoCloseable {
         return false;
     }
 
+    /** Without the address: the server and port fields beside it show it, and the bar has no room to spare. */
     private static String connectedText(Target t) {
-        String where = t.host() + ":" + t.port() + (t.tls() ? " over TLS" : "");
-        return t.anonymous()
-                ? "Connected to " + where + " (echo only: no user)"
-                : "Connected to " + where + " as " + t.user();
+        String how = "Connected" + (t.tls() ? " over TLS" : "");
+        return t.anonymous() ? how + " (echo only)" : how + " as " + t.user();
     }
 
     /** The status first: whoever sees the new state (the status dot's listener, a test) also sees its status. */
