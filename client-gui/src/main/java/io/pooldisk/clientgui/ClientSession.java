@@ -122,6 +122,11 @@ public final class ClientSession implements AutoCloseable {
      * @param recents  where a successful connection is remembered, or null
      */
     public ClientSession(Executor ui, Notifier notifier, RecentServers recents) {
+        this(ui, notifier, recents, WATCH_MILLIS);
+    }
+
+    /** {@code watchMillis}: how often an idle connection is checked for the server having closed it. */
+    ClientSession(Executor ui, Notifier notifier, RecentServers recents, long watchMillis) {
         this.ui = ui;
         this.notifier = notifier;
         this.recents = recents;
@@ -131,8 +136,8 @@ public final class ClientSession implements AutoCloseable {
                         thread.execute(this::noticeServerClose);
                     }
                 },
-                WATCH_MILLIS,
-                WATCH_MILLIS,
+                watchMillis,
+                watchMillis,
                 TimeUnit.MILLISECONDS);
     }
 
